@@ -1,0 +1,29 @@
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Api;
+
+/// <summary>What request handlers share: the catalog of served resources, the store, the clock and the server's lifetime.</summary>
+internal sealed class ApiContext
+{
+    public ApiContext(ResourceCatalog catalog, IRevisionedStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
+    {
+        Catalog = catalog;
+        Store = store;
+        Time = time;
+        Logger = logger;
+        Stopping = stopping;
+    }
+
+    public ResourceCatalog Catalog { get; }
+
+    public IRevisionedStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
+    public CancellationToken Stopping { get; }
+}

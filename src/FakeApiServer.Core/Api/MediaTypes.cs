@@ -1,0 +1,110 @@
+using Microsoft.Net.Http.Headers;
+
+namespace FakeApiServer.Api;
+
+/// <summary>Content negotiation as kube-apiserver does it: the Accept list is read in order; the first acceptable entry wins.</summary>
+internal static class MediaTypes
+{
+    public const string Json = "application/json";
+    public const string Yaml = "application/yaml";
+    public const string JsonPatch = "application/json-patch+json";
+    public const string MergePatch = "application/merge-patch+json";
+    public const string StrategicMergePatch = "application/strategic-merge-patch+json";
+    public const string ApplyPatch = "application/apply-patch+yaml";
+    public const string TableV1 = "application/json;as=Table;v=v1;g=meta.k8s.io";
+    public const string TableV1Beta1 = "application/json;as=Table;v=v1beta1;g=meta.k8s.io";
+
+    /// <summary>The response forms a resource request can take.</summary>
+    public enum ResourceForm
+    {
+        Json,
+        TableV1,
+        TableV1Beta1,
+    }
+
+    /// <summary>Picks the response form for a resource request, or throws 406 when nothing listed is acceptable.</summary>
+    public static ResourceForm NegotiateResource(string? accept)
+    {
+        if (string.IsNullOrWhiteSpace(accept))
+        {
+            return ResourceForm.Json;
+        }
+
+        foreach (var type in Parse(accept))
+        {
+            var media = type.MediaType.Value ?? "";
+            if (media is "application/json")
+            {
+                var @as = Param(type, "as");
+                if (@as is null)
+                {
+                    return ResourceForm.Json;
+                }
+
+                if (@as == "Table" && Param(type, "g") == "meta.k8s.io")
+                {
+                    var v = Param(type, "v");
+                    if (v == "v1")
+                    {
+                        return ResourceForm.TableV1;
+                    }
+
+                    if (v == "v1beta1")
+                    {
+                        return ResourceForm.TableV1Beta1;
+                    }
+                }
+
+                continue;
+            }
+
+            if (media is "*/*" or "application/*")
+            {
+                return ResourceForm.Json;
+            }
+        }
+
+        throw ApiException.NotAcceptable("application/json, application/yaml, application/vnd.kubernetes.protobuf");
+    }
+
+    /// <summary>The aggregated discovery version the Accept list asks for first ("v2", "v2beta1"), or null for legacy discovery.</summary>
+    public static string? NegotiateDiscovery(string? accept)
+    {
+        if (string.IsNullOrWhiteSpace(accept))
+        {
+            return null;
+        }
+
+        foreach (var type in Parse(accept))
+        {
+            var media = type.MediaType.Value ?? "";
+            if (media == "application/json" && Param(type, "as") == "APIGroupDiscoveryList" && Param(type, "g") == "apidiscovery.k8s.io")
+            {
+                var v = Param(type, "v");
+                if (v is "v2" or "v2beta1")
+                {
+                    return v;
+                }
+
+                continue;
+            }
+
+            if (media is "application/json" or "*/*" or "application/*")
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The media type of a request body without parameters, lower-cased ("application/json").</summary>
+    public static string? ContentType(string? header) =>
+        header is null ? null : MediaTypeHeaderValue.TryParse(header, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() : header.ToLowerInvariant();
+
+    private static IEnumerable<MediaTypeHeaderValue> Parse(string accept) =>
+        MediaTypeHeaderValue.TryParseList(accept.Split(','), out var list) ? list : [];
+
+    private static string? Param(MediaTypeHeaderValue type, string name) =>
+        type.Parameters.FirstOrDefault(p => string.Equals(p.Name.Value, name, StringComparison.OrdinalIgnoreCase))?.Value.Value;
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Api;
+
+/// <summary>
+/// Writes objects, lists and tables. Stored objects are already JSON bytes: a get or a list copies them to the
+/// response as they are (encode once); only tables parse them.
+/// </summary>
+internal static class ObjectResponses
+{
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, TimeProvider time)
+    {
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
+        context.Response.StatusCode = statusCode;
+        if (form == MediaTypes.ResourceForm.Json)
+        {
+            context.Response.ContentType = MediaTypes.Json;
+            await context.Response.Body.WriteAsync(json, context.RequestAborted);
+            return;
+        }
+
+        var obj = ObjectJson.Parse(json);
+        await WriteTableAsync(context, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, time.GetUtcNow());
+    }
+
+    public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, TimeProvider time)
+    {
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
+        var rv = list.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.StatusCode = 200;
+        if (form != MediaTypes.ResourceForm.Json)
+        {
+            var objects = list.Items.Select(i => ObjectJson.Parse(i.Value)).ToList();
+            await WriteTableAsync(context, definition, form, objects, rv, list.Continue, list.RemainingItemCount, time.GetUtcNow());
+            return;
+        }
+
+        context.Response.ContentType = MediaTypes.Json;
+        var body = context.Response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", definition.ListKind);
+            writer.WriteString("apiVersion", definition.ApiVersion);
+            WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
+            writer.WritePropertyName("items");
+            writer.WriteStartArray();
+            foreach (var item in list.Items)
+            {
+                writer.WriteRawValue(item.Value, skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await body.FlushAsync(context.RequestAborted);
+    }
+
+    public static async Task WriteTableAsync(
+        HttpContext context, ResourceDefinition definition, MediaTypes.ResourceForm form, IReadOnlyList<JsonObject> objects,
+        string resourceVersion, string? continueToken, long? remaining, DateTimeOffset now)
+    {
+        var include = IncludeObject(context.Request.Query);
+        context.Response.ContentType = form == MediaTypes.ResourceForm.TableV1 ? MediaTypes.TableV1 : MediaTypes.TableV1Beta1;
+        var body = context.Response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            WriteTable(writer, definition, form, objects, resourceVersion, continueToken, remaining, now, include);
+        }
+
+        await body.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The Table of a watch event: one row and the column definitions.</summary>
+    public static byte[] TableBytes(ResourceDefinition definition, MediaTypes.ResourceForm form, JsonObject obj, DateTimeOffset now, IQueryCollection query)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTable(writer, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, now, IncludeObject(query));
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteTable(
+        Utf8JsonWriter writer, ResourceDefinition definition, MediaTypes.ResourceForm form, IReadOnlyList<JsonObject> objects,
+        string resourceVersion, string? continueToken, long? remaining, DateTimeOffset now, string include)
+    {
+        var apiVersion = form == MediaTypes.ResourceForm.TableV1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
+        var printer = definition.Table;
+        writer.WriteStartObject();
+        writer.WriteString("kind", "Table");
+        writer.WriteString("apiVersion", apiVersion);
+        WriteListMeta(writer, resourceVersion, continueToken, remaining);
+        writer.WriteStartArray("columnDefinitions");
+        foreach (var column in printer.Columns)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", column.Name);
+            writer.WriteString("type", column.Type);
+            writer.WriteString("format", column.Format);
+            writer.WriteString("description", column.Description);
+            writer.WriteNumber("priority", column.Priority);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("rows");
+        foreach (var obj in objects)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("cells");
+            foreach (var cell in printer.Cells(obj, now))
+            {
+                WriteCell(writer, cell);
+            }
+
+            writer.WriteEndArray();
+            switch (include)
+            {
+                case "Object":
+                    writer.WritePropertyName("object");
+                    obj.WriteTo(writer);
+                    break;
+                case "Metadata":
+                    writer.WriteStartObject("object");
+                    writer.WriteString("kind", "PartialObjectMetadata");
+                    writer.WriteString("apiVersion", apiVersion);
+                    writer.WritePropertyName("metadata");
+                    obj.Metadata().WriteTo(writer);
+                    writer.WriteEndObject();
+                    break;
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCell(Utf8JsonWriter writer, object? cell)
+    {
+        switch (cell)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
+            case JsonNode node:
+                node.WriteTo(writer);
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(cell, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string IncludeObject(IQueryCollection query)
+    {
+        var include = query["includeObject"].ToString();
+        return include switch
+        {
+            "" => "Metadata",
+            "None" or "Metadata" or "Object" => include,
+            _ => throw ApiException.BadRequest($"includeObject: Unsupported value: \"{include}\": supported values: \"Metadata\", \"None\", \"Object\""),
+        };
+    }
+
+    private static void WriteListMeta(Utf8JsonWriter writer, string resourceVersion, string? continueToken, long? remaining)
+    {
+        writer.WriteStartObject("metadata");
+        writer.WriteString("resourceVersion", resourceVersion);
+        if (continueToken is not null)
+        {
+            writer.WriteString("continue", continueToken);
+        }
+
+        if (remaining is { } r)
+        {
+            writer.WriteNumber("remainingItemCount", r);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One watch event line: {"type":"...","object":...}\n.</summary>
+    public static async Task WriteEventAsync(Stream body, string type, ReadOnlyMemory<byte> obj, CancellationToken cancellationToken)
+    {
+        var prefix = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"" + type + "\",\"object\":");
+        await body.WriteAsync(prefix, cancellationToken);
+        await body.WriteAsync(obj, cancellationToken);
+        await body.WriteAsync("}"u8.ToArray(), cancellationToken);
+        await body.WriteAsync(Newline, cancellationToken);
+        await body.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
+
+namespace FakeApiServer.Api.OpenApi;
+
+/// <summary>
+/// The /openapi/v3 discovery root and one OpenAPI 3.0 document per served group/version. Every kind has a
+/// schema with x-kubernetes-group-version-kind and a PATCH operation carrying that extension and the
+/// fieldValidation parameter, which is how kubectl learns that the server validates fields (query_param_verifier_v3.go).
+/// Schemas are loose for now (issue 3 builds full structural schemas). Each document is addressed by a content hash.
+/// </summary>
+internal sealed class OpenApiDocuments
+{
+    private readonly Dictionary<string, (byte[] Json, string Hash)> _documents = new(StringComparer.Ordinal);
+
+    public OpenApiDocuments(ResourceCatalog catalog, string gitVersion)
+    {
+        var groupVersions = catalog.All.Select(s => s.Definition).GroupBy(d => (d.Group, d.Version));
+        foreach (var gv in groupVersions)
+        {
+            var path = gv.Key.Group.Length == 0 ? "api/" + gv.Key.Version : "apis/" + gv.Key.Group + "/" + gv.Key.Version;
+            var json = ObjectJson.Serialize(Document(gv.ToList(), gitVersion));
+            _documents[path] = (json, Convert.ToHexString(SHA512.HashData(json)));
+        }
+    }
+
+    /// <summary>The root: {"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=..."}}}.</summary>
+    public JsonObject Root()
+    {
+        var paths = new JsonObject();
+        foreach (var (path, doc) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + doc.Hash };
+        }
+
+        return new JsonObject { ["paths"] = paths };
+    }
+
+    public (byte[] Json, string Hash)? Get(string path) => _documents.TryGetValue(path, out var doc) ? doc : null;
+
+    /// <summary>The schema name upstream uses for a kind, e.g. io.k8s.api.apps.v1.Deployment.</summary>
+    public static string SchemaName(ResourceDefinition d) =>
+        "io.k8s.api." + (d.Group.Length == 0 ? "core" : d.Group.Split('.')[0]) + "." + d.Version + "." + d.Kind;
+
+    private static JsonObject Document(IReadOnlyList<ResourceDefinition> definitions, string gitVersion)
+    {
+        var paths = new JsonObject();
+        var schemas = new JsonObject { [ObjectMetaSchemaName] = ObjectMetaSchema() };
+        foreach (var d in definitions)
+        {
+            var schemaName = SchemaName(d);
+            schemas[schemaName] = KindSchema(d);
+            var prefix = (d.Group.Length == 0 ? "/api/" : "/apis/" + d.Group + "/") + d.Version;
+            var collection = d.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{d.Plural}" : $"{prefix}/{d.Plural}";
+            paths[collection] = new JsonObject
+            {
+                ["get"] = Operation("list", d, schemaName),
+                ["post"] = Operation("post", d, schemaName),
+                ["delete"] = Operation("deletecollection", d, schemaName),
+            };
+            paths[collection + "/{name}"] = new JsonObject
+            {
+                ["get"] = Operation("get", d, schemaName),
+                ["put"] = Operation("put", d, schemaName),
+                ["patch"] = Operation("patch", d, schemaName),
+                ["delete"] = Operation("delete", d, schemaName),
+            };
+            if (d.StatusStrategy is not null)
+            {
+                paths[collection + "/{name}/status"] = new JsonObject
+                {
+                    ["get"] = Operation("get", d, schemaName),
+                    ["put"] = Operation("put", d, schemaName),
+                    ["patch"] = Operation("patch", d, schemaName),
+                };
+            }
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = schemas },
+        };
+    }
+
+    private const string ObjectMetaSchemaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+    private static JsonObject Operation(string action, ResourceDefinition d, string schemaName)
+    {
+        var parameters = new JsonArray();
+        if (action is "post" or "put" or "patch")
+        {
+            parameters.Add(QueryParameter("dryRun", "When present, indicates that modifications should not be persisted."));
+            parameters.Add(QueryParameter("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."));
+            parameters.Add(QueryParameter("fieldValidation",
+                "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict"));
+        }
+
+        if (action == "patch")
+        {
+            parameters.Add(QueryParameter("force", "Force is going to \"force\" Apply requests."));
+        }
+
+        var reference = new JsonObject { ["$ref"] = "#/components/schemas/" + schemaName };
+        var op = new JsonObject
+        {
+            ["operationId"] = action + d.Kind,
+            ["parameters"] = parameters,
+            ["responses"] = new JsonObject
+            {
+                ["200"] = new JsonObject
+                {
+                    ["description"] = "OK",
+                    ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = reference } },
+                },
+            },
+            ["x-kubernetes-action"] = action,
+            ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = d.Group, ["version"] = d.Version, ["kind"] = d.Kind },
+        };
+        if (action is "post" or "put" or "patch")
+        {
+            var content = new JsonObject();
+            var types = action == "patch"
+                ? new[] { MediaTypes.JsonPatch, MediaTypes.MergePatch, MediaTypes.StrategicMergePatch, MediaTypes.ApplyPatch }
+                : [MediaTypes.Json];
+            foreach (var type in types)
+            {
+                content[type] = new JsonObject { ["schema"] = action == "patch" ? new JsonObject { ["type"] = "object" } : reference.DeepClone() };
+            }
+
+            op["requestBody"] = new JsonObject { ["content"] = content, ["required"] = true };
+        }
+
+        return op;
+    }
+
+    private static JsonObject QueryParameter(string name, string description) => new()
+    {
+        ["name"] = name,
+        ["in"] = "query",
+        ["description"] = description,
+        ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true },
+    };
+
+    private static JsonObject KindSchema(ResourceDefinition d) => new()
+    {
+        ["description"] = $"{d.Kind} ({d.ApiVersion}).",
+        ["type"] = "object",
+        ["properties"] = new JsonObject
+        {
+            ["apiVersion"] = new JsonObject { ["description"] = "APIVersion defines the versioned schema of this representation of an object.", ["type"] = "string" },
+            ["kind"] = new JsonObject { ["description"] = "Kind is a string value representing the REST resource this object represents.", ["type"] = "string" },
+            ["metadata"] = new JsonObject
+            {
+                ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/schemas/" + ObjectMetaSchemaName }),
+                ["default"] = new JsonObject(),
+                ["description"] = "Standard object's metadata.",
+            },
+        },
+        ["x-kubernetes-preserve-unknown-fields"] = true,
+        ["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = d.Group, ["kind"] = d.Kind, ["version"] = d.Version }),
+    };
+
+    private static JsonObject ObjectMetaSchema()
+    {
+        JsonObject Str(string description) => new() { ["description"] = description, ["type"] = "string" };
+        JsonObject StringMap(string description) => new()
+        {
+            ["description"] = description,
+            ["type"] = "object",
+            ["additionalProperties"] = new JsonObject { ["type"] = "string", ["default"] = "" },
+        };
+        return new JsonObject
+        {
+            ["description"] = "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.",
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["annotations"] = StringMap("Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata."),
+                ["creationTimestamp"] = Str("CreationTimestamp is a timestamp representing the server time when this object was created."),
+                ["deletionGracePeriodSeconds"] = new JsonObject { ["description"] = "Number of seconds allowed for this object to gracefully terminate before it will be removed from the system.", ["type"] = "integer", ["format"] = "int64" },
+                ["deletionTimestamp"] = Str("DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted."),
+                ["finalizers"] = new JsonObject
+                {
+                    ["description"] = "Must be empty before the object is deleted from the registry.",
+                    ["type"] = "array",
+                    ["items"] = new JsonObject { ["type"] = "string", ["default"] = "" },
+                    ["x-kubernetes-list-type"] = "set",
+                    ["x-kubernetes-patch-strategy"] = "merge",
+                },
+                ["generateName"] = Str("GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided."),
+                ["generation"] = new JsonObject { ["description"] = "A sequence number representing a specific generation of the desired state.", ["type"] = "integer", ["format"] = "int64" },
+                ["labels"] = StringMap("Map of string keys and values that can be used to organize and categorize (scope and select) objects."),
+                ["managedFields"] = new JsonObject
+                {
+                    ["description"] = "ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.",
+                    ["type"] = "array",
+                    ["items"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+                    ["x-kubernetes-list-type"] = "atomic",
+                },
+                ["name"] = Str("Name must be unique within a namespace."),
+                ["namespace"] = Str("Namespace defines the space within which each name must be unique."),
+                ["ownerReferences"] = new JsonObject
+                {
+                    ["description"] = "List of objects depended by this object.",
+                    ["type"] = "array",
+                    ["items"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+                    ["x-kubernetes-list-map-keys"] = new JsonArray("uid"),
+                    ["x-kubernetes-list-type"] = "map",
+                    ["x-kubernetes-patch-merge-key"] = "uid",
+                    ["x-kubernetes-patch-strategy"] = "merge",
+                },
+                ["resourceVersion"] = Str("An opaque value that represents the internal version of this object."),
+                ["selfLink"] = Str("Deprecated: selfLink is a legacy read-only field that is no longer populated by the system."),
+                ["uid"] = Str("UID is the unique in time and space value for this object."),
+            },
+        };
+    }
+}

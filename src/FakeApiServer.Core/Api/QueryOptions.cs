@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FakeApiServer.Api.Selectors;
+using FakeApiServer.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Api;
+
+/// <summary>Query parameters of resource requests (metav1 ListOptions, CreateOptions, DeleteOptions...), validated as upstream.</summary>
+internal static class QueryOptions
+{
+    public static ListOptions List(IQueryCollection query)
+    {
+        LabelSelector labels;
+        FieldSelector fields;
+        try
+        {
+            labels = LabelSelector.Parse(query["labelSelector"]);
+        }
+        catch (SelectorParseException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+
+        try
+        {
+            fields = FieldSelector.Parse(query["fieldSelector"]);
+        }
+        catch (SelectorParseException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+
+        return new ListOptions
+        {
+            Labels = labels,
+            Fields = fields,
+            Limit = Int64(query, "limit"),
+            Continue = NonEmpty(query["continue"]),
+            ResourceVersion = NonEmpty(query["resourceVersion"]),
+            ResourceVersionMatch = NonEmpty(query["resourceVersionMatch"]),
+            Watch = Bool(query, "watch"),
+            AllowWatchBookmarks = Bool(query, "allowWatchBookmarks"),
+            SendInitialEvents = query.ContainsKey("sendInitialEvents") ? Bool(query, "sendInitialEvents") : null,
+            TimeoutSeconds = Int64(query, "timeoutSeconds"),
+        };
+    }
+
+    public static WriteOptions Write(IQueryCollection query)
+    {
+        var manager = NonEmpty(query["fieldManager"]);
+        if (manager is { Length: > 128 })
+        {
+            throw ApiException.Invalid(new GroupKind("meta.k8s.io", "CreateOptions"), "",
+                [FieldError.TooLong("fieldManager", manager, 128)]);
+        }
+
+        var validation = NonEmpty(query["fieldValidation"]);
+        if (validation is not (null or "Strict" or "Warn" or "Ignore"))
+        {
+            throw ApiException.BadRequest($"Invalid fieldValidation value \"{validation}\": valid values are \"Strict\", \"Warn\", \"Ignore\"");
+        }
+
+        return new WriteOptions(DryRun(query["dryRun"]), manager);
+    }
+
+    /// <summary>DeleteOptions from the body (kind and apiVersion optional) and the query; the query wins where both are set.</summary>
+    public static DeleteOptions Delete(IQueryCollection query, JsonObject? body)
+    {
+        var options = new DeleteOptions
+        {
+            GracePeriodSeconds = body?.GetInt64("gracePeriodSeconds"),
+            PropagationPolicy = body?.GetString("propagationPolicy"),
+            PreconditionUid = body?["preconditions"]?["uid"]?.GetValue<string>(),
+            PreconditionResourceVersion = body?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
+            DryRun = body?["dryRun"] is JsonArray dry && DryRun(dry.Select(d => d?.GetValue<string>()).ToArray()),
+        };
+        if (body?["orphanDependents"] is JsonValue orphan && orphan.TryGetValue(out bool orphanDependents) && options.PropagationPolicy is null)
+        {
+            options = options with { PropagationPolicy = orphanDependents ? "Orphan" : "Background" };
+        }
+
+        if (Int64(query, "gracePeriodSeconds") is { } grace)
+        {
+            options = options with { GracePeriodSeconds = grace };
+        }
+
+        if (NonEmpty(query["propagationPolicy"]) is { } policy)
+        {
+            options = options with { PropagationPolicy = policy };
+        }
+
+        if (query.ContainsKey("dryRun"))
+        {
+            options = options with { DryRun = DryRun(query["dryRun"]) };
+        }
+
+        if (options.PropagationPolicy is not (null or "Orphan" or "Background" or "Foreground"))
+        {
+            throw ApiException.Invalid(new GroupKind("meta.k8s.io", "DeleteOptions"), "",
+                [FieldError.NotSupported("propagationPolicy", options.PropagationPolicy, ["Foreground", "Background", "Orphan", "nil"])]);
+        }
+
+        return options;
+    }
+
+    private static bool DryRun(string?[] values)
+    {
+        var all = false;
+        foreach (var value in values)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            if (value != "All")
+            {
+                throw ApiException.BadRequest($"Invalid dry run value \"{value}\": valid dry run values are \"All\"");
+            }
+
+            all = true;
+        }
+
+        return all;
+    }
+
+    private static bool DryRun(Microsoft.Extensions.Primitives.StringValues values) => DryRun(values.ToArray());
+
+    private static string? NonEmpty(Microsoft.Extensions.Primitives.StringValues value) => string.IsNullOrEmpty(value) ? null : value.ToString();
+
+    private static bool Bool(IQueryCollection query, string name)
+    {
+        var value = query[name].ToString();
+        return value switch
+        {
+            "" => false,
+            "true" or "1" or "True" or "TRUE" or "t" or "T" => true,
+            "false" or "0" or "False" or "FALSE" or "f" or "F" => false,
+            _ => throw ApiException.BadRequest($"{name}: Invalid value: \"{value}\": strconv.ParseBool: parsing \"{value}\": invalid syntax"),
+        };
+    }
+
+    private static long? Int64(IQueryCollection query, string name)
+    {
+        var value = query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw ApiException.BadRequest($"{name}: Invalid value: \"{value}\": strconv.ParseInt: parsing \"{value}\": invalid syntax");
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Api;
+
+/// <summary>Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON or YAML, always into a JSON tree.</summary>
+internal static class RequestBody
+{
+    /// <summary>kube-apiserver's MaxRequestBodyBytes (3 MiB).</summary>
+    public const long MaxBytes = 3 * 1024 * 1024;
+
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw ApiException.RequestEntityTooLarge(MaxBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw ApiException.RequestEntityTooLarge(MaxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Parses a body as the Content-Type says (YAML for yaml types, JSON otherwise); 400 when malformed.</summary>
+    public static JsonNode? Parse(byte[] body, string? contentType)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        if (contentType is MediaTypes.Yaml or MediaTypes.ApplyPatch or "application/x-yaml" or "text/yaml")
+        {
+            return YamlJson.Parse(body);
+        }
+
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest("couldn't get version/kind; json parse error: " + e.Message);
+        }
+    }
+
+    /// <summary>Reads a body that must be one object (create, update).</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var contentType = MediaTypes.ContentType(request.ContentType);
+        if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
+        {
+            // Protobuf (what kubectl's typed clients try first) and CBOR are not served; clients fall back to JSON on 415.
+            throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml");
+        }
+
+        var bytes = await ReadBytesAsync(request, cancellationToken);
+        var node = Parse(bytes, contentType);
+        return node as JsonObject ?? throw ApiException.BadRequest(node is null
+            ? "the body of the request is empty; an object is required"
+            : "the object provided is unrecognized: expected a JSON object");
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Api.Verbs;
+
+/// <summary>create: 201 with the stored object (200 for a dry run, as upstream answers 201 only when something was created).</summary>
+internal static class CreateVerb
+{
+    public static async Task HandleAsync(HttpContext context, ResourceRequest request)
+    {
+        var options = QueryOptions.Write(context.Request.Query);
+        var obj = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var created = await request.Store.CreateAsync(request.Info.Namespace, obj, options, context.RequestAborted);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, created.Value, 201, request.Api.Time);
+    }
+}

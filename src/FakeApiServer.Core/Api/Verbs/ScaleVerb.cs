@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Api.Patching;
+using FakeApiServer.Api.Selectors;
+using FakeApiServer.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Api.Verbs;
+
+/// <summary>
+/// The /scale subresource: an autoscaling/v1 Scale view of the object (spec.replicas, status.replicas,
+/// status.selector) read and written through the kind's replica paths.
+/// </summary>
+internal static class ScaleVerb
+{
+    public static Task GetAsync(HttpContext context, ResourceRequest request)
+    {
+        var stored = request.Store.Get(request.Info.Namespace, request.Info.Name);
+        var scale = ToScale(request.Definition, ObjectJson.Parse(stored.Value));
+        return WriteScaleAsync(context, scale);
+    }
+
+    public static async Task UpdateAsync(HttpContext context, ResourceRequest request)
+    {
+        var body = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        await WriteReplicasAsync(context, request, _ => body);
+    }
+
+    public static async Task PatchAsync(HttpContext context, ResourceRequest request)
+    {
+        var contentType = MediaTypes.ContentType(context.Request.ContentType);
+        var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
+        var patch = RequestBody.Parse(bytes, contentType);
+        await WriteReplicasAsync(context, request, scale =>
+        {
+            try
+            {
+                return (contentType switch
+                {
+                    MediaTypes.MergePatch => JsonMergePatch.Apply(scale, patch),
+                    MediaTypes.JsonPatch => JsonPatch.Apply(scale, patch),
+                    _ => throw ApiException.UnsupportedMediaType(contentType ?? "", "application/json-patch+json, application/merge-patch+json"),
+                }) as JsonObject ?? throw ApiException.BadRequest("the patch does not produce an object");
+            }
+            catch (JsonPatchException e)
+            {
+                throw new ApiException(422, "Invalid", e.Message);
+            }
+        });
+    }
+
+    private static async Task WriteReplicasAsync(HttpContext context, ResourceRequest request, Func<JsonObject, JsonObject> newScale)
+    {
+        var options = QueryOptions.Write(context.Request.Query);
+        var definition = request.Definition;
+        var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, obj =>
+        {
+            var scale = newScale(ToScale(definition, obj));
+            var replicas = scale["spec"]?["replicas"];
+            if (ObjectMeta.AsInt64(replicas) is not { } count || count < 0)
+            {
+                throw ApiException.Invalid(new GroupKind("autoscaling", "Scale"), request.Info.Name,
+                    [FieldError.Invalid("spec.replicas", replicas?.ToJsonString() ?? "null", "must be greater than or equal to 0")]);
+            }
+
+            var rv = scale.Metadata().GetString("resourceVersion");
+            SetPath(obj, definition.Scale!.SpecReplicasPath, JsonValue.Create(count));
+            if (string.IsNullOrEmpty(rv))
+            {
+                obj.Metadata().Remove("resourceVersion");
+            }
+            else
+            {
+                obj.Metadata()["resourceVersion"] = rv;
+            }
+
+            return obj;
+        }, definition.Strategy, options, context.RequestAborted);
+        await WriteScaleAsync(context, ToScale(definition, ObjectJson.Parse(updated.Value)));
+    }
+
+    private static JsonObject ToScale(ResourceDefinition definition, JsonObject obj)
+    {
+        var paths = definition.Scale!;
+        var meta = obj.Metadata();
+        var selector = paths.LabelSelectorPath is { } path ? GetPath(obj, path) : null;
+        var selectorText = selector switch
+        {
+            JsonValue v when v.TryGetValue(out string? s) => s,
+            JsonObject o => LabelSelector.FromLabelSelectorObject(o).ToString(),
+            _ => null,
+        };
+        if (selectorText is null && obj["spec"]?["selector"] is JsonObject specSelector)
+        {
+            selectorText = LabelSelector.FromLabelSelectorObject(specSelector).ToString();
+        }
+
+        var status = new JsonObject { ["replicas"] = GetPath(obj, paths.StatusReplicasPath)?.DeepClone() ?? 0 };
+        if (!string.IsNullOrEmpty(selectorText))
+        {
+            status["selector"] = selectorText;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = meta["name"]?.DeepClone(),
+                ["namespace"] = meta["namespace"]?.DeepClone(),
+                ["uid"] = meta["uid"]?.DeepClone(),
+                ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(),
+                ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = GetPath(obj, paths.SpecReplicasPath)?.DeepClone() ?? 0 },
+            ["status"] = status,
+        };
+    }
+
+    private static async Task WriteScaleAsync(HttpContext context, JsonObject scale)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = MediaTypes.Json;
+        await context.Response.Body.WriteAsync(ObjectJson.Serialize(scale), context.RequestAborted);
+    }
+
+    private static JsonNode? GetPath(JsonObject obj, string path)
+    {
+        JsonNode? node = obj;
+        foreach (var part in path.TrimStart('.').Split('.'))
+        {
+            node = (node as JsonObject)?[part];
+        }
+
+        return node;
+    }
+
+    private static void SetPath(JsonObject obj, string path, JsonNode value)
+    {
+        var parts = path.TrimStart('.').Split('.');
+        var node = obj;
+        foreach (var part in parts[..^1])
+        {
+            if (node[part] is not JsonObject child)
+            {
+                child = [];
+                node[part] = child;
+            }
+
+            node = child;
+        }
+
+        node[parts[^1]] = value;
+    }
+}

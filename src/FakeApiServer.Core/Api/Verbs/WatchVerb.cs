@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace FakeApiServer.Api.Verbs;
+
+/// <summary>
+/// watch: a chunked stream of newline-terminated JSON events, flushed one by one. Errors found after the stream
+/// started (a compacted resourceVersion) arrive as an ERROR event carrying a Status, as the watch cache sends them.
+/// Bookmarks every minute when asked for, and one before a timeout closes the stream; the stream also ends cleanly
+/// when the server stops.
+/// </summary>
+internal static class WatchVerb
+{
+    /// <summary>How often a bookmark is sent when allowWatchBookmarks is set (upstream sends them about once a minute).</summary>
+    private static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The server-side timeout without timeoutSeconds (upstream picks 30 to 60 minutes at random; clients re-watch either way).</summary>
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    public static async Task HandleAsync(HttpContext context, ResourceRequest request)
+    {
+        var options = QueryOptions.List(context.Request.Query);
+        ResourceWatch.ValidateOptions(options);
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
+        var api = request.Api;
+        var definition = request.Definition;
+        var timeout = options.TimeoutSeconds is > 0 ? TimeSpan.FromSeconds(options.TimeoutSeconds.Value)
+            : DefaultTimeout;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, api.Stopping);
+        var token = stop.Token;
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = form switch
+        {
+            MediaTypes.ResourceForm.TableV1 => MediaTypes.TableV1,
+            MediaTypes.ResourceForm.TableV1Beta1 => MediaTypes.TableV1Beta1,
+            _ => MediaTypes.Json,
+        };
+        await context.Response.StartAsync(token);
+        await context.Response.Body.FlushAsync(token);
+
+        var body = context.Response.Body;
+        var deadline = api.Time.GetUtcNow() + timeout;
+        // Bookmarks may only name a revision whose events this watcher has been sent: start from where it starts.
+        var lastRevision = options.ResourceVersion is { Length: > 0 } and not "0" && options.SendInitialEvents is not true
+            ? ResourceList.ParseResourceVersion(options.ResourceVersion)
+            : api.Store.CurrentRevision;
+        await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Info.Namespace, options, token).GetAsyncEnumerator(token);
+        try
+        {
+            var next = events.MoveNextAsync().AsTask();
+            while (true)
+            {
+                var now = api.Time.GetUtcNow();
+                var wait = deadline - now;
+                if (options.AllowWatchBookmarks && wait > BookmarkInterval)
+                {
+                    wait = BookmarkInterval;
+                }
+
+                using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+                var delay = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, api.Time, delayCancel.Token);
+                var done = await Task.WhenAny(next, delay);
+                await delayCancel.CancelAsync();
+                if (done == next)
+                {
+                    if (!await next)
+                    {
+                        return;
+                    }
+
+                    var change = events.Current;
+                    lastRevision = Math.Max(lastRevision, change.Revision);
+                    await WriteAsync(body, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
+                    if (change.Type == ResourceEventType.Error)
+                    {
+                        return;
+                    }
+
+                    next = events.MoveNextAsync().AsTask();
+                    continue;
+                }
+
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (options.AllowWatchBookmarks)
+                {
+                    await WriteAsync(body, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision), context.Request.Query, now, token);
+                }
+
+                if (api.Time.GetUtcNow() >= deadline)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Client gone or server stopping: the stream just ends.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private static Task WriteAsync(
+        Stream body, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change, IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (type, bytes) = change.Type switch
+        {
+            ResourceEventType.Error => ("ERROR", ApiErrors.StatusBytes(change.Error!)),
+            ResourceEventType.Bookmark => ("BOOKMARK", BookmarkBytes(definition, change)),
+            _ => (change.Type.ToString().ToUpperInvariant(),
+                form == MediaTypes.ResourceForm.Json ? change.Object!.Value : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), now, query)),
+        };
+        return ObjectResponses.WriteEventAsync(body, type, bytes, cancellationToken);
+    }
+
+    private static byte[] BookmarkBytes(ResourceDefinition definition, ResourceEvent change)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = change.Revision.ToString(CultureInfo.InvariantCulture) };
+        if (change.InitialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        return ObjectJson.Serialize(new JsonObject { ["kind"] = definition.Kind, ["apiVersion"] = definition.ApiVersion, ["metadata"] = metadata });
+    }
+}

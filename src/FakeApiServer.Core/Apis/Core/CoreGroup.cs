@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Apis.Core.ConfigMaps;
+using FakeApiServer.Apis.Core.Endpoints;
+using FakeApiServer.Apis.Core.Events;
+using FakeApiServer.Apis.Core.Namespaces;
+using FakeApiServer.Apis.Core.Nodes;
+using FakeApiServer.Apis.Core.Pods;
+using FakeApiServer.Apis.Core.Secrets;
+using FakeApiServer.Apis.Core.Services;
+using FakeApiServer.Registry;
+using FakeApiServer.Registry.Validation;
+
+namespace FakeApiServer.Apis.Core;
+
+/// <summary>The core ("legacy") group, served under /api/v1: one registration per resource.</summary>
+internal static class CoreGroup
+{
+    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps)
+    {
+        var namespaces = new NamespaceStrategy();
+        yield return new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false)
+        {
+            ShortNames = ["ns"],
+            Strategy = namespaces,
+            StatusStrategy = new StatusStrategy(namespaces),
+            FinalizeStrategy = new NamespaceFinalizeStrategy(namespaces),
+            Table = new NamespaceTable(),
+            NameValidator = NameValidation.IsDns1123Label,
+            FieldSelectors = Fields(("status.phase", o => o.FieldString("status.phase"))),
+        };
+
+        var pods = new PodStrategy();
+        yield return new ResourceDefinition("", "v1", "Pod", "pods", Namespaced: true)
+        {
+            ShortNames = ["po"],
+            Categories = ["all"],
+            Strategy = pods,
+            StatusStrategy = new PodStatusStrategy(pods),
+            Table = new PodTable(),
+            HasBinding = true,
+            FieldSelectors = Fields(
+                ("spec.nodeName", o => o.FieldString("spec.nodeName") ?? ""),
+                ("spec.restartPolicy", o => o.FieldString("spec.restartPolicy") ?? ""),
+                ("spec.schedulerName", o => o.FieldString("spec.schedulerName") ?? ""),
+                ("spec.serviceAccountName", o => o.FieldString("spec.serviceAccountName") ?? ""),
+                ("spec.hostNetwork", o => o.FieldString("spec.hostNetwork") ?? "false"),
+                ("status.phase", o => o.FieldString("status.phase") ?? ""),
+                ("status.podIP", o => o.FieldString("status.podIP") ?? ""),
+                ("status.podIPs", o => (o["status"]?["podIPs"] as JsonArray)?.FirstOrDefault()?["ip"]?.GetValue<string>() ?? ""),
+                ("status.nominatedNodeName", o => o.FieldString("status.nominatedNodeName") ?? "")),
+        };
+
+        var services = new ServiceStrategy();
+        yield return new ResourceDefinition("", "v1", "Service", "services", Namespaced: true)
+        {
+            ShortNames = ["svc"],
+            Categories = ["all"],
+            Strategy = services,
+            StatusStrategy = new StatusStrategy(services),
+            Table = new ServiceTable(),
+            Allocator = serviceIps,
+            NameValidator = NameValidation.IsDns1035Label,
+        };
+
+        yield return new ResourceDefinition("", "v1", "Endpoints", "endpoints", Namespaced: true)
+        {
+            Singular = "endpoints",
+            ShortNames = ["ep"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+            Table = new EndpointsTable(),
+        };
+
+        var nodes = new ResourceStrategy(hasStatus: true);
+        yield return new ResourceDefinition("", "v1", "Node", "nodes", Namespaced: false)
+        {
+            ShortNames = ["no"],
+            Strategy = nodes,
+            StatusStrategy = new StatusStrategy(nodes),
+            Table = new NodeTable(),
+            FieldSelectors = Fields(("spec.unschedulable", o => o.FieldString("spec.unschedulable") ?? "false")),
+        };
+
+        yield return new ResourceDefinition("", "v1", "ConfigMap", "configmaps", Namespaced: true)
+        {
+            ShortNames = ["cm"],
+            Strategy = new ConfigMapStrategy(),
+            Table = new ConfigMapTable(),
+        };
+
+        yield return new ResourceDefinition("", "v1", "Secret", "secrets", Namespaced: true)
+        {
+            Strategy = new SecretStrategy(),
+            Table = new SecretTable(),
+            FieldSelectors = Fields(("type", o => o.GetString("type") ?? "")),
+        };
+
+        yield return new ResourceDefinition("", "v1", "ServiceAccount", "serviceaccounts", Namespaced: true)
+        {
+            ShortNames = ["sa"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+        };
+
+        yield return new ResourceDefinition("", "v1", "Event", "events", Namespaced: true)
+        {
+            ShortNames = ["ev"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+            Table = new EventTable(),
+            FieldSelectors = Fields(
+                ("involvedObject.kind", o => o.FieldString("involvedObject.kind") ?? ""),
+                ("involvedObject.namespace", o => o.FieldString("involvedObject.namespace") ?? ""),
+                ("involvedObject.name", o => o.FieldString("involvedObject.name") ?? ""),
+                ("involvedObject.uid", o => o.FieldString("involvedObject.uid") ?? ""),
+                ("involvedObject.apiVersion", o => o.FieldString("involvedObject.apiVersion") ?? ""),
+                ("involvedObject.resourceVersion", o => o.FieldString("involvedObject.resourceVersion") ?? ""),
+                ("involvedObject.fieldPath", o => o.FieldString("involvedObject.fieldPath") ?? ""),
+                ("reason", o => o.GetString("reason") ?? ""),
+                ("reportingComponent", o => o.GetString("reportingComponent") ?? ""),
+                ("source", o => o.FieldString("source.component") is { Length: > 0 } c ? c : o.GetString("reportingComponent") ?? ""),
+                ("type", o => o.GetString("type") ?? "")),
+        };
+    }
+
+    /// <summary>Builds a field selector table.</summary>
+    internal static IReadOnlyDictionary<string, Func<JsonObject, string?>> Fields(params (string Label, Func<JsonObject, string?> Read)[] fields) =>
+        fields.ToDictionary(f => f.Label, f => f.Read, StringComparer.Ordinal);
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using FakeApiServer.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Hosting;
+
+/// <summary>
+/// Reads <see cref="FakeApiServerOptions"/> from configuration (appsettings.json, section "FakeApiServer", keys
+/// named like the flags) and then the command line in Kubernetes flag style (--name=value or --name value;
+/// booleans may stand alone). Unknown flags and bad values throw <see cref="FormatException"/> with a one-line message.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly HashSet<string> BooleanFlags = ["in-memory"];
+
+    private static readonly HashSet<string> Flags =
+    [
+        "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
+        "service-cluster-ip-range", "history-window", "sync",
+    ];
+
+    /// <summary>Options from configuration, overridden by the command line.</summary>
+    public static FakeApiServerOptions Parse(IReadOnlyList<string> args, IConfiguration? configuration = null)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (configuration is not null)
+        {
+            foreach (var flag in Flags)
+            {
+                if (configuration[flag] is { } value)
+                {
+                    values[flag] = value;
+                }
+            }
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new FormatException($"unexpected argument \"{arg}\"; flags look like --name=value");
+            }
+
+            var body = arg[2..];
+            var eq = body.IndexOf('=', StringComparison.Ordinal);
+            var name = eq >= 0 ? body[..eq] : body;
+            if (!Flags.Contains(name))
+            {
+                throw new FormatException($"unknown flag: --{name}");
+            }
+
+            if (eq >= 0)
+            {
+                values[name] = body[(eq + 1)..];
+            }
+            else if (BooleanFlags.Contains(name))
+            {
+                values[name] = "true";
+            }
+            else if (i + 1 < args.Count)
+            {
+                values[name] = args[++i];
+            }
+            else
+            {
+                throw new FormatException($"flag needs an argument: --{name}");
+            }
+        }
+
+        return Build(values);
+    }
+
+    private static FakeApiServerOptions Build(Dictionary<string, string> values)
+    {
+        var options = new FakeApiServerOptions();
+        foreach (var (name, value) in values)
+        {
+            options = name switch
+            {
+                "bind-address" => options with { BindAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") },
+                "port" => options with { Port = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535 ? port : throw Bad(name, value, "must be a port number from 0 to 65535") },
+                "data-dir" => options with { DataDir = value.Length > 0 ? value : throw Bad(name, value, "must not be empty") },
+                "in-memory" => options with { InMemory = bool.TryParse(value, out var inMemory) ? inMemory : throw Bad(name, value, "must be true or false") },
+                "kubeconfig-out" => options with { KubeconfigOut = value.Length > 0 ? value : null },
+                "feature-gates" => options with { FeatureGates = ParseWith(name, value, FeatureGates.Parse) },
+                "runtime-config" => options with { RuntimeConfig = ParseWith(name, value, ParseRuntimeConfig) },
+                "log-level" => options with { LogLevel = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level) ? level : throw Bad(name, value, "must be one of Trace, Debug, Information, Warning, Error, Critical, None") },
+                "service-cluster-ip-range" => options with { ServiceClusterIpRanges = ParseWith(name, value, ParseCidrs) },
+                "history-window" => options with { HistoryWindow = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var window) && window > 0 ? window : throw Bad(name, value, "must be a positive number of events") },
+                "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
+                _ => throw new FormatException($"unknown flag: --{name}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static T ParseWith<T>(string name, string value, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(value);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw Bad(name, value, e.Message);
+        }
+    }
+
+    /// <summary>"group/version=true,api/all=false" as kube-apiserver's --runtime-config.</summary>
+    private static Dictionary<string, bool> ParseRuntimeConfig(string text)
+    {
+        var config = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split('=', 2);
+            var on = parts.Length == 1 || (bool.TryParse(parts[1], out var b) ? b : throw new FormatException($"invalid value {parts[1]} for {parts[0]}"));
+            if (parts[0].Length == 0 || (!parts[0].Contains('/', StringComparison.Ordinal) && parts[0] != "api"))
+            {
+                throw new FormatException($"invalid key {parts[0]}: expected group/version or api/all");
+            }
+
+            config[parts[0]] = on;
+        }
+
+        return config;
+    }
+
+    private static string[] ParseCidrs(string text)
+    {
+        var cidrs = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var cidr in cidrs)
+        {
+            if (!System.Net.IPNetwork.TryParse(cidr, out _))
+            {
+                throw new FormatException($"invalid CIDR {cidr}");
+            }
+        }
+
+        return cidrs.Length is 1 or 2 ? cidrs : throw new FormatException("expected one or two CIDRs (one per IP family)");
+    }
+
+    private static FormatException Bad(string name, string value, string why) => new($"invalid value \"{value}\" for flag --{name}: {why}");
+}

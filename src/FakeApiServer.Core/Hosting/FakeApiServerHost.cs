@@ -1,0 +1,160 @@
+using FakeApiServer.Api;
+using FakeApiServer.Apis.Apps;
+using FakeApiServer.Apis.Coordination;
+using FakeApiServer.Apis.Core;
+using FakeApiServer.Apis.Core.Services;
+using FakeApiServer.Apis.Discovery;
+using FakeApiServer.Apis.Events;
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Hosting;
+
+/// <summary>
+/// One running FakeApiServer: the store, the registry of every served resource and the HTTP server. Started by the
+/// command line program and by the in-process test fixture; several can run in one process without sharing state.
+/// </summary>
+public sealed partial class FakeApiServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly RevisionedStore _store;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger)
+    {
+        _app = app;
+        _store = store;
+        BaseAddress = baseAddress;
+        _logger = logger;
+    }
+
+    /// <summary>The server's URL, e.g. http://127.0.0.1:6443/.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Completes when the host was asked to stop (Ctrl-C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Writes a kubeconfig (context "fakeapiserver") for this server.</summary>
+    public void WriteKubeconfig(string path) => Kubeconfig.Write(path, BaseAddress);
+
+    /// <summary>
+    /// Opens the store, creates the start-up objects, and starts listening. Returns once the server answers requests.
+    /// </summary>
+    /// <param name="options">The options.</param>
+    /// <param name="handleSignals">Whether Ctrl-C and SIGTERM stop the host (the command line program); false for fixtures.</param>
+    /// <param name="timeProvider">The clock, or null for the system clock.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<FakeApiServerHost> StartAsync(
+        FakeApiServerOptions options, bool handleSignals, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var time = timeProvider ?? TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
+        builder.Logging.AddFilter("Microsoft.Hosting", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
+        if (!handleSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, FixtureLifetime>();
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.Port);
+            // Bodies are bounded by the API's own 3 MiB check, which answers with a Status.
+            k.Limits.MaxRequestBodySize = null;
+        });
+
+        var app = builder.Build();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger("FakeApiServer");
+        var store = await RevisionedStore.OpenAsync(
+            new StoreOptions
+            {
+                DataDirectory = options.InMemory ? null : options.DataDir,
+                HistoryWindow = options.HistoryWindow,
+                SynchronousFull = options.SynchronousFull,
+            },
+            time, loggerFactory, cancellationToken);
+        try
+        {
+            var random = new Random();
+            var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
+            var definitions = CoreGroup.Resources(serviceIps)
+                .Concat(AppsGroup.Resources())
+                .Concat(EventsGroup.Resources())
+                .Concat(CoordinationGroup.Resources())
+                .Concat(DiscoveryGroup.Resources());
+            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random));
+            await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
+
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
+            app.MapKubernetesApi(api, ServerVersion.Default);
+            await app.StartAsync(cancellationToken);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+            var host = new FakeApiServerHost(app, store, baseAddress, logger);
+            if (options.KubeconfigOut is { } kubeconfig)
+            {
+                host.WriteKubeconfig(kubeconfig);
+            }
+
+            Log.Started(logger, baseAddress, options.InMemory ? "in memory" : Path.GetFullPath(options.DataDir));
+            return host;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops serving (watch streams end cleanly), then closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _app.StopAsync(CancellationToken.None);
+        await _store.DisposeAsync();
+        await _app.DisposeAsync();
+        Log.Stopped(_logger);
+    }
+
+    /// <summary>A host lifetime that ignores process signals, so a fixture never reacts to Ctrl-C meant for the test runner.</summary>
+    private sealed class FixtureLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Serving on {Address} with the store {Store}")]
+        public static partial void Started(ILogger logger, Uri address, string store);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Stopped")]
+        public static partial void Stopped(ILogger logger);
+    }
+}

@@ -1,0 +1,44 @@
+using FakeApiServer.Features;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Hosting;
+
+/// <summary>
+/// How one server runs. Set from appsettings.json (section "FakeApiServer") and the command line
+/// (<see cref="CommandLine"/>), or directly by the in-process fixture.
+/// </summary>
+public sealed record FakeApiServerOptions
+{
+    /// <summary>The address to listen on (--bind-address).</summary>
+    public string BindAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The port (--port); 0 picks a free one.</summary>
+    public int Port { get; init; } = 6443;
+
+    /// <summary>The folder holding the SQLite database (--data-dir).</summary>
+    public string DataDir { get; init; } = "./.fakeapiserver";
+
+    /// <summary>Keep everything in memory, nothing on disk (--in-memory).</summary>
+    public bool InMemory { get; init; }
+
+    /// <summary>Where to write a kubeconfig once the server answers requests (--kubeconfig-out), or null.</summary>
+    public string? KubeconfigOut { get; init; }
+
+    /// <summary>Feature gates (--feature-gates).</summary>
+    public FeatureGates FeatureGates { get; init; } = FeatureGates.Default;
+
+    /// <summary>Group versions switched on or off (--runtime-config), e.g. "networking.k8s.io/v1alpha1" = true.</summary>
+    public IReadOnlyDictionary<string, bool> RuntimeConfig { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary>The minimum log level (--log-level).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Service cluster IP ranges, primary first (--service-cluster-ip-range).</summary>
+    public IReadOnlyList<string> ServiceClusterIpRanges { get; init; } = ["10.96.0.0/16", "fd00:10:96::/112"];
+
+    /// <summary>Events kept for watch resume before 410 Expired (--history-window).</summary>
+    public int HistoryWindow { get; init; } = 10_000;
+
+    /// <summary>fsync every commit (PRAGMA synchronous=FULL); false trades power-loss safety for speed (--sync=normal).</summary>
+    public bool SynchronousFull { get; init; } = true;
+}

@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer.Registry;
+
+/// <summary>Serialization of stored objects: JSON bytes in, JsonObject out, without reflection.</summary>
+internal static class ObjectJson
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
+    public static JsonObject Parse(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
+        return JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException("expected a JSON object");
+    }
+
+    public static JsonObject Parse(byte[] utf8) => Parse(utf8.AsSpan());
+
+    public static byte[] Serialize(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            node.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Stamps the revision as metadata.resourceVersion and serializes: the encoder the store calls on its writer.</summary>
+    public static byte[] StampAndSerialize(JsonObject obj, long revision)
+    {
+        obj.Metadata()["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Serialize(obj);
+    }
+
+    /// <summary>Parses a request body as JSON, or null when it is not a JSON object.</summary>
+    public static JsonNode? ParseNode(ReadOnlyMemory<byte> utf8) => JsonNode.Parse(utf8.Span, documentOptions: DocumentOptions);
+}

@@ -1,0 +1,44 @@
+using FakeApiServer.Api.Selectors;
+
+namespace FakeApiServer.Registry;
+
+/// <summary>Create, update and patch options (metav1.CreateOptions / UpdateOptions / PatchOptions).</summary>
+internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = null);
+
+/// <summary>metav1.DeleteOptions, from the body or the query.</summary>
+internal sealed record DeleteOptions
+{
+    public long? GracePeriodSeconds { get; init; }
+
+    public string? PropagationPolicy { get; init; }
+
+    public string? PreconditionUid { get; init; }
+
+    public string? PreconditionResourceVersion { get; init; }
+
+    public bool DryRun { get; init; }
+}
+
+/// <summary>metav1.ListOptions as list, watch and deletecollection use them.</summary>
+internal sealed record ListOptions
+{
+    public LabelSelector Labels { get; init; } = LabelSelector.Parse(null);
+
+    public FieldSelector Fields { get; init; } = FieldSelector.Parse(null);
+
+    public long? Limit { get; init; }
+
+    public string? Continue { get; init; }
+
+    public string? ResourceVersion { get; init; }
+
+    public string? ResourceVersionMatch { get; init; }
+
+    public bool Watch { get; init; }
+
+    public bool AllowWatchBookmarks { get; init; }
+
+    public bool? SendInitialEvents { get; init; }
+
+    public long? TimeoutSeconds { get; init; }
+}

@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FakeApiServer.Admission;
+using FakeApiServer.Api;
+using FakeApiServer.Registry.Validation;
+using FakeApiServer.Storage;
+
+namespace FakeApiServer.Registry;
+
+/// <summary>
+/// The generic registry of one resource, as kube-apiserver's registry.Store: server-set metadata,
+/// resourceVersion preconditions and the update retry loop, strategies, finalizers and dry-run, over the
+/// revisioned store. HTTP handlers and controllers both write through it.
+/// </summary>
+internal sealed class ResourceStore
+{
+    /// <summary>How often generateName retries on a name clash before giving up, as upstream's maxNameGenerationCreateAttempts.</summary>
+    private const int MaxNameGenerationAttempts = 8;
+
+    private readonly IRevisionedStore _store;
+    private readonly TimeProvider _time;
+    private readonly NameGenerator _names;
+    private readonly NamespaceLifecycle _namespaces;
+
+    public ResourceStore(ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, NamespaceLifecycle namespaces)
+    {
+        Definition = definition;
+        _store = store;
+        _time = time;
+        _names = names;
+        _namespaces = namespaces;
+    }
+
+    public ResourceDefinition Definition { get; }
+
+    private GroupResource Resource => Definition.GroupResource;
+
+    /// <summary>Reads one object from the latest committed state.</summary>
+    public StoredObject Get(string ns, string name) =>
+        _store.Latest.Get(Definition.Key(ns, name)) ?? throw ApiException.NotFound(Resource, name);
+
+    public StoredObject? TryGet(string ns, string name) => _store.Latest.Get(Definition.Key(ns, name));
+
+    /// <summary>Creates an object. <paramref name="obj"/> is owned by the call from here on.</summary>
+    public async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken)
+    {
+        CheckTypeAndNamespace(obj, ns);
+        var meta = obj.Metadata();
+        if (!string.IsNullOrEmpty(meta.GetString("resourceVersion")))
+        {
+            throw ApiException.BadRequest("resourceVersion should not be set on objects to be created");
+        }
+
+        var generateName = meta.GetString("generateName");
+        var nameGiven = !string.IsNullOrEmpty(meta.GetString("name"));
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow());
+        meta.Remove("deletionTimestamp");
+        meta.Remove("deletionGracePeriodSeconds");
+        meta.Remove("selfLink");
+        Definition.Strategy.PrepareForCreate(obj);
+        meta["generation"] = 1;
+
+        for (var attempt = 0; ; attempt++)
+        {
+            if (!nameGiven && !string.IsNullOrEmpty(generateName))
+            {
+                meta["name"] = _names.Generate(generateName);
+            }
+
+            var errors = ObjectMetaValidation.ValidateObjectMeta(meta, Definition.Namespaced, Definition.NameValidator)
+                .Concat(Definition.Strategy.Validate(obj)).ToList();
+            if (errors.Count == 0 && Definition.Allocator is { } allocator)
+            {
+                errors.AddRange(allocator.Allocate(obj, _store.Latest));
+            }
+
+            if (errors.Count > 0)
+            {
+                throw ApiException.Invalid(Definition.GroupKind, obj.Name(), errors);
+            }
+
+            var name = obj.Name();
+            if (Definition.Namespaced)
+            {
+                _namespaces.CheckCreate(Resource, ns, name);
+            }
+
+            var key = Definition.Key(ns, name);
+            if (options.DryRun)
+            {
+                if (_store.Latest.Get(key) is not null)
+                {
+                    throw ApiException.AlreadyExists(Resource, name);
+                }
+
+                return new StoredObject(key, 0, 0, ObjectJson.Serialize(obj));
+            }
+
+            var result = await _store.WriteAsync(new WriteRequest(key, WriteKind.Create, 0, rev => ObjectJson.StampAndSerialize(obj, rev)), cancellationToken);
+            switch (result.Status)
+            {
+                case WriteStatus.Ok:
+                    return result.Object!;
+                case WriteStatus.AlreadyExists when !nameGiven && !string.IsNullOrEmpty(generateName) && attempt < MaxNameGenerationAttempts:
+                    continue;
+                default:
+                    throw ApiException.AlreadyExists(Resource, name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The update retry loop (upstream's GuaranteedUpdate): reads the newest object, lets <paramref name="tryUpdate"/>
+    /// build the new one from a copy, applies the strategy and writes with the read revision as precondition.
+    /// A conflict is retried unless the new object names a resourceVersion, which is then a client precondition (409).
+    /// </summary>
+    public async Task<StoredObject> UpdateAsync(
+        string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var key = Definition.Key(ns, name);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = _store.Latest.Get(key) ?? throw ApiException.NotFound(Resource, name);
+            var oldObj = ObjectJson.Parse(current.Value);
+            var newObj = tryUpdate((JsonObject)oldObj.DeepClone());
+            CheckTypeAndNamespace(newObj, ns);
+            var newMeta = newObj.Metadata();
+            if (newMeta.GetString("name") is { } bodyName && bodyName != name)
+            {
+                throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+            }
+
+            newMeta["name"] = name;
+            var requestedRv = newMeta.GetString("resourceVersion");
+            var currentRv = current.Revision.ToString(CultureInfo.InvariantCulture);
+            if (string.IsNullOrEmpty(requestedRv))
+            {
+                if (!strategy.AllowUnconditionalUpdate)
+                {
+                    throw ApiException.Invalid(Definition.GroupKind, name,
+                        [FieldError.Invalid("metadata.resourceVersion", 0, "must be specified for an update")]);
+                }
+
+                newMeta["resourceVersion"] = currentRv;
+            }
+            else if (requestedRv != currentRv)
+            {
+                throw ApiException.Conflict(Resource, name);
+            }
+
+            var oldMeta = oldObj.Metadata();
+            foreach (var field in ServerOwnedMetadata)
+            {
+                if (oldMeta[field] is { } value)
+                {
+                    newMeta[field] = value.DeepClone();
+                }
+                else
+                {
+                    newMeta.Remove(field);
+                }
+            }
+
+            strategy.PrepareForUpdate(newObj, oldObj);
+            if (ObjectMeta.SpecChanged(newObj, oldObj))
+            {
+                newMeta["generation"] = (oldMeta.GetInt64("generation") ?? 0) + 1;
+            }
+
+            var errors = new List<FieldError>(ObjectMetaValidation.ValidateObjectMetaUpdate(newMeta, oldMeta));
+            errors.AddRange(ObjectMetaValidation.ValidateObjectMeta(newMeta, Definition.Namespaced, Definition.NameValidator));
+            errors.AddRange(strategy.ValidateUpdate(newObj, oldObj));
+            if (oldObj.HasDeletionTimestamp())
+            {
+                var added = newObj.Finalizers().Except(oldObj.Finalizers()).ToList();
+                if (added.Count > 0)
+                {
+                    errors.Add(FieldError.Forbidden("metadata.finalizers",
+                        "no new finalizers can be added if the object is being deleted, found new finalizers []string{" +
+                        string.Join(", ", added.Select(f => "\"" + f + "\"")) + "}"));
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw ApiException.Invalid(Definition.GroupKind, name, errors);
+            }
+
+            if (JsonNode.DeepEquals(newObj, oldObj))
+            {
+                // A no-op update writes nothing and keeps the resourceVersion, as upstream.
+                return current;
+            }
+
+            if (options.DryRun)
+            {
+                return new StoredObject(key, current.Revision, current.CreateRevision, ObjectJson.Serialize(newObj));
+            }
+
+            var removes = newObj.HasDeletionTimestamp() && newObj.Finalizers().Count == 0 && !Definition.Strategy.HoldsDeletion(newObj);
+            var result = await _store.WriteAsync(
+                new WriteRequest(key, removes ? WriteKind.Delete : WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(newObj, rev)),
+                cancellationToken);
+            switch (result.Status)
+            {
+                case WriteStatus.Ok:
+                    return result.Object!;
+                case WriteStatus.NotFound:
+                    throw ApiException.NotFound(Resource, name);
+                case WriteStatus.Conflict when string.IsNullOrEmpty(requestedRv):
+                    continue;
+                default:
+                    throw ApiException.Conflict(Resource, name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes an object, or marks it for deletion when finalizers (or the strategy) hold it: then the result
+    /// is the updated object and <see cref="DeleteResult.Removed"/> is false.
+    /// </summary>
+    public async Task<DeleteResult> DeleteAsync(string ns, string name, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        var key = Definition.Key(ns, name);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = _store.Latest.Get(key) ?? throw ApiException.NotFound(Resource, name);
+            var obj = ObjectJson.Parse(current.Value);
+            if (options.PreconditionUid is { Length: > 0 } uid && uid != obj.Uid())
+            {
+                throw ApiException.ConflictWith(Resource, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {obj.Uid()}");
+            }
+
+            if (options.PreconditionResourceVersion is { Length: > 0 } rv && rv != obj.ResourceVersion())
+            {
+                throw ApiException.ConflictWith(Resource, name,
+                    $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {obj.ResourceVersion()}");
+            }
+
+            WriteRequest request;
+            var holds = obj.Finalizers().Count > 0 || Definition.Strategy.HoldsDeletion(obj);
+            if (holds)
+            {
+                if (obj.HasDeletionTimestamp())
+                {
+                    return new DeleteResult(current, Removed: false);
+                }
+
+                var meta = obj.Metadata();
+                meta["deletionTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow());
+                meta["deletionGracePeriodSeconds"] = options.GracePeriodSeconds ?? 0;
+                meta["generation"] = (meta.GetInt64("generation") ?? 0) + 1;
+                Definition.Strategy.PrepareForDelete(obj);
+                request = new WriteRequest(key, WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+            }
+            else
+            {
+                request = new WriteRequest(key, WriteKind.Delete, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+            }
+
+            if (options.DryRun)
+            {
+                return new DeleteResult(new StoredObject(key, current.Revision, current.CreateRevision, ObjectJson.Serialize(obj)), !holds);
+            }
+
+            var result = await _store.WriteAsync(request, cancellationToken);
+            switch (result.Status)
+            {
+                case WriteStatus.Ok:
+                    return new DeleteResult(result.Object!, Removed: !holds);
+                case WriteStatus.NotFound:
+                    throw ApiException.NotFound(Resource, name);
+                default:
+                    continue;
+            }
+        }
+    }
+
+    /// <summary>The metadata fields a client cannot change through update (kept from the stored object).</summary>
+    private static readonly string[] ServerOwnedMetadata = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+
+    private void CheckTypeAndNamespace(JsonObject obj, string ns)
+    {
+        var apiVersion = obj.GetString("apiVersion");
+        var kind = obj.GetString("kind");
+        if (string.IsNullOrEmpty(apiVersion) && string.IsNullOrEmpty(kind))
+        {
+            obj["apiVersion"] = Definition.ApiVersion;
+            obj["kind"] = Definition.Kind;
+        }
+        else if (apiVersion != Definition.ApiVersion)
+        {
+            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({Definition.ApiVersion})");
+        }
+        else if (kind != Definition.Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Definition.Kind})");
+        }
+
+        var meta = obj.Metadata();
+        if (!Definition.Namespaced)
+        {
+            if (!string.IsNullOrEmpty(meta.GetString("namespace")))
+            {
+                meta.Remove("namespace");
+            }
+
+            return;
+        }
+
+        var bodyNs = meta.GetString("namespace");
+        if (string.IsNullOrEmpty(bodyNs))
+        {
+            meta["namespace"] = ns;
+        }
+        else if (bodyNs != ns)
+        {
+            throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+    }
+}
+
+/// <summary>The outcome of a delete: the object's last state and whether it is gone (false: marked for deletion).</summary>
+internal sealed record DeleteResult(StoredObject Object, bool Removed);

@@ -1,0 +1,37 @@
+namespace FakeApiServer.Storage;
+
+/// <summary>
+/// The durable, append-only log under the store (kine's Log layer). Only the store's writer task calls
+/// <see cref="Append"/> and <see cref="Compact"/>, one call at a time, so implementations need no locking.
+/// Calls are synchronous because they run on that dedicated writer and SQLite has no truly async I/O.
+/// </summary>
+internal interface IRevisionLog : IDisposable
+{
+    /// <summary>
+    /// Reads the state to restart from: the highest revision ever written (deletes included), every current
+    /// object, and the contiguous events above the compacted revision, at most <paramref name="historyWindow"/>.
+    /// </summary>
+    RestoredLog Load(int historyWindow);
+
+    /// <summary>
+    /// Commits <paramref name="events"/> (ascending revisions) in one transaction: all or nothing. Returns
+    /// only after the commit is durable to the configured level; throws when it failed.
+    /// </summary>
+    void Append(IReadOnlyList<WatchEvent> events);
+
+    /// <summary>
+    /// Deletes versions no read can need any more: those superseded, and deletes, at or below
+    /// <paramref name="compactedRevision"/>. Never removes the newest row, so the revision sequence survives.
+    /// </summary>
+    void Compact(long compactedRevision);
+}
+
+/// <summary>What the log holds at start-up.</summary>
+/// <param name="Revision">The highest revision written, or 0.</param>
+/// <param name="CompactedRevision">Events at or below this are not available.</param>
+/// <param name="Objects">The current version of every existing key.</param>
+/// <param name="Events">The events above <paramref name="CompactedRevision"/>, ascending and contiguous.</param>
+internal sealed record RestoredLog(long Revision, long CompactedRevision, IReadOnlyList<StoredObject> Objects, IReadOnlyList<WatchEvent> Events)
+{
+    public static RestoredLog Empty { get; } = new(0, 0, [], []);
+}

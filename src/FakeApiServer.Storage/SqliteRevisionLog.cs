@@ -1,0 +1,234 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Storage;
+
+/// <summary>
+/// The log on SQLite, in kine's shape: one append-only table whose primary key is the revision. A row is
+/// one version of a key; a delete is a row with <c>deleted = 1</c> whose value is the last state.
+/// <c>prev_revision</c> links a version to the one it replaced (0 for a create), which gives watch events
+/// their previous object after a restart and makes compaction a primary-key lookup.
+/// One connection, owned by the store's writer task; WAL mode, so a commit appends to the WAL.
+/// </summary>
+internal sealed partial class SqliteRevisionLog : IRevisionLog
+{
+    private const string CompactedRevisionName = "compacted_revision";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS log (
+            revision INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            create_revision INTEGER NOT NULL,
+            prev_revision INTEGER NOT NULL,
+            deleted INTEGER NOT NULL,
+            value BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS log_key_revision ON log (key, revision);
+        CREATE TABLE IF NOT EXISTS meta (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value)
+        VALUES ($revision, $key, $create_revision, $prev_revision, $deleted, $value)
+        """;
+
+    // Only versions replaced (or deleted) within (last compaction, compacted] can have become unneeded since
+    // the last pass: their predecessors via prev_revision, and the delete rows themselves. The newest row is
+    // kept whatever it is, so MAX(revision) always survives for the revision sequence.
+    private const string CompactSql = """
+        DELETE FROM log
+        WHERE revision < (SELECT MAX(revision) FROM log)
+          AND (revision IN (SELECT prev_revision FROM log WHERE revision > $from AND revision <= $to AND prev_revision > 0)
+               OR (revision > $from AND revision <= $to AND deleted = 1))
+        """;
+
+    // Remembered so that a restart with a larger history window never serves the partly deleted range.
+    private const string SaveCompactedSql = """
+        INSERT INTO meta (name, value) VALUES ($name, $to)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly ILogger _logger;
+    private long _lastCompactedRevision;
+
+    private SqliteRevisionLog(SqliteConnection connection, ILogger logger)
+    {
+        _connection = connection;
+        _logger = logger;
+        _insert = connection.CreateCommand();
+        _insert.CommandText = InsertSql;
+        foreach (var name in (ReadOnlySpan<string>)["$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value"])
+        {
+            _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+    }
+
+    /// <summary>Opens (creating when missing) the database file and its schema.</summary>
+    public static SqliteRevisionLog Open(string path, bool synchronousFull, ILogger logger)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // No pooling: Dispose really closes the file, so a store can be reopened (and the folder deleted).
+            Pooling = false,
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, $"""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")};
+                PRAGMA busy_timeout = 5000;
+                {Schema}
+                """);
+            return new SqliteRevisionLog(connection, logger);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public RestoredLog Load(int historyWindow)
+    {
+        var revision = Scalar("SELECT COALESCE(MAX(revision), 0) FROM log");
+        var compactedOnDisk = Scalar($"SELECT COALESCE((SELECT value FROM meta WHERE name = '{CompactedRevisionName}'), 0)");
+        _lastCompactedRevision = compactedOnDisk;
+
+        // Rows above the on-disk compacted revision are all intact, so any window within them is contiguous.
+        var compacted = Math.Max(compactedOnDisk, revision - historyWindow);
+        var objects = ReadObjects();
+        var events = ReadEvents(compacted);
+        Log.Loaded(_logger, revision, compacted, objects.Count);
+        return new RestoredLog(revision, compacted, objects, events);
+    }
+
+    public void Append(IReadOnlyList<WatchEvent> events)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _insert.Transaction = transaction;
+        var parameters = _insert.Parameters;
+        foreach (var change in events)
+        {
+            parameters[0].Value = change.Object.Revision;
+            parameters[1].Value = change.Object.Key;
+            parameters[2].Value = change.Object.CreateRevision;
+            parameters[3].Value = change.Type == WatchEventType.Created ? 0 : change.Previous?.Revision ?? 0;
+            parameters[4].Value = change.Type == WatchEventType.Deleted ? 1 : 0;
+            parameters[5].Value = change.Object.Value;
+            _insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    public void Compact(long compactedRevision)
+    {
+        if (compactedRevision <= _lastCompactedRevision)
+        {
+            return;
+        }
+
+        using var transaction = _connection.BeginTransaction();
+        using var delete = _connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = CompactSql;
+        delete.Parameters.AddWithValue("$from", _lastCompactedRevision);
+        delete.Parameters.AddWithValue("$to", compactedRevision);
+        var deleted = delete.ExecuteNonQuery();
+
+        using var save = _connection.CreateCommand();
+        save.Transaction = transaction;
+        save.CommandText = SaveCompactedSql;
+        save.Parameters.AddWithValue("$name", CompactedRevisionName);
+        save.Parameters.AddWithValue("$to", compactedRevision);
+        save.ExecuteNonQuery();
+        transaction.Commit();
+        Log.Compacted(_logger, compactedRevision, deleted);
+        _lastCompactedRevision = compactedRevision;
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _connection.Dispose();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private List<StoredObject> ReadObjects()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT l.key, l.revision, l.create_revision, l.value
+            FROM log l JOIN (SELECT MAX(revision) AS revision FROM log GROUP BY key) newest ON l.revision = newest.revision
+            WHERE l.deleted = 0
+            """;
+        using var reader = command.ExecuteReader();
+        var objects = new List<StoredObject>();
+        while (reader.Read())
+        {
+            objects.Add(new StoredObject(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
+        }
+
+        return objects;
+    }
+
+    private List<WatchEvent> ReadEvents(long afterRevision)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT l.key, l.revision, l.create_revision, l.prev_revision, l.deleted, l.value,
+                   p.revision, p.create_revision, p.value
+            FROM log l LEFT JOIN log p ON p.revision = l.prev_revision AND l.prev_revision > 0
+            WHERE l.revision > $after
+            ORDER BY l.revision
+            """;
+        command.Parameters.AddWithValue("$after", afterRevision);
+        using var reader = command.ExecuteReader();
+        var events = new List<WatchEvent>();
+        while (reader.Read())
+        {
+            var key = reader.GetString(0);
+            var stored = new StoredObject(key, reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(5));
+            var previous = reader.IsDBNull(6)
+                ? null
+                : new StoredObject(key, reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8));
+            var type = reader.GetInt64(4) != 0 ? WatchEventType.Deleted
+                : reader.GetInt64(3) == 0 ? WatchEventType.Created
+                : WatchEventType.Modified;
+            events.Add(new WatchEvent(type, stored, previous));
+        }
+
+        return events;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the revision log at revision {Revision} (compacted {CompactedRevision}) with {ObjectCount} objects")]
+        public static partial void Loaded(ILogger logger, long revision, long compactedRevision, int objectCount);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Compacted the revision log to revision {CompactedRevision}, deleting {RowCount} rows")]
+        public static partial void Compacted(ILogger logger, long compactedRevision, int rowCount);
+    }
+}

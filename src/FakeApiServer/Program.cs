@@ -1,0 +1,27 @@
+using FakeApiServer.Hosting;
+using Microsoft.Extensions.Configuration;
+
+// The command line: options from appsettings.json and flags, then one line with the URL, then serve until
+// Ctrl-C or SIGTERM. Bad flags: one line on stderr and exit code 2.
+FakeApiServerOptions options;
+try
+{
+    var configuration = new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+        .Build();
+    options = CommandLine.Parse(args, configuration.GetSection("FakeApiServer"));
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
+    return 2;
+}
+
+await using var host = await FakeApiServerHost.StartAsync(options, handleSignals: true, timeProvider: null, CancellationToken.None);
+Console.WriteLine(options.KubeconfigOut is { } kubeconfig
+    ? $"FakeApiServer is serving on {host.BaseAddress} (kubeconfig: {Path.GetFullPath(kubeconfig)})"
+    : $"FakeApiServer is serving on {host.BaseAddress}");
+await host.WaitForShutdownAsync(CancellationToken.None);
+return 0;

@@ -1,0 +1,160 @@
+namespace FakeApiServer.Storage.Tests;
+
+public sealed class StoreSnapshotTests : StoreTestBase
+{
+    private static readonly string[] Keys =
+    [
+        "/pods/ns1/a", "/pods/ns1/b", "/pods/ns1/c", "/pods/ns2/a", "/pods/ns10/a", "/services/ns1/a", "/pods/ns1/B",
+    ];
+
+    [Fact]
+    public async Task Range_returns_keys_with_the_prefix_in_ordinal_order()
+    {
+        await using var store = await SeedAsync();
+
+        var keys = store.Latest.Range("/pods/ns1/").Select(o => o.Key);
+
+        Assert.Equal(["/pods/ns1/B", "/pods/ns1/a", "/pods/ns1/b", "/pods/ns1/c"], keys);
+        Assert.Equal(Keys.Order(StringComparer.Ordinal), store.Latest.Range(string.Empty).Select(o => o.Key));
+    }
+
+    [Theory]
+    [InlineData("/pods/", "/pods/ns1/a", new[] { "/pods/ns1/b", "/pods/ns1/c", "/pods/ns10/a", "/pods/ns2/a" })]
+    [InlineData("/pods/", "/pods/ns1/bb", new[] { "/pods/ns1/c", "/pods/ns10/a", "/pods/ns2/a" })]
+    [InlineData("/pods/", "/a", new[] { "/pods/ns1/B", "/pods/ns1/a", "/pods/ns1/b", "/pods/ns1/c", "/pods/ns10/a", "/pods/ns2/a" })]
+    [InlineData("/pods/", "/pods/ns2/a", new string[0])]
+    [InlineData("/pods/", "/z", new string[0])]
+    [InlineData("/nothing/", null, new string[0])]
+    public async Task Range_starts_strictly_after_the_start_key(string prefix, string? startAfter, string[] expected)
+    {
+        await using var store = await SeedAsync();
+
+        Assert.Equal(expected, store.Latest.Range(prefix, startAfter).Select(o => o.Key));
+        Assert.Equal(expected.Length, store.Latest.CountRange(prefix, startAfter));
+    }
+
+    [Fact]
+    public async Task Range_handles_prefixes_ending_in_the_largest_character()
+    {
+        await using var store = await OpenInMemoryAsync();
+        const string Max = "\uffff";
+        foreach (var key in new[] { "a" + Max, "a" + Max + "x", "b", "a" })
+        {
+            await CreateAsync(store, key);
+        }
+
+        Assert.Equal(["a" + Max, "a" + Max + "x"], store.Latest.Range("a" + Max).Select(o => o.Key));
+        Assert.Equal(3, store.Latest.CountRange("a"));
+    }
+
+    [Fact]
+    public async Task Latest_snapshot_does_not_change_after_later_writes()
+    {
+        await using var store = await OpenInMemoryAsync();
+        await CreateAsync(store, "/a", "old");
+        var before = store.Latest;
+
+        await UpdateAsync(store, "/a", 0, "new");
+        await CreateAsync(store, "/b");
+
+        Assert.Equal(1, before.Revision);
+        Assert.Equal("old@1", Text(before.Get("/a")));
+        Assert.Null(before.Get("/b"));
+        Assert.Single(before.Range(string.Empty));
+        Assert.Equal("new@2", Text(store.Latest.Get("/a")));
+    }
+
+    [Fact]
+    public async Task SnapshotAt_an_older_revision_returns_the_state_as_of_that_revision()
+    {
+        await using var store = await OpenInMemoryAsync();
+        await CreateAsync(store, "/a", "one");
+        await CreateAsync(store, "/b", "two");
+        await UpdateAsync(store, "/a", 0, "three");
+        await DeleteAsync(store, "/b");
+
+        var atTwo = store.SnapshotAt(2)!;
+        var atZero = store.SnapshotAt(0)!;
+
+        Assert.Equal(2, atTwo.Revision);
+        Assert.Equal("one@1", Text(atTwo.Get("/a")));
+        Assert.Equal("two@2", Text(atTwo.Get("/b")));
+        Assert.Empty(atZero.Range(string.Empty));
+        Assert.Same(store.Latest, store.SnapshotAt(4));
+    }
+
+    [Fact]
+    public async Task SnapshotAt_a_compacted_or_future_revision_returns_null()
+    {
+        await using var store = await OpenInMemoryAsync(historyWindow: 3);
+        for (var i = 0; i < 10; i++)
+        {
+            await CreateAsync(store, $"/k{i}");
+        }
+
+        Assert.Equal(7, store.CompactedRevision);
+        Assert.Null(store.SnapshotAt(6));
+        Assert.Null(store.SnapshotAt(11));
+        Assert.Equal(7, store.SnapshotAt(7)!.Count);
+    }
+
+    [Fact]
+    public async Task SnapshotAt_every_revision_in_the_window_matches_the_replayed_history()
+    {
+        const int Window = 40;
+        await using var store = await OpenInMemoryAsync(historyWindow: Window);
+        var random = new Random(42);
+        var model = new Dictionary<string, string>();
+        var states = new Dictionary<long, Dictionary<string, string>> { [0] = [] };
+
+        // Batches of concurrent writes to a few keys, so snapshots fall mid-batch and keys come and go.
+        for (var round = 0; round < 30; round++)
+        {
+            var tasks = Enumerable.Range(0, random.Next(1, 8)).Select(_ =>
+            {
+                var key = $"/k{random.Next(6)}";
+                return random.Next(3) switch
+                {
+                    0 => CreateAsync(store, key).AsTask(),
+                    1 => UpdateAsync(store, key, 0).AsTask(),
+                    _ => DeleteAsync(store, key).AsTask(),
+                };
+            }).ToList();
+            var results = await Task.WhenAll(tasks);
+            foreach (var result in results.Where(r => r.Status == WriteStatus.Ok).OrderBy(r => r.Object!.Revision))
+            {
+                if (Text(result.Object).StartsWith("deleted", StringComparison.Ordinal))
+                {
+                    model.Remove(result.Object!.Key);
+                }
+                else
+                {
+                    model[result.Object!.Key] = Text(result.Object);
+                }
+
+                states[result.Object.Revision] = new Dictionary<string, string>(model);
+            }
+        }
+
+        Assert.True(store.CurrentRevision > Window, "the test should run past the window");
+        for (var revision = store.CompactedRevision; revision <= store.CurrentRevision; revision++)
+        {
+            var snapshot = store.SnapshotAt(revision)!;
+            Assert.Equal(revision, snapshot.Revision);
+            Assert.Equal(states[revision].OrderBy(p => p.Key, StringComparer.Ordinal), snapshot.Range(string.Empty).Select(o => KeyValuePair.Create(o.Key, Text(o))));
+        }
+
+        Assert.Null(store.SnapshotAt(store.CompactedRevision - 1));
+    }
+
+    private async Task<RevisionedStore> SeedAsync()
+    {
+        var store = await OpenInMemoryAsync();
+        foreach (var key in Keys)
+        {
+            await CreateAsync(store, key);
+        }
+
+        return store;
+    }
+}
