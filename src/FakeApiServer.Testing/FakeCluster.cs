@@ -1,0 +1,61 @@
+using FakeApiServer.Hosting;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Testing;
+
+/// <summary>
+/// A FakeApiServer running in the test process on 127.0.0.1 and a free port, with a configured
+/// KubernetesClient. Several clusters in one process share no state.
+/// <code>await using var cluster = await FakeCluster.StartAsync(cancellationToken);</code>
+/// </summary>
+public sealed class FakeCluster : IAsyncDisposable
+{
+    private readonly FakeApiServerHost _host;
+
+    private FakeCluster(FakeApiServerHost host)
+    {
+        _host = host;
+        Client = new Kubernetes(new KubernetesClientConfiguration { Host = host.BaseAddress.ToString() });
+    }
+
+    /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress => _host.BaseAddress;
+
+    /// <summary>A KubernetesClient pointed at the server.</summary>
+    public IKubernetes Client { get; }
+
+    /// <summary>Starts a cluster with the default options.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static Task<FakeCluster> StartAsync(CancellationToken cancellationToken) => StartAsync(new FakeClusterOptions(), cancellationToken);
+
+    /// <summary>Starts a cluster and returns once it answers requests.</summary>
+    /// <param name="options">How to start it.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<FakeCluster> StartAsync(FakeClusterOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var serverOptions = new FakeApiServerOptions
+        {
+            Port = 0,
+            InMemory = options.DataDir is null,
+            DataDir = options.DataDir ?? "./.fakeapiserver",
+            FeatureGates = options.FeatureGates,
+            HistoryWindow = options.HistoryWindow,
+            LogLevel = LogLevel.Warning,
+        };
+        var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
+        return new FakeCluster(host);
+    }
+
+    /// <summary>Writes a kubeconfig (context "fakeapiserver") for kubectl or tools in other languages.</summary>
+    /// <param name="path">The file to write.</param>
+    public void WriteKubeconfig(string path) => _host.WriteKubeconfig(path);
+
+    /// <summary>Stops the server and closes its store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _host.DisposeAsync();
+    }
+}
