@@ -18,6 +18,18 @@ internal sealed class NamespaceLifecycle
     /// <summary>The storage key of a namespace object (core/v1 namespaces are cluster-scoped).</summary>
     public static string NamespaceKey(string ns) => "/core/namespaces/" + ns;
 
+    /// <summary>The namespaces that may never be deleted, as upstream's immortal namespaces.</summary>
+    private static readonly HashSet<string> Immortal = ["default", "kube-system", "kube-public"];
+
+    /// <summary>Refuses the deletion of the default, kube-system and kube-public namespaces (403, upstream's message).</summary>
+    public static void CheckDelete(ResourceDefinition definition, string name)
+    {
+        if (definition.Group.Length == 0 && definition.Plural == "namespaces" && Immortal.Contains(name))
+        {
+            throw ApiException.Forbidden(definition.GroupResource, name, "this namespace may not be deleted");
+        }
+    }
+
     public void CheckCreate(GroupResource resource, string ns, string name)
     {
         var stored = _store.Latest.Get(NamespaceKey(ns)) ?? throw ApiException.NotFound(new GroupResource("", "namespaces"), ns);

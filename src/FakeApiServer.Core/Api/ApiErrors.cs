@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using FakeApiServer.Registry;
 
 namespace FakeApiServer.Api;
 
@@ -34,7 +35,7 @@ internal static partial class ApiErrors
     public static byte[] StatusBytes(ApiException error)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             WriteStatus(writer, error);
         }
@@ -65,7 +66,7 @@ internal static partial class ApiErrors
     public static byte[] SuccessBytes(StatusDetails details)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("kind", "Status");

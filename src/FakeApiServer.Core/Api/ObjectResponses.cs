@@ -42,7 +42,7 @@ internal static class ObjectResponses
 
         context.Response.ContentType = MediaTypes.Json;
         var body = context.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, ObjectJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("kind", definition.ListKind);
@@ -69,7 +69,7 @@ internal static class ObjectResponses
         var include = IncludeObject(context.Request.Query);
         context.Response.ContentType = form == MediaTypes.ResourceForm.TableV1 ? MediaTypes.TableV1 : MediaTypes.TableV1Beta1;
         var body = context.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, ObjectJson.WriterOptions))
         {
             WriteTable(writer, definition, form, objects, resourceVersion, continueToken, remaining, now, include);
         }
@@ -81,7 +81,7 @@ internal static class ObjectResponses
     public static byte[] TableBytes(ResourceDefinition definition, MediaTypes.ResourceForm form, JsonObject obj, DateTimeOffset now, IQueryCollection query)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             WriteTable(writer, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, now, IncludeObject(query));
         }

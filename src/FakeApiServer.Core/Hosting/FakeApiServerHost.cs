@@ -5,6 +5,7 @@ using FakeApiServer.Apis.Core;
 using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
+using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -26,14 +27,18 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RevisionedStore _store;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _controllersStop;
+    private readonly Task _controllers;
     private int _disposed;
 
-    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger)
+    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, CancellationTokenSource controllersStop, Task controllers)
     {
         _app = app;
         _store = store;
         BaseAddress = baseAddress;
         _logger = logger;
+        _controllersStop = controllersStop;
+        _controllers = controllers;
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/.</summary>
@@ -110,7 +115,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
-            var host = new FakeApiServerHost(app, store, baseAddress, logger);
+            var controllersStop = new CancellationTokenSource();
+            var controllers = new NamespaceController(catalog, store, time, logger).RunAsync(controllersStop.Token);
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllersStop, controllers);
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -135,6 +142,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             return;
         }
 
+        await _controllersStop.CancelAsync();
+        await _controllers;
+        _controllersStop.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _store.DisposeAsync();
         await _app.DisposeAsync();

@@ -9,6 +9,12 @@ internal static class ObjectJson
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
+    /// <summary>
+    /// Writer options for everything the server sends: only what JSON requires is escaped (quotes as \", not \u0022),
+    /// so bodies read like kube-apiserver's.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static JsonObject Parse(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
@@ -20,7 +26,7 @@ internal static class ObjectJson
     public static byte[] Serialize(JsonNode node)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             node.WriteTo(writer);
         }

@@ -151,6 +151,12 @@ internal sealed class ResourceStore
             }
 
             var oldMeta = oldObj.Metadata();
+            if (string.IsNullOrEmpty(newMeta.GetString("uid")))
+            {
+                // As upstream's BeforeUpdate: an omitted uid is the stored one; a different one fails validation as immutable.
+                newMeta["uid"] = oldMeta["uid"]?.DeepClone();
+            }
+
             foreach (var field in ServerOwnedMetadata)
             {
                 if (oldMeta[field] is { } value)
@@ -223,6 +229,7 @@ internal sealed class ResourceStore
     /// </summary>
     public async Task<DeleteResult> DeleteAsync(string ns, string name, DeleteOptions options, CancellationToken cancellationToken)
     {
+        NamespaceLifecycle.CheckDelete(Definition, name);
         var key = Definition.Key(ns, name);
         while (true)
         {
@@ -280,7 +287,7 @@ internal sealed class ResourceStore
     }
 
     /// <summary>The metadata fields a client cannot change through update (kept from the stored object).</summary>
-    private static readonly string[] ServerOwnedMetadata = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+    private static readonly string[] ServerOwnedMetadata = ["creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
     private void CheckTypeAndNamespace(JsonObject obj, string ns)
     {
