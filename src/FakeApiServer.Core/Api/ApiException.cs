@@ -67,9 +67,12 @@ internal sealed class ApiException : Exception
     public static ApiException RequestEntityTooLarge(long limit) =>
         new(413, "RequestEntityTooLarge", string.Create(CultureInfo.InvariantCulture, $"Request entity too large: limit is {limit}"));
 
-    /// <summary>410 for a resourceVersion older than the history window, as the watch cache words it.</summary>
-    public static ApiException Expired(long requested, long oldest) =>
-        new(410, "Expired", string.Create(CultureInfo.InvariantCulture, $"too old resource version: {requested} ({oldest})"));
+    /// <summary>
+    /// 410 for a resourceVersion older than the history window, as the watch cache words it: the second number is
+    /// the oldest resourceVersion still watchable from, the compacted one (upstream's oldest-1).
+    /// </summary>
+    public static ApiException Expired(long requested, long compacted) =>
+        new(410, "Expired", string.Create(CultureInfo.InvariantCulture, $"too old resource version: {requested} ({compacted})"));
 
     public static ApiException ContinueExpired() =>
         new(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");

@@ -95,7 +95,7 @@ internal static class ResourceList
 
             return store.SnapshotAt(rv) ?? throw (rv > store.CurrentRevision
                 ? ApiException.Timeout($"Too large resource version: {rv}, current: {store.CurrentRevision}")
-                : ApiException.Expired(rv, store.CompactedRevision + 1));
+                : ApiException.Expired(rv, store.CompactedRevision));
         }
 
         var latest = store.Latest;

@@ -68,7 +68,8 @@ internal static class ResourceWatch
         long from;
         if (options.SendInitialEvents is true)
         {
-            initial = ResourceList.SnapshotFor(store, rv, "NotOlderThan");
+            // NotOlderThan with resourceVersion unset is the latest state, as with a consistent list.
+            initial = ResourceList.SnapshotFor(store, rv, null);
             from = initial.Revision;
         }
         else if (options.SendInitialEvents is false && string.IsNullOrEmpty(rv))
@@ -88,7 +89,7 @@ internal static class ResourceWatch
         using var subscription = store.Watch(prefix, from);
         if (subscription is null)
         {
-            yield return new ResourceEvent(ResourceEventType.Error, null, from) { Error = ApiException.Expired(from, store.CompactedRevision + 1) };
+            yield return new ResourceEvent(ResourceEventType.Error, null, from) { Error = ApiException.Expired(from, store.CompactedRevision) };
             yield break;
         }
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Api.Verbs;
 
-/// <summary>create: 201 with the stored object (200 for a dry run, as upstream answers 201 only when something was created).</summary>
+/// <summary>create: 201 with the stored object, also for a dry run (upstream's create handler answers 201 either way).</summary>
 internal static class CreateVerb
 {
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)

@@ -59,7 +59,7 @@ internal static class ScaleVerb
             if (ObjectMeta.AsInt64(replicas) is not { } count || count < 0)
             {
                 throw ApiException.Invalid(new GroupKind("autoscaling", "Scale"), request.Info.Name,
-                    [FieldError.Invalid("spec.replicas", replicas?.ToJsonString() ?? "null", "must be greater than or equal to 0")]);
+                    [FieldError.Invalid("spec.replicas", ObjectMeta.AsInt64(replicas) is { } negative ? negative : replicas?.ToJsonString() ?? "null", "must be greater than or equal to 0")]);
             }
 
             var rv = scale.Metadata().GetString("resourceVersion");

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Api.Verbs;
@@ -9,8 +11,18 @@ internal static class UpdateVerb
     {
         var options = QueryOptions.Write(context.Request.Query);
         var body = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
-        var updated = await request.Store.UpdateAsync(
-            request.Info.Namespace, request.Info.Name, _ => (System.Text.Json.Nodes.JsonObject)body.DeepClone(), request.WriteStrategy, options, context.RequestAborted);
+        var uid = body.Metadata().GetString("uid");
+        var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, current =>
+        {
+            // A uid in the body is a precondition, as upstream's defaultUpdatedObjectInfo.Preconditions makes it.
+            if (!string.IsNullOrEmpty(uid) && uid != current.Uid())
+            {
+                throw ApiException.ConflictWith(request.Definition.GroupResource, request.Info.Name,
+                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid()}");
+            }
+
+            return (JsonObject)body.DeepClone();
+        }, request.WriteStrategy, options, context.RequestAborted);
         await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api.Time);
     }
 }

@@ -57,9 +57,11 @@ internal static class WatchVerb
             {
                 var now = api.Time.GetUtcNow();
                 var wait = deadline - now;
+                var closing = true;
                 if (options.AllowWatchBookmarks && wait > BookmarkInterval)
                 {
                     wait = BookmarkInterval;
+                    closing = false;
                 }
 
                 using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -68,7 +70,20 @@ internal static class WatchVerb
                 await delayCancel.CancelAsync();
                 if (done == next)
                 {
-                    if (!await next)
+                    bool more;
+                    try
+                    {
+                        more = await next;
+                    }
+                    catch (ApiException e)
+                    {
+                        // The stream has started: an error found now (e.g. a too large resourceVersion) can only be an ERROR event.
+                        await WriteAsync(body, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
+                            context.Request.Query, api.Time.GetUtcNow(), token);
+                        return;
+                    }
+
+                    if (!more)
                     {
                         return;
                     }
@@ -95,7 +110,7 @@ internal static class WatchVerb
                     await WriteAsync(body, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision), context.Request.Query, now, token);
                 }
 
-                if (api.Time.GetUtcNow() >= deadline)
+                if (closing)
                 {
                     return;
                 }

@@ -1,0 +1,216 @@
+using System.Net;
+using FakeApiServer.Testing;
+using static FakeApiServer.Tests.Api.ApiTestSupport;
+
+namespace FakeApiServer.Tests.Api;
+
+/// <summary>Malformed and misdirected requests: always a Status with the right code, never a 500.</summary>
+public sealed class ErrorStatusTests
+{
+    [Theory]
+    [InlineData("{\"metadata\":{\"name\":\"x\"")]
+    [InlineData("not json")]
+    [InlineData("{\"metadata\":{\"name\":\"x\"}} trailing")]
+    public async Task Malformed_json_body_returns_400_Status(string body)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(body), ct);
+
+        var status = await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+        Assert.False(string.IsNullOrEmpty((string?)status["message"]));
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    public async Task Malformed_json_in_an_update_or_patch_returns_400_Status(string method)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"x"}}"""), ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/api/v1/namespaces/default/configmaps/x")
+        {
+            Content = Json("{\"data\":", method == "PATCH" ? "application/merge-patch+json" : "application/json"),
+        };
+
+        using var response = await http.SendAsync(request, ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
+
+    [Fact]
+    public async Task Empty_or_non_object_body_returns_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var empty = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(""), ct);
+        using var array = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("[1,2]"), ct);
+
+        await empty.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+        await array.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
+
+    [Fact]
+    public async Task Body_over_3_MiB_returns_413_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        var big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + new string('x', (3 * 1024 * 1024) + 1) + "\"}}";
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(big), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge", "Request entity too large: limit is 3145728", ct);
+    }
+
+    [Fact]
+    public async Task Chunked_body_over_3_MiB_returns_413_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        var big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + new string('x', (3 * 1024 * 1024) + 1) + "\"}}";
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(big)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces/default/configmaps") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await http.SendAsync(request, ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge", "Request entity too large: limit is 3145728", ct);
+    }
+
+    [Fact]
+    public async Task Wrong_kind_in_the_body_returns_400()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var kind = await http.PostAsync("/api/v1/namespaces/default/configmaps",
+            Json("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}"""), ct);
+        using var version = await http.PostAsync("/api/v1/namespaces/default/configmaps",
+            Json("""{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"x"}}"""), ct);
+
+        await kind.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the kind in the data (Secret) does not match the expected kind (ConfigMap)", ct);
+        await version.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
+            "the API version in the data (apps/v1) does not match the expected API version (v1)", ct);
+    }
+
+    [Fact]
+    public async Task Update_with_a_name_other_than_the_url_returns_400()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"x"}}"""), ct);
+
+        using var response = await http.PutAsync("/api/v1/namespaces/default/configmaps/x", Json("""{"metadata":{"name":"y"}}"""), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the name of the object (y) does not match the name on the URL (x)", ct);
+    }
+
+    [Fact]
+    public async Task Create_with_a_resourceVersion_returns_400()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"x","resourceVersion":"5"}}"""), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "resourceVersion should not be set on objects to be created", ct);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/default/widgets")]
+    [InlineData("/apis/example.com/v1/widgets")]
+    [InlineData("/apis/apps/v9/deployments")]
+    [InlineData("/api/v1/namespaces/default/namespaces/x")]
+    [InlineData("/nothing/here")]
+    public async Task Unknown_paths_return_404_Status(string path)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.GetAsync(path, ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource", ct);
+    }
+
+    [Fact]
+    public async Task Unsupported_method_returns_405_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PutAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"x"}}"""), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", null, ct);
+    }
+
+    [Fact]
+    public async Task Unsupported_body_media_type_returns_415_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("x", "application/vnd.kubernetes.protobuf"), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", null, ct);
+    }
+
+    [Fact]
+    public async Task Invalid_query_values_return_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var limit = await http.GetAsync("/api/v1/namespaces/default/configmaps?limit=ten", ct);
+        using var dryRun = await http.PostAsync("/api/v1/namespaces/default/configmaps?dryRun=Some", Json("""{"metadata":{"name":"x"}}"""), ct);
+        using var rv = await http.GetAsync("/api/v1/namespaces/default/configmaps?resourceVersion=abc", ct);
+
+        await limit.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+        await dryRun.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "Invalid dry run value \"Some\": valid dry run values are \"All\"", ct);
+        await rv.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
+
+    [Fact]
+    public async Task Yaml_body_creates_the_object()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("metadata:\n  name: from-yaml\ndata:\n  a: \"1\"\n", "application/yaml"), ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.ReadObjectAsync(ct);
+        Assert.Equal("from-yaml", (string?)created["metadata"]?["name"]);
+        Assert.Equal("1", (string?)created["data"]?["a"]);
+    }
+}
