@@ -7,6 +7,7 @@ using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
 using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
+using FakeApiServer.Schema;
 using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -105,7 +106,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 .Concat(EventsGroup.Resources())
                 .Concat(CoordinationGroup.Resources())
                 .Concat(DiscoveryGroup.Resources());
-            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random));
+            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), BuiltInSchemas.Instance);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -1,4 +1,5 @@
 using FakeApiServer.Admission;
+using FakeApiServer.Schema;
 using FakeApiServer.Storage;
 
 namespace FakeApiServer.Registry;
@@ -12,12 +13,12 @@ internal sealed class ResourceCatalog
     private readonly Dictionary<(string Group, string Version, string Plural), ResourceStore> _stores = [];
     private readonly List<ResourceStore> _ordered = [];
 
-    public ResourceCatalog(IEnumerable<ResourceDefinition> definitions, IRevisionedStore store, TimeProvider time, NameGenerator names)
+    public ResourceCatalog(IEnumerable<ResourceDefinition> definitions, IRevisionedStore store, TimeProvider time, NameGenerator names, ISchemaProvider schemas)
     {
         var namespaces = new NamespaceLifecycle(store);
         foreach (var definition in definitions)
         {
-            var resourceStore = new ResourceStore(definition, store, time, names, namespaces);
+            var resourceStore = new ResourceStore(definition, store, time, names, namespaces, schemas);
             if (!_stores.TryAdd((definition.Group, definition.Version, definition.Plural), resourceStore))
             {
                 throw new InvalidOperationException($"resource {definition.Plural} registered twice in {definition.ApiVersion}");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FakeApiServer.Admission;
 using FakeApiServer.Api;
 using FakeApiServer.Registry.Validation;
+using FakeApiServer.Schema;
 using FakeApiServer.Storage;
 
 namespace FakeApiServer.Registry;
@@ -21,10 +22,13 @@ internal sealed class ResourceStore
     private readonly TimeProvider _time;
     private readonly NameGenerator _names;
     private readonly NamespaceLifecycle _namespaces;
+    private readonly ISchemaProvider _schemas;
 
-    public ResourceStore(ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, NamespaceLifecycle namespaces)
+    public ResourceStore(
+        ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, NamespaceLifecycle namespaces, ISchemaProvider schemas)
     {
         Definition = definition;
+        _schemas = schemas;
         _store = store;
         _time = time;
         _names = names;
@@ -32,6 +36,9 @@ internal sealed class ResourceStore
     }
 
     public ResourceDefinition Definition { get; }
+
+    /// <summary>The kind's structural schema (merge keys, list types, known fields), or null when it has none.</summary>
+    public StructuralSchema? Schema => _schemas.SchemaFor(Definition.Group, Definition.Version, Definition.Kind);
 
     private GroupResource Resource => Definition.GroupResource;
 

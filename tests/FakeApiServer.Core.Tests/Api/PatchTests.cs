@@ -61,18 +61,67 @@ public sealed class PatchTests
     }
 
     [Fact]
-    public async Task Strategic_merge_patch_returns_415()
+    public async Task Strategic_merge_patch_merges_containers_and_env_by_name()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "front" } },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                    Spec = new V1PodSpec
+                    {
+                        Containers =
+                        [
+                            new V1Container { Name = "web", Image = "nginx:1.25", Env = [new V1EnvVar { Name = "A", Value = "1" }, new V1EnvVar { Name = "B", Value = "2" }] },
+                            new V1Container { Name = "sidecar", Image = "busybox:1.36" },
+                        ],
+                    },
+                },
+            },
+        }, "default", cancellationToken: ct);
+
+        var patched = await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""
+            {"metadata":{"labels":{"tier":null}},
+             "spec":{"template":{"spec":{"containers":[
+               {"name":"web","env":[{"name":"B","value":"20"},{"name":"C","value":"3"}]},
+               {"name":"sidecar","$patch":"delete"},
+               {"name":"log","image":"fluentd:1"}]}}}}
+            """, V1Patch.PatchType.StrategicMergePatch), "web", "default", cancellationToken: ct);
+
+        var containers = patched.Spec.Template.Spec.Containers;
+        Assert.Equal(["web", "log"], containers.Select(c => c.Name));
+        Assert.Equal("nginx:1.25", containers[0].Image);
+        Assert.Equal(["A=1", "B=20", "C=3"], containers[0].Env.Select(e => e.Name + "=" + e.Value));
+        Assert.False(patched.Metadata.Labels.ContainsKey("tier"));
+        Assert.Equal("web", patched.Metadata.Labels["app"]);
+    }
+
+    [Fact]
+    public async Task Unknown_patch_type_returns_415()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         await using var cluster = await FakeCluster.StartAsync(ct);
         await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("x"), "default", cancellationToken: ct);
+        using var http = new HttpClient { BaseAddress = cluster.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "api/v1/namespaces/default/configmaps/x")
+        {
+            Content = new StringContent("""{"data":{"a":"2"}}""", System.Text.Encoding.UTF8, "application/x-unknown-patch"),
+        };
 
-        var error = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CoreV1.PatchNamespacedConfigMapAsync(
-            new V1Patch("""{"data":{"a":"2"}}""", V1Patch.PatchType.StrategicMergePatch), "x", "default", cancellationToken: ct));
+        using var response = await http.SendAsync(request, ct);
 
-        var status = error.AssertStatus(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", null);
-        Assert.Contains("application/merge-patch+json", (string?)status["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var status = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+        Assert.Equal("UnsupportedMediaType", (string?)status["reason"]);
+        Assert.StartsWith("the body of the request was in an unknown format - accepted media types include: ", (string?)status["message"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,16 +11,22 @@ namespace FakeApiServer.Api.Verbs;
 /// </summary>
 internal static class PatchVerb
 {
-    /// <summary>The patch types served so far; strategic merge and server-side apply come with the schema machinery (issue 3).</summary>
-    private const string Accepted = "application/json-patch+json, application/merge-patch+json";
+    /// <summary>The patch types served so far; server-side apply comes with managed fields.</summary>
+    private const string Accepted = "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json";
+
+    /// <summary>What kinds without a strategic merge schema (custom resources) accept, in upstream's 415 message.</summary>
+    private const string AcceptedWithoutSchema = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
 
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var contentType = MediaTypes.ContentType(context.Request.ContentType);
+        var schema = request.Store.Schema;
         Func<JsonNode?, JsonNode?, JsonNode?> apply = contentType switch
         {
             MediaTypes.MergePatch => JsonMergePatch.Apply,
             MediaTypes.JsonPatch => JsonPatch.Apply,
+            MediaTypes.StrategicMergePatch when schema is not null => (current, patch) => StrategicMergePatch.Apply((JsonObject)current!, patch, schema),
+            MediaTypes.StrategicMergePatch => throw ApiException.UnsupportedMediaType(contentType, AcceptedWithoutSchema),
             _ => throw ApiException.UnsupportedMediaType(contentType ?? "", Accepted),
         };
         var options = QueryOptions.Write(context.Request.Query);

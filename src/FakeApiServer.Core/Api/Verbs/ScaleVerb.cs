@@ -36,7 +36,7 @@ internal static class ScaleVerb
             {
                 return (contentType switch
                 {
-                    MediaTypes.MergePatch => JsonMergePatch.Apply(scale, patch),
+                    MediaTypes.MergePatch or MediaTypes.StrategicMergePatch => JsonMergePatch.Apply(scale, patch),
                     MediaTypes.JsonPatch => JsonPatch.Apply(scale, patch),
                     _ => throw ApiException.UnsupportedMediaType(contentType ?? "", "application/json-patch+json, application/merge-patch+json"),
                 }) as JsonObject ?? throw ApiException.BadRequest("the patch does not produce an object");
