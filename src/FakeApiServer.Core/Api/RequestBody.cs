@@ -48,7 +48,13 @@ internal static class RequestBody
 
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
+        }
+        catch (JsonException) when (FieldValidation.DuplicateFields(body).Count > 0)
+        {
+            // Duplicate fields are reported by fieldValidation (400 under Strict); otherwise the last one wins, as in Go.
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+            return LastWins(document.RootElement);
         }
         catch (JsonException e)
         {
@@ -56,8 +62,33 @@ internal static class RequestBody
         }
     }
 
+    private static JsonNode? LastWins(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    obj[property.Name] = LastWins(property.Value);
+                }
+
+                return obj;
+            case JsonValueKind.Array:
+                return new JsonArray(element.EnumerateArray().Select(LastWins).ToArray());
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());
+        }
+    }
+
     /// <summary>Reads a body that must be one object (create, update).</summary>
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        (await ReadObjectAndBytesAsync(request, cancellationToken)).Object;
+
+    /// <summary>Reads a body that must be one object, with its raw bytes (for duplicate-field checks).</summary>
+    public static async Task<(JsonObject Object, byte[] Bytes)> ReadObjectAndBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var contentType = MediaTypes.ContentType(request.ContentType);
         if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
@@ -68,8 +99,8 @@ internal static class RequestBody
 
         var bytes = await ReadBytesAsync(request, cancellationToken);
         var node = Parse(bytes, contentType);
-        return node as JsonObject ?? throw ApiException.BadRequest(node is null
+        return (node as JsonObject ?? throw ApiException.BadRequest(node is null
             ? "the body of the request is empty; an object is required"
-            : "the object provided is unrecognized: expected a JSON object");
+            : "the object provided is unrecognized: expected a JSON object"), bytes);
     }
 }

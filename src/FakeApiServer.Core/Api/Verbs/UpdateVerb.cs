@@ -10,7 +10,8 @@ internal static class UpdateVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = QueryOptions.Write(context.Request.Query);
-        var body = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var (body, bytes) = await RequestBody.ReadObjectAndBytesAsync(context.Request, context.RequestAborted);
+        FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, current =>
         {
