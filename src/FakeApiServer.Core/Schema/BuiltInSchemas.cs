@@ -67,6 +67,9 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
             "ServerAddressByClientCIDR", "WatchEvent", "FieldSelectorRequirement", "Patch",
         ], StringComparer.Ordinal);
 
+        /// <summary>The [JsonPropertyName] properties of each model type, in declaration order (read once: reflection is the cost here).</summary>
+        private readonly FrozenDictionary<Type, (PropertyInfo Property, string Name)[]> _properties;
+
         private readonly StructuralSchema _intOrString = StructuralSchema.IntOrStringValue() with
         {
             ComponentName = "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
@@ -81,10 +84,12 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
 
         public Catalog()
         {
-            var models = typeof(V1Pod).Assembly.GetTypes()
-                .Where(t => t.Namespace == "k8s.Models" && t.IsClass && !t.IsAbstract && !t.IsGenericTypeDefinition && JsonProperties(t).Any())
-                .OrderBy(t => t.Name, StringComparer.Ordinal)
-                .ToList();
+            _properties = typeof(V1Pod).Assembly.GetTypes()
+                .Where(t => t.Namespace == "k8s.Models" && t.IsClass && !t.IsAbstract && !t.IsGenericTypeDefinition)
+                .Select(t => (Type: t, Properties: ReadJsonProperties(t)))
+                .Where(t => t.Properties.Length > 0)
+                .ToFrozenDictionary(t => t.Type, t => t.Properties);
+            var models = _properties.Keys.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
 
             var kinds = new Dictionary<(string, string, string), Type>();
             foreach (var model in models)
@@ -101,6 +106,7 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
         }
 
         public FrozenDictionary<(string Group, string Version, string Kind), Type> Kinds { get; }
+
 
         public FrozenDictionary<Type, StructuralSchema> Models { get; }
 
@@ -219,7 +225,7 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
         /// types reachable from each kind, core kinds first, and give each type the group of the first kind that
         /// reaches it (V1PodTemplateSpec is core because the core kind PodTemplate reaches it before Deployment does).
         /// </summary>
-        private static Dictionary<Type, string> Packages(FrozenDictionary<(string Group, string Version, string Kind), Type> kinds)
+        private Dictionary<Type, string> Packages(FrozenDictionary<(string Group, string Version, string Kind), Type> kinds)
         {
             var packages = new Dictionary<Type, string>();
             var roots = kinds
@@ -297,11 +303,15 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
             };
         }
 
-        private static IEnumerable<(PropertyInfo Property, string Name)> JsonProperties(Type type) =>
-            type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        private (PropertyInfo Property, string Name)[] JsonProperties(Type type) => _properties.GetValueOrDefault(type) ?? [];
+
+        private static (PropertyInfo Property, string Name)[] ReadJsonProperties(Type type) =>
+        [
+            .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Select(p => (Property: p, Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name))
                 .Where(p => p.Name is not null)
-                .Select(p => (p.Property, p.Name!));
+                .Select(p => (p.Property, p.Name!)),
+        ];
 
         private static Type? DictionaryValueType(Type type) =>
             GenericInterface(type, typeof(IDictionary<,>)) is { } dictionary && dictionary.GetGenericArguments()[0] == typeof(string)
