@@ -114,6 +114,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             app.MapKubernetesApi(api, ServerVersion.Default);
             await app.StartAsync(cancellationToken);
 
+            // The built-in schemas are built once per process on first use (about half a second: a scan of the client's
+            // model types); start that now, off the start-up path, so the first create or patch does not wait for it.
+            _ = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
+
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
             var controllersStop = new CancellationTokenSource();
