@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api.Selectors;
 using FakeApiServer.Registry;
@@ -46,12 +47,84 @@ internal static class QueryOptions
         };
     }
 
-    public static WriteOptions Write(IQueryCollection query)
+    public static WriteOptions Write(IQueryCollection query) => Write(query, "CreateOptions");
+
+    /// <summary>
+    /// Create or update options, with the field manager resolved as upstream's managerOrUserAgent does: the
+    /// fieldManager parameter, else the User-Agent up to its first '/' ("kubectl-client-side-apply" is sent as a
+    /// parameter; a bare client's "kubectl/v1.33.1 ..." becomes "kubectl"). <paramref name="optionsKind"/> names the
+    /// options in a 422 (CreateOptions, UpdateOptions).
+    /// </summary>
+    public static WriteOptions Write(HttpRequest request, string subresource, string optionsKind)
+    {
+        var options = Write(request.Query, optionsKind);
+        return options with { FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()), Subresource = subresource };
+    }
+
+    /// <summary>
+    /// PatchOptions (upstream's ValidatePatchOptions): an apply patch needs fieldManager and may carry force (a bool);
+    /// other patches must not carry force.
+    /// </summary>
+    public static WriteOptions Patch(HttpRequest request, string subresource, bool apply)
+    {
+        var query = request.Query;
+        var options = Write(query, "PatchOptions");
+        var errors = new List<FieldError>();
+        var forced = query.ContainsKey("force");
+        if (apply && options.FieldManager is null)
+        {
+            errors.Add(FieldError.Required("fieldManager", "is required for apply patch"));
+        }
+        else if (!apply && forced)
+        {
+            errors.Add(FieldError.Forbidden("force", "may not be specified for non-apply patch"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(new GroupKind("meta.k8s.io", "PatchOptions"), "", errors);
+        }
+
+        return options with
+        {
+            FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()),
+            Subresource = subresource,
+            Force = forced && Bool(query, "force"),
+        };
+    }
+
+    /// <summary>
+    /// Upstream's prefixFromUserAgent: the User-Agent before its first '/', without unprintable characters, cut
+    /// at 128 bytes. It may be empty: upstream then records an entry with no manager name.
+    /// </summary>
+    public static string ManagerFromUserAgent(string userAgent)
+    {
+        var prefix = userAgent.Split('/')[0];
+        var builder = new StringBuilder();
+        foreach (var rune in prefix.EnumerateRunes())
+        {
+            if (Rune.IsControl(rune))
+            {
+                continue;
+            }
+
+            if (Encoding.UTF8.GetByteCount(builder.ToString()) + rune.Utf8SequenceLength > 128)
+            {
+                break;
+            }
+
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static WriteOptions Write(IQueryCollection query, string optionsKind)
     {
         var manager = NonEmpty(query["fieldManager"]);
         if (manager is { Length: > 128 })
         {
-            throw ApiException.Invalid(new GroupKind("meta.k8s.io", "CreateOptions"), "",
+            throw ApiException.Invalid(new GroupKind("meta.k8s.io", optionsKind), "",
                 [FieldError.TooLong("fieldManager", manager, 128)]);
         }
 

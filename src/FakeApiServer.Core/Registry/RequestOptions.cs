@@ -3,7 +3,19 @@ using FakeApiServer.Api.Selectors;
 namespace FakeApiServer.Registry;
 
 /// <summary>Create, update and patch options (metav1.CreateOptions / UpdateOptions / PatchOptions).</summary>
-internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = null);
+/// <param name="DryRun">dryRun=All: everything runs, nothing is stored.</param>
+/// <param name="FieldManager">
+/// Who the write is recorded for in metadata.managedFields: the fieldManager parameter, else the User-Agent prefix.
+/// Null for the server's own writes (controllers, bootstrap), which leave managedFields as they are.
+/// </param>
+internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = null)
+{
+    /// <summary>The subresource written ("" for the resource itself), recorded in managedFields entries.</summary>
+    public string Subresource { get; init; } = "";
+
+    /// <summary>force=true of server-side apply: conflicting fields change hands instead of failing.</summary>
+    public bool Force { get; init; }
+}
 
 /// <summary>metav1.DeleteOptions, from the body or the query.</summary>
 internal sealed record DeleteOptions

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Admission;
 using FakeApiServer.Api;
+using FakeApiServer.Registry.ManagedFields;
 using FakeApiServer.Registry.Validation;
 using FakeApiServer.Schema;
 using FakeApiServer.Storage;
@@ -23,6 +24,7 @@ internal sealed class ResourceStore
     private readonly NameGenerator _names;
     private readonly NamespaceLifecycle _namespaces;
     private readonly ISchemaProvider _schemas;
+    private readonly ManagedFieldsTracker _managedFields;
 
     public ResourceStore(
         ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, NamespaceLifecycle namespaces, ISchemaProvider schemas)
@@ -33,6 +35,7 @@ internal sealed class ResourceStore
         _time = time;
         _names = names;
         _namespaces = namespaces;
+        _managedFields = new ManagedFieldsTracker(time);
     }
 
     public ResourceDefinition Definition { get; }
@@ -49,7 +52,79 @@ internal sealed class ResourceStore
     public StoredObject? TryGet(string ns, string name) => _store.Latest.Get(Definition.Key(ns, name));
 
     /// <summary>Creates an object. <paramref name="obj"/> is owned by the call from here on.</summary>
-    public async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken)
+    public Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken) =>
+        CreateAsync(ns, obj, options, applied: false, cancellationToken);
+
+    /// <summary>
+    /// Server-side apply of <paramref name="config"/> (the parsed apply patch) to the named object, which is created
+    /// when missing (Created is then true, and the answer 201). The merge, conflicts and managedFields come from
+    /// <see cref="ManagedFieldsTracker.Apply"/>; the strategy, validation and preconditions are those of any write.
+    /// </summary>
+    public async Task<(StoredObject Object, bool Created)> ApplyAsync(
+        string ns, string name, JsonObject config, IResourceStrategy strategy, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var context = FieldManagerContextFor(options) ?? throw new ArgumentException("an apply needs a field manager", nameof(options));
+        var apiVersion = config.GetString("apiVersion") ?? "";
+        if (apiVersion != Definition.ApiVersion)
+        {
+            throw ApiException.BadRequest(
+                $"Incorrect version specified in apply patch. Specified patch version: {apiVersion}, expected: {Definition.ApiVersion}");
+        }
+
+        if (config.GetString("kind") is var kind && kind != Definition.Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Definition.Kind})");
+        }
+
+        if (config["metadata"] is JsonObject configMeta && configMeta.ContainsKey("managedFields"))
+        {
+            throw ApiException.BadRequest("metadata.managedFields must be nil");
+        }
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryGet(ns, name) is not null || options.Subresource.Length > 0)
+            {
+                try
+                {
+                    var updated = await UpdateAsync(ns, name, current =>
+                    {
+                        // As for other patches: a resourceVersion in the result comes from the configuration alone (a precondition).
+                        current.Metadata().Remove("resourceVersion");
+                        return _managedFields.Apply(current, config, options.Force, context);
+                    }, strategy, options, applied: true, cancellationToken);
+                    return (updated, false);
+                }
+                catch (ApiException e) when (e.Code == 404 && options.Subresource.Length == 0)
+                {
+                    // Deleted since the read: create it, as the apply of a missing object does.
+                }
+            }
+
+            var created = _managedFields.Apply(new JsonObject(), config, options.Force, context);
+            var meta = created.Metadata();
+            if (string.IsNullOrEmpty(meta.GetString("name")))
+            {
+                meta["name"] = name;
+            }
+            else if (meta.GetString("name") != name)
+            {
+                throw ApiException.BadRequest($"the name of the object ({meta.GetString("name")}) does not match the name on the URL ({name})");
+            }
+
+            try
+            {
+                return (await CreateAsync(ns, created, options, applied: true, cancellationToken), true);
+            }
+            catch (ApiException e) when (e.Reason == "AlreadyExists")
+            {
+                // Created concurrently: apply to it instead.
+            }
+        }
+    }
+
+    private async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, bool applied, CancellationToken cancellationToken)
     {
         CheckTypeAndNamespace(obj, ns);
         var meta = obj.Metadata();
@@ -67,6 +142,10 @@ internal sealed class ResourceStore
         meta.Remove("selfLink");
         Definition.Strategy.PrepareForCreate(obj);
         meta["generation"] = 1;
+        if (!applied && FieldManagerContextFor(options) is { } context)
+        {
+            SetManagedFields(meta, _managedFields.Update(null, obj, meta["managedFields"]?.DeepClone(), context));
+        }
 
         for (var attempt = 0; ; attempt++)
         {
@@ -122,8 +201,17 @@ internal sealed class ResourceStore
     /// build the new one from a copy, applies the strategy and writes with the read revision as precondition.
     /// A conflict is retried unless the new object names a resourceVersion, which is then a client precondition (409).
     /// </summary>
-    public async Task<StoredObject> UpdateAsync(
-        string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, CancellationToken cancellationToken)
+    public Task<StoredObject> UpdateAsync(
+        string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, CancellationToken cancellationToken) =>
+        UpdateAsync(ns, name, tryUpdate, strategy, options, applied: false, cancellationToken);
+
+    /// <summary>
+    /// The update loop; <c>applied</c> says <c>tryUpdate</c> is a server-side apply that already set managedFields.
+    /// Otherwise they are recorded here as an Update, after the strategy, so only what the write really changes is owned.
+    /// </summary>
+    private async Task<StoredObject> UpdateAsync(
+        string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, bool applied,
+        CancellationToken cancellationToken)
     {
         var key = Definition.Key(ns, name);
         while (true)
@@ -134,6 +222,9 @@ internal sealed class ResourceStore
             var newObj = tryUpdate((JsonObject)oldObj.DeepClone());
             CheckTypeAndNamespace(newObj, ns);
             var newMeta = newObj.Metadata();
+
+            // Taken before the strategy, which may put back the stored metadata (status writes do).
+            var requestedManagedFields = newMeta["managedFields"]?.DeepClone();
             if (newMeta.GetString("name") is { } bodyName && bodyName != name)
             {
                 throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
@@ -177,9 +268,19 @@ internal sealed class ResourceStore
             }
 
             strategy.PrepareForUpdate(newObj, oldObj);
+
+            // A status strategy rebuilds the object from the stored one, metadata included: read it again.
+            newMeta = newObj.Metadata();
             if (ObjectMeta.SpecChanged(newObj, oldObj))
             {
                 newMeta["generation"] = (oldMeta.GetInt64("generation") ?? 0) + 1;
+            }
+
+            if (FieldManagerContextFor(options) is { } context)
+            {
+                SetManagedFields(newMeta, applied
+                    ? requestedManagedFields as JsonArray
+                    : _managedFields.Update(oldObj, newObj, requestedManagedFields, context));
             }
 
             var errors = new List<FieldError>(ObjectMetaValidation.ValidateObjectMetaUpdate(newMeta, oldMeta));
@@ -295,6 +396,24 @@ internal sealed class ResourceStore
 
     /// <summary>The metadata fields a client cannot change through update (kept from the stored object).</summary>
     private static readonly string[] ServerOwnedMetadata = ["creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+
+    /// <summary>The managedFields bookkeeping of a write, or null for the server's own writes (no field manager).</summary>
+    private FieldManagerContext? FieldManagerContextFor(WriteOptions options) => options.FieldManager is { } manager
+        ? new FieldManagerContext(manager, options.Subresource, Definition.ApiVersion, Schema,
+            ManagedFieldsTracker.ResetFields(options.Subresource, Definition.StatusStrategy is not null))
+        : null;
+
+    private static void SetManagedFields(JsonObject meta, JsonArray? managedFields)
+    {
+        if (managedFields is null)
+        {
+            meta.Remove("managedFields");
+        }
+        else
+        {
+            meta["managedFields"] = managedFields;
+        }
+    }
 
     private void CheckTypeAndNamespace(JsonObject obj, string ns)
     {

@@ -7,7 +7,7 @@ internal static class CreateVerb
 {
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var options = QueryOptions.Write(context.Request.Query);
+        var options = QueryOptions.Write(context.Request, "", "CreateOptions");
         var (obj, body) = await RequestBody.ReadObjectAndBytesAsync(context.Request, context.RequestAborted);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, obj, body);
         var created = await request.Store.CreateAsync(request.Info.Namespace, obj, options, context.RequestAborted);

@@ -11,8 +11,8 @@ namespace FakeApiServer.Api.Verbs;
 /// </summary>
 internal static class PatchVerb
 {
-    /// <summary>The patch types served so far; server-side apply comes with managed fields.</summary>
-    private const string Accepted = "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json";
+    /// <summary>The patch types served, in upstream's 415 message.</summary>
+    private const string Accepted = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
 
     /// <summary>What kinds without a strategic merge schema (custom resources) accept, in upstream's 415 message.</summary>
     private const string AcceptedWithoutSchema = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
@@ -20,6 +20,12 @@ internal static class PatchVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var contentType = MediaTypes.ContentType(context.Request.ContentType);
+        if (contentType == MediaTypes.ApplyPatch)
+        {
+            await ApplyAsync(context, request);
+            return;
+        }
+
         var schema = request.Store.Schema;
         Func<JsonNode?, JsonNode?, JsonNode?> apply = contentType switch
         {
@@ -29,14 +35,16 @@ internal static class PatchVerb
             MediaTypes.StrategicMergePatch => throw ApiException.UnsupportedMediaType(contentType, AcceptedWithoutSchema),
             _ => throw ApiException.UnsupportedMediaType(contentType ?? "", Accepted),
         };
-        var options = QueryOptions.Write(context.Request.Query);
+        var options = QueryOptions.Patch(context.Request, request.Info.Subresource, apply: false);
         var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
         var patch = RequestBody.Parse(bytes, contentType);
         var name = request.Info.Name;
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, name, current =>
         {
-            // A resourceVersion in the result must come from the patch alone, where it is a precondition.
-            current.Metadata().Remove("resourceVersion");
+            // The patch sees the stored resourceVersion (kubectl's managed-fields migration tests it with a JSON
+            // Patch "test"); only one the patch changes is a precondition, so an unchanged one is dropped and a
+            // concurrent write is retried rather than reported as a conflict.
+            var storedRv = current.ResourceVersion();
             JsonNode? result;
             try
             {
@@ -47,8 +55,29 @@ internal static class PatchVerb
                 throw new ApiException(422, "Invalid", e.Message);
             }
 
-            return result as JsonObject ?? throw ApiException.BadRequest("the patch does not produce an object");
+            var patched = result as JsonObject ?? throw ApiException.BadRequest("the patch does not produce an object");
+            if (patched["metadata"] is JsonObject meta && meta.GetString("resourceVersion") == storedRv)
+            {
+                meta.Remove("resourceVersion");
+            }
+
+            return patched;
         }, request.WriteStrategy, options, context.RequestAborted);
         await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api.Time);
+    }
+
+    /// <summary>
+    /// Server-side apply (application/apply-patch+yaml, YAML or JSON): the body is the applier's whole intent for
+    /// the object, which is created when missing (201), as upstream's applyPatcher does through forceAllowCreate.
+    /// </summary>
+    private static async Task ApplyAsync(HttpContext context, ResourceRequest request)
+    {
+        var options = QueryOptions.Patch(context.Request, request.Info.Subresource, apply: true);
+        var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
+        var config = RequestBody.Parse(bytes, MediaTypes.ApplyPatch) as JsonObject
+            ?? throw ApiException.BadRequest("error decoding YAML: the apply patch must be an object");
+        var (stored, created) = await request.Store.ApplyAsync(
+            request.Info.Namespace, request.Info.Name, config, request.WriteStrategy, options, context.RequestAborted);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, created ? 201 : 200, request.Api.Time);
     }
 }

@@ -50,7 +50,7 @@ internal static class ScaleVerb
 
     private static async Task WriteReplicasAsync(HttpContext context, ResourceRequest request, Func<JsonObject, JsonObject> newScale)
     {
-        var options = QueryOptions.Write(context.Request.Query);
+        var options = QueryOptions.Write(context.Request, "scale", "UpdateOptions");
         var definition = request.Definition;
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, obj =>
         {

@@ -9,7 +9,7 @@ internal static class UpdateVerb
 {
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var options = QueryOptions.Write(context.Request.Query);
+        var options = QueryOptions.Write(context.Request, request.Info.Subresource, "UpdateOptions");
         var (body, bytes) = await RequestBody.ReadObjectAndBytesAsync(context.Request, context.RequestAborted);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");

@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Schema;
+
+namespace FakeApiServer.Registry.ManagedFields;
+
+/// <summary>What changed between two versions of an object, as structured-merge-diff's typed.Comparison.</summary>
+internal sealed record Comparison(FieldSet Added, FieldSet Modified, FieldSet Removed)
+{
+    /// <summary>The fields an update sets: modified or added.</summary>
+    public FieldSet Changed => Modified.Union(Added);
+
+    public bool IsSame => Added.IsEmpty && Modified.IsEmpty && Removed.IsEmpty;
+}
+
+/// <summary>
+/// The field set of an object under a schema (upstream's TypedValue.ToFieldSet) and the comparison of two objects
+/// (TypedValue.Compare). Leaves are scalars and atomic lists, maps and structs; list-map elements are keyed by
+/// their list-map-keys and set elements by their value, each element also being a member itself.
+/// </summary>
+internal static class FieldSetBuilder
+{
+    /// <summary>
+    /// The set of <paramref name="value"/>: every leaf, every list element, and every map key that is not a declared
+    /// struct field; null and empty-object values are leaves (upstream's toFieldSetWalker).
+    /// </summary>
+    public static FieldSet ToFieldSet(JsonNode? value, StructuralSchema? schema)
+    {
+        var set = new FieldSet();
+        Walk(value, schema, FieldPath.Root, set);
+        return set;
+    }
+
+    /// <summary>
+    /// Compares two objects field by field. A whole object or list that appears (or disappears) is itself added (or
+    /// removed), besides its content, except the fields of <see cref="FieldShape.TryGoZeroValue"/>, which an empty
+    /// object already has; two absent-or-empty values compare as leaves. A create compares with an empty object.
+    /// </summary>
+    public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, StructuralSchema? schema)
+    {
+        var result = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
+        CompareNode(lhs, lhs is not null, rhs, rhs is not null, schema, FieldPath.Root, result);
+        return result;
+    }
+
+    /// <summary>The set plus every declared struct field on its paths as a member (upstream's EnsureNamedFieldsAreMembers).</summary>
+    public static FieldSet WithNamedFieldsAsMembers(FieldSet set, StructuralSchema? schema)
+    {
+        var result = new FieldSet();
+        foreach (var path in set.Paths())
+        {
+            result.Insert(path);
+            var current = schema;
+            for (var i = 0; i < path.Count - 1; i++)
+            {
+                var element = path.Elements[i];
+                if (element.Kind == PathElementKind.Field)
+                {
+                    if (FieldShape.IsNamedField(current, element.Name!))
+                    {
+                        result.Insert(FieldPath.Of(path.Elements.Take(i + 1)));
+                    }
+
+                    current = FieldShape.FieldSchema(current, element.Name!);
+                }
+                else
+                {
+                    current = current?.Items;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static void Walk(JsonNode? value, StructuralSchema? schema, FieldPath path, FieldSet set)
+    {
+        var kind = FieldShape.KindOf(schema, value);
+        switch (kind)
+        {
+            case ShapeKind.Struct or ShapeKind.Map when value is JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    var childPath = path.Append(PathElement.Field(name));
+                    Walk(child, FieldShape.FieldSchema(schema, name), childPath, set);
+                    if (child is null || child is JsonObject { Count: 0 } || !FieldShape.IsNamedField(kind == ShapeKind.Struct ? schema : null, name))
+                    {
+                        set.Insert(childPath);
+                    }
+                }
+
+                break;
+            case ShapeKind.AssociativeList or ShapeKind.SetList when value is JsonArray list:
+                foreach (var (element, child) in FieldShape.Elements(schema, kind, list))
+                {
+                    var childPath = path.Append(element);
+                    Walk(child, schema!.Items, childPath, set);
+                    set.Insert(childPath);
+                }
+
+                break;
+            case ShapeKind.Struct or ShapeKind.Map or ShapeKind.AssociativeList or ShapeKind.SetList:
+                break;
+            default:
+                set.Insert(path);
+                break;
+        }
+    }
+
+    private static void CompareNode(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, FieldPath path, Comparison result)
+    {
+        if (!lhsPresent && !rhsPresent)
+        {
+            return;
+        }
+
+        var kind = FieldShape.KindOf(schema, rhsPresent ? rhs : lhs);
+        if (lhsPresent && rhsPresent && FieldShape.KindOf(schema, lhs) != kind)
+        {
+            result.Modified.Insert(path);
+            return;
+        }
+
+        var bothEmpty = (!lhsPresent || FieldShape.IsEmptyOrNull(lhs)) && (!rhsPresent || FieldShape.IsEmptyOrNull(rhs));
+        if (kind is ShapeKind.Scalar or ShapeKind.Atomic || bothEmpty)
+        {
+            if (!lhsPresent)
+            {
+                result.Added.Insert(path);
+            }
+            else if (!rhsPresent)
+            {
+                result.Removed.Insert(path);
+            }
+            else if (!JsonNode.DeepEquals(lhs, rhs))
+            {
+                result.Modified.Insert(path);
+            }
+
+            return;
+        }
+
+        if (!lhsPresent)
+        {
+            result.Added.Insert(path);
+        }
+        else if (!rhsPresent)
+        {
+            result.Removed.Insert(path);
+        }
+
+        if (kind is ShapeKind.Struct or ShapeKind.Map)
+        {
+            var left = lhs as JsonObject;
+            var right = rhs as JsonObject;
+            var names = (left?.Select(p => p.Key) ?? []).Union(right?.Select(p => p.Key) ?? []).ToList();
+            foreach (var name in names)
+            {
+                JsonNode? l = null;
+                JsonNode? r = null;
+                var hasLeft = left is not null && left.TryGetPropertyValue(name, out l);
+                var hasRight = right is not null && right.TryGetPropertyValue(name, out r);
+                if (hasLeft != hasRight && kind == ShapeKind.Struct && (hasLeft ? right : left) is not null
+                    && FieldShape.TryGoZeroValue(schema, name, path.Count == 0, out var zero))
+                {
+                    // The side whose object exists lacks a field its Go type always has: compare with that zero value.
+                    if (!hasLeft)
+                    {
+                        (l, hasLeft) = (zero, true);
+                    }
+                    else
+                    {
+                        (r, hasRight) = (zero, true);
+                    }
+                }
+
+                CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path.Append(PathElement.Field(name)), result);
+            }
+
+            return;
+        }
+
+        var leftElements = Index(schema, kind, lhs as JsonArray);
+        var rightElements = Index(schema, kind, rhs as JsonArray);
+        foreach (var element in leftElements.Keys.Union(rightElements.Keys))
+        {
+            var hasLeft = leftElements.TryGetValue(element, out var l);
+            var hasRight = rightElements.TryGetValue(element, out var r);
+            CompareNode(l, hasLeft, r, hasRight, schema!.Items, path.Append(element), result);
+        }
+    }
+
+    /// <summary>List elements by path element; a duplicate keeps the first, as upstream's observed map does.</summary>
+    private static Dictionary<PathElement, JsonNode?> Index(StructuralSchema? schema, ShapeKind kind, JsonArray? list)
+    {
+        var index = new Dictionary<PathElement, JsonNode?>();
+        foreach (var (element, value) in FieldShape.Elements(schema, kind, list))
+        {
+            index.TryAdd(element, value);
+        }
+
+        return index;
+    }
+}
