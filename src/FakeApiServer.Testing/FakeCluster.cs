@@ -41,6 +41,7 @@ public sealed class FakeCluster : IAsyncDisposable
             InMemory = options.DataDir is null,
             DataDir = options.DataDir ?? "./.fakeapiserver",
             FeatureGates = options.FeatureGates,
+            RuntimeConfig = options.RuntimeConfig,
             HistoryWindow = options.HistoryWindow,
             LogLevel = LogLevel.Warning,
         };

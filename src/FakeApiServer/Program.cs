@@ -19,7 +19,19 @@ catch (FormatException e)
     return 2;
 }
 
-await using var host = await FakeApiServerHost.StartAsync(options, handleSignals: true, timeProvider: null, CancellationToken.None);
+FakeApiServerHost host;
+try
+{
+    host = await FakeApiServerHost.StartAsync(options, handleSignals: true, timeProvider: null, CancellationToken.None);
+}
+catch (FormatException e)
+{
+    // Options that only the assembled server can judge, e.g. --runtime-config naming an unknown version of a group.
+    await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
+    return 2;
+}
+
+await using var hostScope = host;
 Console.WriteLine(options.KubeconfigOut is { } kubeconfig
     ? $"FakeApiServer is serving on {host.BaseAddress} (kubeconfig: {Path.GetFullPath(kubeconfig)})"
     : $"FakeApiServer is serving on {host.BaseAddress}");

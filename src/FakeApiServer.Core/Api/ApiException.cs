@@ -45,7 +45,7 @@ internal sealed class ApiException : Exception
     {
         var joined = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors.Select(e => e.ToString())) + "]";
         return new ApiException(422, "Invalid", $"{kind} \"{name}\" is invalid: {joined}",
-            new StatusDetails(name, kind.Group, kind.Kind) { Causes = errors.Select(e => new StatusCause(e.Reason, e.ToString(), e.Field)).ToArray() });
+            new StatusDetails(name, kind.Group, kind.Kind) { Causes = errors.Select(e => new StatusCause(e.Reason, e.Body, e.Field)).ToArray() });
     }
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);

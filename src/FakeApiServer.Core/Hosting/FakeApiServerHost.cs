@@ -1,10 +1,12 @@
 using FakeApiServer.Api;
+using FakeApiServer.Api.Metrics;
 using FakeApiServer.Apis.Apps;
 using FakeApiServer.Apis.Coordination;
 using FakeApiServer.Apis.Core;
 using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
+using FakeApiServer.Apis.Networking;
 using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
 using FakeApiServer.Schema;
@@ -101,17 +103,21 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         {
             var random = new Random();
             var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
-            var definitions = CoreGroup.Resources(serviceIps)
-                .Concat(AppsGroup.Resources())
-                .Concat(EventsGroup.Resources())
-                .Concat(CoordinationGroup.Resources())
-                .Concat(DiscoveryGroup.Resources());
+            var definitions = ApiEnablement.Served(
+                CoreGroup.Resources(serviceIps, options.FeatureGates)
+                    .Concat(AppsGroup.Resources())
+                    .Concat(EventsGroup.Resources())
+                    .Concat(CoordinationGroup.Resources())
+                    .Concat(DiscoveryGroup.Resources())
+                    .Concat(NetworkingGroup.Resources()),
+                options.RuntimeConfig);
             var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), BuiltInSchemas.Instance);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
             app.MapKubernetesApi(api, ServerVersion.Default);
+            app.MapMetrics(options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
             // The built-in schemas are built once per process on first use (about half a second: a scan of the client's

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -14,6 +15,9 @@ namespace FakeApiServer.Schema;
 /// (<see cref="ModelDocs"/>), list and map semantics from <see cref="ListSemantics"/>, required fields from
 /// non-nullable value types and <see cref="RequiredFields"/>. A kind is found through the models'
 /// [KubernetesEntity] attribute, so every kind the package knows has a schema, served or not.
+/// The server's own model types join them: types marked [ApiModel] (kinds the package lacks, such as
+/// networking.k8s.io/v1alpha1 PodNetwork) and fields added to package types by [ApiFieldsOf] types (KEP-3698's
+/// PodSpec.networks and PodIP labels), described by their XML documentation.
 /// </summary>
 /// <remarks>
 /// Nothing is built until the first call; then one index of the model types is built (tens of milliseconds) and
@@ -84,9 +88,16 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
 
         public Catalog()
         {
+            // The server's own model types ([ApiModel]) and the fields it adds to package types ([ApiFieldsOf]).
+            var ownTypes = typeof(BuiltInSchemas).Assembly.GetTypes();
+            var added = ownTypes
+                .Select(t => (Type: t, Of: t.GetCustomAttribute<ApiFieldsOfAttribute>()?.Model))
+                .Where(t => t.Of is not null)
+                .ToLookup(t => t.Of!, t => t.Type);
             _properties = typeof(V1Pod).Assembly.GetTypes()
                 .Where(t => t.Namespace == "k8s.Models" && t.IsClass && !t.IsAbstract && !t.IsGenericTypeDefinition)
-                .Select(t => (Type: t, Properties: ReadJsonProperties(t)))
+                .Concat(ownTypes.Where(t => t.GetCustomAttribute<ApiModelAttribute>() is not null))
+                .Select(t => (Type: t, Properties: ReadJsonProperties(t).Concat(added[t].SelectMany(ReadJsonProperties)).ToArray()))
                 .Where(t => t.Properties.Length > 0)
                 .ToFrozenDictionary(t => t.Type, t => t.Properties);
             var models = _properties.Keys.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -116,7 +127,8 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
                 ? "PodTemplateSpec describes the data a pod should have when created from a template"
                 : null);
             var required = JsonProperties(model)
-                .Where(p => p.Property.PropertyType.IsValueType && Nullable.GetUnderlyingType(p.Property.PropertyType) is null)
+                .Where(p => (p.Property.PropertyType.IsValueType && Nullable.GetUnderlyingType(p.Property.PropertyType) is null)
+                    || p.Property.GetCustomAttribute<RequiredMemberAttribute>() is not null)
                 .Select(p => p.Name)
                 .Concat(RequiredFields.For(model))
                 .Distinct(StringComparer.Ordinal)
@@ -126,7 +138,7 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
                 Type = "object",
                 Description = description,
                 TypeDescription = description,
-                ComponentName = ComponentName(model, package),
+                ComponentName = model.GetCustomAttribute<ApiModelAttribute>()?.ComponentName ?? ComponentName(model, package),
                 Required = required,
                 MapType = ListSemantics.IsAtomicStruct(model) ? MapTypes.Atomic : null,
                 Properties = SchemaProperties.Deferred(() => JsonProperties(model).Select(p => (p.Name, Property(model, p.Property, p.Name)))),
@@ -135,7 +147,8 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
 
         private StructuralSchema Property(Type model, PropertyInfo property, string name)
         {
-            var schema = ForClrType(property.PropertyType) with { Description = ModelDocs.ForProperty(model, property.Name) };
+            // An added field ([ApiFieldsOf]) is described by the type that declares it.
+            var schema = ForClrType(property.PropertyType) with { Description = ModelDocs.ForProperty(property.DeclaringType ?? model, property.Name) };
             if (Defaults.TryGetValue((model, name), out var json))
             {
                 schema = schema with { Default = StructuralSchema.Json(json) };

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using FakeApiServer.Apis.Networking.PodNetworkAttachments;
+using FakeApiServer.Apis.Networking.PodNetworks;
 using k8s.Models;
 
 namespace FakeApiServer.Schema;
@@ -171,6 +173,11 @@ internal static class ListSemantics
         (typeof(V1DeploymentSpec), "strategy", new(PatchStrategies.RetainKeys)),
         (typeof(V1DeploymentStatus), "conditions", MergeMap("type")),
         (typeof(V1ReplicaSetStatus), "conditions", MergeMap("type")),
+
+        // networking.k8s.io/v1alpha1 (KEP-3698; served natively, Apis/Networking). parametersRefs and core/v1
+        // PodSpec.networks carry no markers in the fork, so they are atomic and absent here.
+        (typeof(PodNetworkStatus), "conditions", MergeMap("type")),
+        (typeof(PodNetworkAttachmentStatus), "conditions", MergeMap("type")),
 
         // discovery.k8s.io/v1
         (typeof(V1EndpointSlice), "endpoints", Atomic),

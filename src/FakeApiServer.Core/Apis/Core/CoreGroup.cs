@@ -7,6 +7,7 @@ using FakeApiServer.Apis.Core.Nodes;
 using FakeApiServer.Apis.Core.Pods;
 using FakeApiServer.Apis.Core.Secrets;
 using FakeApiServer.Apis.Core.Services;
+using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.Validation;
 
@@ -15,7 +16,7 @@ namespace FakeApiServer.Apis.Core;
 /// <summary>The core ("legacy") group, served under /api/v1: one registration per resource.</summary>
 internal static class CoreGroup
 {
-    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps)
+    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates)
     {
         var namespaces = new NamespaceStrategy();
         yield return new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false)
@@ -29,14 +30,14 @@ internal static class CoreGroup
             FieldSelectors = Fields(("status.phase", o => o.FieldString("status.phase"))),
         };
 
-        var pods = new PodStrategy();
+        var pods = new PodStrategy(gates);
         yield return new ResourceDefinition("", "v1", "Pod", "pods", Namespaced: true)
         {
             ShortNames = ["po"],
             Categories = ["all"],
             Strategy = pods,
             StatusStrategy = new PodStatusStrategy(pods),
-            Table = new PodTable(),
+            Table = new PodTable(gates),
             HasBinding = true,
             FieldSelectors = Fields(
                 ("spec.nodeName", o => o.FieldString("spec.nodeName") ?? ""),

@@ -1,14 +1,20 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.Features;
 using FakeApiServer.Registry;
 
 namespace FakeApiServer.Apis.Core.Pods;
 
 /// <summary>
 /// core/v1 Pod (pkg/registry/core/pod/strategy.go and the v1 defaulters): defaults the fields the API server
-/// fills, starts every pod Pending with its QoS class, and allows only the spec changes upstream allows.
+/// fills, starts every pod Pending with its QoS class, and allows only the spec changes upstream allows (so
+/// spec.networks is immutable). KEP-3698: spec.networks is validated statically, and dropped from a new pod when
+/// the MultiNetwork gate is off (kept on update when the stored pod has it: dropDisabledFields).
 /// </summary>
-internal sealed class PodStrategy() : ResourceStrategy(hasStatus: true)
+internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStatus: true)
 {
+    /// <summary>The feature gates the pod strategies follow.</summary>
+    internal FeatureGates Gates { get; } = gates;
+
     internal const string UpdateForbiddenMessage =
         "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -18,10 +24,24 @@ internal sealed class PodStrategy() : ResourceStrategy(hasStatus: true)
         var spec = obj["spec"] as JsonObject;
         if (spec is not null)
         {
+            if (!Gates.Enabled(FeatureName.MultiNetwork))
+            {
+                spec.Remove("networks");
+            }
+
             PodDefaults.Apply(spec);
         }
 
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodDefaults.QosClass(spec) };
+    }
+
+    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
+    {
+        base.PrepareForUpdate(newObj, oldObj);
+        if (!Gates.Enabled(FeatureName.MultiNetwork) && oldObj["spec"]?["networks"] is null && newObj["spec"] is JsonObject spec)
+        {
+            spec.Remove("networks");
+        }
     }
 
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)
@@ -46,6 +66,7 @@ internal sealed class PodStrategy() : ResourceStrategy(hasStatus: true)
             ValidateContainers(init, "spec.initContainers", names, errors);
         }
 
+        PodNetworksValidation.ValidateNetworks(spec, errors);
         return errors;
     }
 
@@ -113,5 +134,41 @@ internal sealed class PodStrategy() : ResourceStrategy(hasStatus: true)
     }
 }
 
-/// <summary>pods/status: only status changes (and the pod's conditions, phase and IPs with it).</summary>
-internal sealed class PodStatusStrategy(IResourceStrategy main) : StatusStrategy(main);
+/// <summary>
+/// pods/status: only status changes (and the pod's conditions, phase and IPs with it). status.podIPs is validated
+/// (<see cref="PodNetworksValidation.ValidatePodIPs"/>). With the MultiNetwork gate on, every podIPs entry carries
+/// podNetwork ("" when unlabelled), as the fork's PodIP type always writes it; with it off, the labels are dropped
+/// unless the stored status already uses them.
+/// </summary>
+internal sealed class PodStatusStrategy(PodStrategy main) : StatusStrategy(main)
+{
+    private readonly FeatureGates _gates = main.Gates;
+
+    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
+    {
+        base.PrepareForUpdate(newObj, oldObj);
+        if (newObj["status"]?["podIPs"] is not JsonArray podIps)
+        {
+            return;
+        }
+
+        var multiNetwork = _gates.Enabled(FeatureName.MultiNetwork);
+        var keepLabels = multiNetwork || (oldObj["status"]?["podIPs"] as JsonArray)?.OfType<JsonObject>()
+            .Any(p => p["podNetwork"] is not null || p["interfaceName"] is not null) == true;
+        foreach (var entry in podIps.OfType<JsonObject>())
+        {
+            if (!keepLabels)
+            {
+                entry.Remove("podNetwork");
+                entry.Remove("interfaceName");
+            }
+            else if (multiNetwork && entry["podNetwork"] is null)
+            {
+                entry["podNetwork"] = "";
+            }
+        }
+    }
+
+    public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) =>
+        PodNetworksValidation.ValidatePodIPs(newObj, _gates.Enabled(FeatureName.MultiNetwork));
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api.Tables;
+using FakeApiServer.Features;
 
 namespace FakeApiServer.Apis.Core.Pods;
 
@@ -7,10 +8,22 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// Pods as kube-apiserver's printPod: NAME READY STATUS RESTARTS AGE, and with -o wide IP NODE
 /// NOMINATED NODE READINESS GATES. STATUS is the phase refined by the pod's reason, scheduling gates,
 /// init container progress ("Init:1/2", "Init:CrashLoopBackOff"), container states
-/// ("CrashLoopBackOff", "ExitCode:1") and deletion ("Terminating").
+/// ("CrashLoopBackOff", "ExitCode:1") and deletion ("Terminating"). With the MultiNetwork gate on, -o wide also
+/// shows NETWORKS: spec.networks as name(interface), e.g. kubernetes(eth0),dataplane(net1).
 /// </summary>
-internal sealed class PodTable : ITablePrinter
+internal sealed class PodTable(FeatureGates gates) : ITablePrinter
 {
+    private static readonly TableColumn NetworksColumn = new("Networks", "string", "",
+        "Networks is a list of PodNetworks that will be attached to the Pod, as name(interface).", 1);
+
+    private readonly bool _networks = gates.Enabled(FeatureName.MultiNetwork);
+
+    /// <summary>The printer with every feature gate at its default.</summary>
+    public PodTable()
+        : this(FeatureGates.Default)
+    {
+    }
+
     /// <summary>node.NodeUnreachablePodReason: the reason the node lifecycle controller sets on pods of a lost node.</summary>
     private const string NodeUnreachablePodReason = "NodeLost";
 
@@ -28,7 +41,7 @@ internal sealed class PodTable : ITablePrinter
     ];
 
     /// <inheritdoc />
-    public IReadOnlyList<TableColumn> Columns => PodColumns;
+    public IReadOnlyList<TableColumn> Columns => _networks ? [.. PodColumns, NetworksColumn] : PodColumns;
 
     /// <inheritdoc />
     public IReadOnlyList<object?> Cells(JsonObject obj, DateTimeOffset now)
@@ -169,7 +182,7 @@ internal sealed class PodTable : ITablePrinter
         var podIps = TableCells.Objects(status, "podIPs");
         var podIp = podIps.Count > 0 ? TableCells.GetString(podIps[0], "ip") : TableCells.GetString(status, "podIP");
 
-        return
+        IReadOnlyList<object?> cells =
         [
             TableCells.Name(obj),
             TableCells.Invariant($"{readyContainers}/{totalContainers}"),
@@ -181,6 +194,18 @@ internal sealed class PodTable : ITablePrinter
             TableCells.OrNone(TableCells.GetString(status, "nominatedNodeName")),
             ReadinessGates(spec, conditions),
         ];
+        return _networks ? [.. cells, Networks(spec)] : cells;
+    }
+
+    /// <summary>name(interface) per spec.networks entry (the PodNetwork or attachment name), comma separated, or &lt;none&gt;.</summary>
+    private static string Networks(JsonNode? spec)
+    {
+        var networks = TableCells.Objects(spec, "networks")
+            .Select(n => (Name: TableCells.GetString(n, "podNetworkName") is { Length: > 0 } pn ? pn : TableCells.GetString(n, "podNetworkAttachmentName") ?? "",
+                Interface: TableCells.GetString(n, "interfaceName")))
+            .Select(n => string.IsNullOrEmpty(n.Interface) ? n.Name : n.Name + "(" + n.Interface + ")")
+            .ToList();
+        return networks.Count == 0 ? TableCells.None : TableCells.Join(networks);
     }
 
     private static string ReadinessGates(JsonNode? spec, IReadOnlyList<JsonObject> conditions)

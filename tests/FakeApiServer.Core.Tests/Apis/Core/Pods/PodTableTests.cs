@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Apis.Core.Pods;
+using FakeApiServer.Features;
 
 namespace FakeApiServer.Tests.Apis.Core.Pods;
 
@@ -208,6 +209,25 @@ public sealed class PodTableTests
             """);
 
         Assert.Equal(["new", "0/1", "Pending", "0", "10s", "<none>", "<none>", "<none>", "<none>"], _table.Cells(pod, Now));
+    }
+
+    [Fact]
+    public void With_multi_network_on_wide_output_adds_networks_as_name_and_interface()
+    {
+        var table = new PodTable(FeatureGates.Parse("MultiNetwork=true"));
+        var pod = Parse("""
+            {"metadata":{"name":"ubuntu","creationTimestamp":"2024-06-01T11:00:00Z"},
+             "spec":{"containers":[{"name":"c","image":"ubuntu"}],"networks":[
+               {"podNetworkName":"kubernetes","interfaceName":"eth0","isDefaultGW4":true,"isDefaultGW6":true},
+               {"podNetworkName":"dataplane","interfaceName":"net1"},{"podNetworkAttachmentName":"fast"}]},
+             "status":{"phase":"Pending"}}
+            """);
+
+        Assert.Equal("Networks", table.Columns[^1].Name);
+        Assert.Equal(1, table.Columns[^1].Priority);
+        Assert.Equal(10, table.Columns.Count);
+        Assert.Equal("kubernetes(eth0),dataplane(net1),fast", table.Cells(pod, Now)[^1]);
+        Assert.Equal("<none>", table.Cells(Parse("""{"metadata":{"name":"p"},"spec":{"containers":[]}}"""), Now)[^1]);
     }
 
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
+
+namespace FakeApiServer.Apis.Networking.PodNetworks;
+
+/// <summary>
+/// networking.k8s.io/v1alpha1 PodNetwork with Kubernetes conventions (which the fork's strategy skipped): status
+/// cleared on create and kept on main-resource updates (the registry sets generation 1 and bumps it when spec
+/// changes); spec.enabled defaulted to true and always written; provider and parametersRefs immutable.
+/// </summary>
+internal sealed class PodNetworkStrategy() : ResourceStrategy(hasStatus: true)
+{
+    public override void PrepareForCreate(JsonObject obj)
+    {
+        base.PrepareForCreate(obj);
+        DefaultEnabled(obj);
+    }
+
+    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
+    {
+        base.PrepareForUpdate(newObj, oldObj);
+        DefaultEnabled(newObj);
+    }
+
+    public override IReadOnlyList<FieldError> Validate(JsonObject obj) => PodNetworkValidation.Validate(obj);
+
+    public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) =>
+        PodNetworkValidation.ValidateUpdate(newObj, oldObj);
+
+    /// <summary>
+    /// enabled "defaults to true" (the KEP and the type's doc). It is always written, false included, so a client that
+    /// reads the object and writes it back never flips it (the fork omitted false and had no default).
+    /// </summary>
+    internal static void DefaultEnabled(JsonObject obj)
+    {
+        if (obj["spec"] is not JsonObject spec)
+        {
+            spec = [];
+            obj["spec"] = spec;
+        }
+
+        if (spec["enabled"] is null)
+        {
+            spec["enabled"] = true;
+        }
+    }
+}
