@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
+using FakeApiServer.Schema;
 
 namespace FakeApiServer.Api.OpenApi;
 
@@ -8,28 +9,27 @@ namespace FakeApiServer.Api.OpenApi;
 /// The /openapi/v3 discovery root and one OpenAPI 3.0 document per served group/version. Every kind has a
 /// schema with x-kubernetes-group-version-kind and a PATCH operation carrying that extension and the
 /// fieldValidation parameter, which is how kubectl learns that the server validates fields (query_param_verifier_v3.go).
-/// Schemas are loose for now (issue 3 builds full structural schemas). Each document is addressed by a content hash.
+/// Each document is addressed by a content hash.
 /// </summary>
+/// <remarks>
+/// A kind's schema is its structural schema (<see cref="ResourceStore.Schema"/>) with every named type it reaches,
+/// as kube-apiserver publishes it: kubectl 1.30+ computes client-side apply's three-way strategic merge patch from
+/// these schemas and warns "error calculating patch from openapi v3 spec: unable to find api field" for any field
+/// of the live object they lack. A kind without a structural schema gets a loose one (preserve-unknown-fields).
+/// The documents are built on the first request, so a server that is never asked pays nothing.
+/// </remarks>
 internal sealed class OpenApiDocuments
 {
-    private readonly Dictionary<string, (byte[] Json, string Hash)> _documents = new(StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, (byte[] Json, string Hash)>> _documents;
 
-    public OpenApiDocuments(ResourceCatalog catalog, string gitVersion)
-    {
-        var groupVersions = catalog.All.Select(s => s.Definition).GroupBy(d => (d.Group, d.Version));
-        foreach (var gv in groupVersions)
-        {
-            var path = gv.Key.Group.Length == 0 ? "api/" + gv.Key.Version : "apis/" + gv.Key.Group + "/" + gv.Key.Version;
-            var json = ObjectJson.Serialize(Document(gv.ToList(), gitVersion));
-            _documents[path] = (json, Convert.ToHexString(SHA512.HashData(json)));
-        }
-    }
+    public OpenApiDocuments(ResourceCatalog catalog, string gitVersion) =>
+        _documents = new(() => Build(catalog, gitVersion), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The root: {"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=..."}}}.</summary>
     public JsonObject Root()
     {
         var paths = new JsonObject();
-        foreach (var (path, doc) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (path, doc) in _documents.Value.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + doc.Hash };
         }
@@ -37,20 +37,54 @@ internal sealed class OpenApiDocuments
         return new JsonObject { ["paths"] = paths };
     }
 
-    public (byte[] Json, string Hash)? Get(string path) => _documents.TryGetValue(path, out var doc) ? doc : null;
+    public (byte[] Json, string Hash)? Get(string path) => _documents.Value.TryGetValue(path, out var doc) ? doc : null;
+
+    private static Dictionary<string, (byte[] Json, string Hash)> Build(ResourceCatalog catalog, string gitVersion)
+    {
+        var documents = new Dictionary<string, (byte[] Json, string Hash)>(StringComparer.Ordinal);
+        foreach (var gv in catalog.All.GroupBy(s => (s.Definition.Group, s.Definition.Version)))
+        {
+            var path = gv.Key.Group.Length == 0 ? "api/" + gv.Key.Version : "apis/" + gv.Key.Group + "/" + gv.Key.Version;
+            var json = ObjectJson.Serialize(Document(gv.ToList(), gitVersion));
+            documents[path] = (json, Convert.ToHexString(SHA512.HashData(json)));
+        }
+
+        return documents;
+    }
 
     /// <summary>The schema name upstream uses for a kind, e.g. io.k8s.api.apps.v1.Deployment.</summary>
     public static string SchemaName(ResourceDefinition d) =>
         "io.k8s.api." + (d.Group.Length == 0 ? "core" : d.Group.Split('.')[0]) + "." + d.Version + "." + d.Kind;
 
-    private static JsonObject Document(IReadOnlyList<ResourceDefinition> definitions, string gitVersion)
+    private static JsonObject Document(IReadOnlyList<ResourceStore> stores, string gitVersion)
     {
-        var paths = new JsonObject();
-        var schemas = new JsonObject { [ObjectMetaSchemaName] = ObjectMetaSchema() };
-        foreach (var d in definitions)
+        var kinds = new List<(ResourceDefinition Definition, StructuralSchema? Schema)>();
+        foreach (var store in stores)
         {
-            var schemaName = SchemaName(d);
-            schemas[schemaName] = KindSchema(d);
+            kinds.Add((store.Definition, store.Schema));
+        }
+
+        var structural = kinds.Where(k => k.Schema is not null).Select(k => (k.Schema!, k.Definition.Group, k.Definition.Version, k.Definition.Kind));
+        var components = OpenApiSchemaWriter.Components(structural);
+        var schemas = (JsonObject)components["schemas"]!;
+        var paths = new JsonObject();
+        foreach (var (d, schema) in kinds)
+        {
+            string schemaName;
+            if (schema is not null)
+            {
+                schemaName = schema.ComponentName ?? OpenApiSchemaWriter.DefaultName(d.Group, d.Version, d.Kind);
+            }
+            else
+            {
+                schemaName = SchemaName(d);
+                schemas[schemaName] = KindSchema(d);
+                if (!schemas.ContainsKey(ObjectMetaSchemaName))
+                {
+                    schemas[ObjectMetaSchemaName] = ObjectMetaSchema();
+                }
+            }
+
             var prefix = (d.Group.Length == 0 ? "/api/" : "/apis/" + d.Group + "/") + d.Version;
             var collection = d.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{d.Plural}" : $"{prefix}/{d.Plural}";
             paths[collection] = new JsonObject
@@ -82,7 +116,7 @@ internal sealed class OpenApiDocuments
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
             ["paths"] = paths,
-            ["components"] = new JsonObject { ["schemas"] = schemas },
+            ["components"] = components,
         };
     }
 
