@@ -50,9 +50,10 @@ internal static class WatchVerb
             ? ResourceList.ParseResourceVersion(options.ResourceVersion)
             : api.Store.CurrentRevision;
         await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Info.Namespace, options, token).GetAsyncEnumerator(token);
+        Task<bool> next = Task.FromResult(false);
         try
         {
-            var next = events.MoveNextAsync().AsTask();
+            next = events.MoveNextAsync().AsTask();
             while (true)
             {
                 var now = api.Time.GetUtcNow();
@@ -123,6 +124,15 @@ internal static class WatchVerb
         finally
         {
             await stop.CancelAsync();
+
+            // An async iterator cannot be disposed while a MoveNextAsync is pending: let the cancelled read finish first.
+            try
+            {
+                await next;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ApiException)
+            {
+            }
         }
     }
 

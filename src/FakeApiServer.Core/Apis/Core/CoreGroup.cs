@@ -71,7 +71,7 @@ internal static class CoreGroup
             Table = new EndpointsTable(),
         };
 
-        var nodes = new ResourceStrategy(hasStatus: true);
+        var nodes = new NodeStrategy();
         yield return new ResourceDefinition("", "v1", "Node", "nodes", Namespaced: false)
         {
             ShortNames = ["no"],
