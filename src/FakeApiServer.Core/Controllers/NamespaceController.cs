@@ -13,7 +13,7 @@ namespace FakeApiServer.Controllers;
 /// removed through namespaces/finalize and the registry removes the namespace. Objects held by their own finalizers
 /// keep the namespace Terminating until they go, and the controller retries.
 /// </summary>
-internal sealed partial class NamespaceController
+internal sealed partial class NamespaceController : IController
 {
     /// <summary>How long to wait before looking again at a namespace whose content is still going away.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
@@ -24,13 +24,15 @@ internal sealed partial class NamespaceController
     private readonly ILogger _logger;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
 
-    public NamespaceController(ResourceCatalog catalog, IRevisionedStore store, TimeProvider time, ILogger logger)
+    public NamespaceController(ControllerContext context)
     {
-        _catalog = catalog;
-        _store = store;
-        _time = time;
-        _logger = logger;
+        _catalog = context.Catalog;
+        _store = context.Store;
+        _time = context.Time;
+        _logger = context.LoggerFactory.CreateLogger<NamespaceController>();
     }
+
+    public string Name => "namespace";
 
     /// <summary>Watches namespaces and reconciles the terminating ones until <paramref name="cancellationToken"/> fires.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>

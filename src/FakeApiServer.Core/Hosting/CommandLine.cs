@@ -17,7 +17,7 @@ public static class CommandLine
     private static readonly HashSet<string> Flags =
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
-        "service-cluster-ip-range", "history-window", "sync",
+        "service-cluster-ip-range", "history-window", "sync", "controllers",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -89,6 +89,7 @@ public static class CommandLine
                 "log-level" => options with { LogLevel = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level) ? level : throw Bad(name, value, "must be one of Trace, Debug, Information, Warning, Error, Critical, None") },
                 "service-cluster-ip-range" => options with { ServiceClusterIpRanges = ParseWith(name, value, ParseCidrs) },
                 "history-window" => options with { HistoryWindow = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var window) && window > 0 ? window : throw Bad(name, value, "must be a positive number of events") },
+                "controllers" => options with { Controllers = ParseWith(name, value, Controllers.ControllerSelection.Parse) },
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };

@@ -30,17 +30,15 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RevisionedStore _store;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _controllersStop;
-    private readonly Task _controllers;
+    private readonly ControllerManager _controllers;
     private int _disposed;
 
-    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, CancellationTokenSource controllersStop, Task controllers)
+    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers)
     {
         _app = app;
         _store = store;
         BaseAddress = baseAddress;
         _logger = logger;
-        _controllersStop = controllersStop;
         _controllers = controllers;
     }
 
@@ -114,6 +112,12 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), BuiltInSchemas.Instance);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
 
+            var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory);
+            if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
+            {
+                throw new FormatException($"invalid value \"{options.Controllers}\" for flag --controllers: unknown controller \"{unknown}\"");
+            }
+
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
             app.MapKubernetesApi(api, ServerVersion.Default);
@@ -126,9 +130,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
-            var controllersStop = new CancellationTokenSource();
-            var controllers = new NamespaceController(catalog, store, time, logger).RunAsync(controllersStop.Token);
-            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllersStop, controllers);
+            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext), options.Controllers, logger);
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers);
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -153,9 +156,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             return;
         }
 
-        await _controllersStop.CancelAsync();
-        await _controllers;
-        _controllersStop.Dispose();
+        await _controllers.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _store.DisposeAsync();
         await _app.DisposeAsync();

@@ -24,6 +24,9 @@ public sealed record FakeApiServerOptions
     /// <summary>Where to write a kubeconfig once the server answers requests (--kubeconfig-out), or null.</summary>
     public string? KubeconfigOut { get; init; }
 
+    /// <summary>Which in-process controllers run (--controllers, kube-controller-manager syntax: "*", "name", "-name").</summary>
+    public Controllers.ControllerSelection Controllers { get; init; } = FakeApiServer.Controllers.ControllerSelection.All;
+
     /// <summary>Feature gates (--feature-gates).</summary>
     public FeatureGates FeatureGates { get; init; } = FeatureGates.Default;
 

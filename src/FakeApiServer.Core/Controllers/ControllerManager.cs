@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Controllers;
+
+/// <summary>Runs the selected controllers for the server's lifetime, as kube-controller-manager does in-process.</summary>
+internal sealed partial class ControllerManager : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+    private readonly ILogger _logger;
+
+    public ControllerManager(IEnumerable<IController> controllers, ControllerSelection selection, ILogger logger)
+    {
+        _logger = logger;
+        foreach (var controller in controllers.Where(c => selection.IsEnabled(c.Name)))
+        {
+            _running.Add(RunAsync(controller, _stop.Token));
+        }
+    }
+
+    /// <summary>Stops every controller and waits for them to return.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(IController controller, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread: a controller's synchronous start must not delay the server's.
+        await Task.Yield();
+        Log.Starting(_logger, controller.Name);
+        try
+        {
+            await controller.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failing controller is logged and stops alone; the server and the other controllers go on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.Failed(_logger, controller.Name, e);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Starting controller {Controller}")]
+        public static partial void Starting(ILogger logger, string controller);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Controller {Controller} stopped with an error; this is a bug")]
+        public static partial void Failed(ILogger logger, string controller, Exception error);
+    }
+}

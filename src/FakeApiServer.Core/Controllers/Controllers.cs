@@ -1,0 +1,16 @@
+namespace FakeApiServer.Controllers;
+
+/// <summary>
+/// The one list of in-process controllers (kube-controller-manager's NewControllerDescriptors): adding a controller
+/// is one line here. --controllers selects among them by name.
+/// </summary>
+internal static class Controllers
+{
+    public static IReadOnlyList<IController> Create(ControllerContext context) =>
+    [
+        new NamespaceController(context),
+    ];
+
+    /// <summary>The names of every controller, for checking --controllers at start.</summary>
+    public static IReadOnlyList<string> Names(ControllerContext context) => Create(context).Select(c => c.Name).ToList();
+}
