@@ -402,10 +402,10 @@ public sealed partial class RevisionedStore : IRevisionedStore
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms")]
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms")]
         public static partial void Opened(ILogger logger, string dataDirectory, long revision, long compactedRevision, int objectCount, double elapsedMilliseconds);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Closed the store at revision {Revision}")]
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Closed the store at revision {Revision}")]
         public static partial void Closed(ILogger logger, long revision);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {WriteCount} writes up to revision {Revision} in {ElapsedMilliseconds} ms")]

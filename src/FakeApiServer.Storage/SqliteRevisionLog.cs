@@ -225,7 +225,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the revision log at revision {Revision} (compacted {CompactedRevision}) with {ObjectCount} objects")]
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Loaded the revision log at revision {Revision} (compacted {CompactedRevision}) with {ObjectCount} objects")]
         public static partial void Loaded(ILogger logger, long revision, long compactedRevision, int objectCount);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Compacted the revision log to revision {CompactedRevision}, deleting {RowCount} rows")]
