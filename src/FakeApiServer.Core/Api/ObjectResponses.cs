@@ -17,6 +17,7 @@ internal static class ObjectResponses
     {
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
         context.Response.StatusCode = statusCode;
+        json = definition.ServedBytes(json);
         if (form == MediaTypes.ResourceForm.Json)
         {
             context.Response.ContentType = MediaTypes.Json;
@@ -35,7 +36,7 @@ internal static class ObjectResponses
         context.Response.StatusCode = 200;
         if (form != MediaTypes.ResourceForm.Json)
         {
-            var objects = list.Items.Select(i => ObjectJson.Parse(i.Value)).ToList();
+            var objects = list.Items.Select(i => definition.ToServedVersion(ObjectJson.Parse(i.Value))).ToList();
             await WriteTableAsync(context, definition, form, objects, rv, list.Continue, list.RemainingItemCount, time.GetUtcNow());
             return;
         }
@@ -52,7 +53,7 @@ internal static class ObjectResponses
             writer.WriteStartArray();
             foreach (var item in list.Items)
             {
-                writer.WriteRawValue(item.Value, skipInputValidation: true);
+                writer.WriteRawValue(definition.ServedBytes(item.Value), skipInputValidation: true);
             }
 
             writer.WriteEndArray();

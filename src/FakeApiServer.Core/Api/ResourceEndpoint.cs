@@ -19,6 +19,11 @@ internal sealed class ResourceEndpoint
         try
         {
             var request = Resolve(group, version, path);
+            if (request.Definition.DeprecationWarning is { } deprecation)
+            {
+                Warnings.Add(context, deprecation);
+            }
+
             await DispatchAsync(context, request);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _api.Stopping.IsCancellationRequested)

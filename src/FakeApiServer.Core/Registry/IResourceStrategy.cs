@@ -35,4 +35,13 @@ internal interface IResourceStrategy
 
     /// <summary>Whether a PUT without metadata.resourceVersion is allowed (unconditional update).</summary>
     bool AllowUnconditionalUpdate { get; }
+
+    /// <summary>
+    /// Warnings for the client about a valid new object (upstream's WarningsOnCreate), sent as Warning headers, e.g. a
+    /// custom resource's validation rule the server cannot evaluate. Must not mutate the object.
+    /// </summary>
+    IReadOnlyList<string> WarningsOnCreate(JsonObject obj) => [];
+
+    /// <summary>Warnings for the client about a valid update (upstream's WarningsOnUpdate). Must not mutate the objects.</summary>
+    IReadOnlyList<string> WarningsOnUpdate(JsonObject newObj, JsonObject oldObj) => [];
 }

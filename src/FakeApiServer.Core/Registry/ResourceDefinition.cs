@@ -49,6 +49,34 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// <summary>Whether pods/binding is served (pods only).</summary>
     public bool HasBinding { get; init; }
 
+    /// <summary>
+    /// Whether a delete that removes the object answers with the object rather than a Success Status (upstream's
+    /// ReturnDeletedObject: pods and services; the typed clients expect that body).
+    /// </summary>
+    public bool ReturnDeletedObject { get; init; }
+
+    /// <summary>
+    /// Whether application/strategic-merge-patch+json is served. Built-in kinds have the patch metadata it needs; custom
+    /// resources do not (their schema has no merge keys), so upstream answers 415 for them even though they have a schema.
+    /// </summary>
+    public bool StrategicMergePatch { get; init; } = true;
+
+    /// <summary>
+    /// The apiVersion objects are stored at when it differs from this version's (several versions of one custom resource
+    /// with conversion strategy None): writes store that apiVersion and reads show <see cref="ApiVersion"/>. Null when this
+    /// version is the one stored, as for every built-in kind.
+    /// </summary>
+    public string? StorageApiVersion { get; init; }
+
+    /// <summary>The Warning every request to this version gets (a deprecated custom resource version), or null.</summary>
+    public string? DeprecationWarning { get; init; }
+
+    /// <summary>Work the registry does after a committed write (upstream's AfterCreate/AfterUpdate hooks), or null.</summary>
+    public IResourceWriteHooks? Hooks { get; init; }
+
+    /// <summary>Who registered this definition at runtime (the CRD's name), or null for the built-in kinds.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>"v1" for the core group, "group/version" otherwise.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 
@@ -59,12 +87,41 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public GroupKind GroupKind => new(Group, Kind);
 
     /// <summary>The storage key prefix of every object of this resource.</summary>
-    public string KeyPrefix => "/" + (Group.Length == 0 ? "core" : Group) + "/" + Plural + "/";
+    public string KeyPrefix => KeyPrefixOf(Group, Plural);
+
+    /// <summary>The storage key prefix of a resource, shared by all its versions: "/{group or core}/{plural}/".</summary>
+    public static string KeyPrefixOf(string group, string plural) => "/" + (group.Length == 0 ? "core" : group) + "/" + plural + "/";
 
     /// <summary>The storage key prefix of a namespace's objects (or all objects when <paramref name="ns"/> is empty).</summary>
     public string NamespacePrefix(string ns) => Namespaced && ns.Length > 0 ? KeyPrefix + ns + "/" : KeyPrefix;
 
     public string Key(string ns, string name) => Namespaced ? KeyPrefix + ns + "/" + name : KeyPrefix + name;
+
+    /// <summary>Shows a stored object as this version: its apiVersion becomes <see cref="ApiVersion"/> (conversion None).</summary>
+    public JsonObject ToServedVersion(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (StorageApiVersion is not null && obj.GetString("apiVersion") != ApiVersion)
+        {
+            obj["apiVersion"] = ApiVersion;
+        }
+
+        return obj;
+    }
+
+    /// <summary>Makes an object of this version ready to store: its apiVersion becomes the storage version's.</summary>
+    public void ToStorageVersion(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (StorageApiVersion is { } storage)
+        {
+            obj["apiVersion"] = storage;
+        }
+    }
+
+    /// <summary>The stored bytes as this version serves them (unchanged unless this is not the storage version).</summary>
+    public byte[] ServedBytes(byte[] stored) =>
+        StorageApiVersion is null ? stored : ObjectJson.Serialize(ToServedVersion(ObjectJson.Parse(stored)));
 
     /// <summary>Reads a field selector label of an object, or null when the label is not supported by this kind.</summary>
     public Func<JsonObject, string?>? FieldSelector(string label) => label switch
@@ -76,4 +133,11 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 }
 
 /// <summary>Where a kind keeps what autoscaling/v1 Scale shows (the CRD scale subresource's paths).</summary>
-internal sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath);
+/// <param name="SpecReplicasPath">Where the desired replicas are, e.g. .spec.replicas.</param>
+/// <param name="StatusReplicasPath">Where the observed replicas are, e.g. .status.replicas.</param>
+/// <param name="LabelSelectorPath">Where the serialized label selector is (a string), or null.</param>
+/// <param name="SpecSelectorFallback">
+/// Whether an object without a value at <paramref name="LabelSelectorPath"/> shows its spec.selector instead (the built-in
+/// workloads, which compute status.selector from it); custom resources show only what the path holds.
+/// </param>
+internal sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath, bool SpecSelectorFallback = true);

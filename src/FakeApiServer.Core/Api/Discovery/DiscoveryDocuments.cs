@@ -24,12 +24,12 @@ internal sealed class DiscoveryDocuments
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(_catalog.Groups.Select(g => (JsonNode)Group(g.Group, g.Versions)).ToArray()),
+        ["groups"] = new JsonArray(_catalog.Current.Groups.Select(g => (JsonNode)Group(g.Group, g.Versions)).ToArray()),
     };
 
     public JsonObject? ApiGroup(string group)
     {
-        var match = _catalog.Groups.FirstOrDefault(g => g.Group == group);
+        var match = _catalog.Current.Groups.FirstOrDefault(g => g.Group == group);
         if (match.Group is null)
         {
             return null;
@@ -44,7 +44,7 @@ internal sealed class DiscoveryDocuments
     public JsonObject ApiResourceList(string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var store in _catalog.InGroupVersion(group, version))
+        foreach (var store in _catalog.Current.InGroupVersion(group, version))
         {
             var d = store.Definition;
             var entry = new JsonObject
@@ -98,16 +98,18 @@ internal sealed class DiscoveryDocuments
     /// <summary>The aggregated document of the core group (/api) or of all named groups (/apis).</summary>
     public JsonObject Aggregated(bool core, string version)
     {
+        // One snapshot for the whole document, so a CRD created meanwhile is either wholly in it or not at all.
+        var snapshot = _catalog.Current;
         var items = new JsonArray();
         if (core)
         {
-            items.Add(AggregatedGroup("", ["v1"]));
+            items.Add(AggregatedGroup(snapshot, "", ["v1"]));
         }
         else
         {
-            foreach (var (group, versions) in _catalog.Groups)
+            foreach (var (group, versions) in snapshot.Groups)
             {
-                items.Add(AggregatedGroup(group, versions));
+                items.Add(AggregatedGroup(snapshot, group, versions));
             }
         }
 
@@ -120,13 +122,13 @@ internal sealed class DiscoveryDocuments
         };
     }
 
-    private JsonObject AggregatedGroup(string group, IReadOnlyList<string> versions)
+    private static JsonObject AggregatedGroup(CatalogSnapshot snapshot, string group, IReadOnlyList<string> versions)
     {
         var versionList = new JsonArray();
         foreach (var version in versions)
         {
             var resources = new JsonArray();
-            foreach (var store in _catalog.InGroupVersion(group, version))
+            foreach (var store in snapshot.InGroupVersion(group, version))
             {
                 var d = store.Definition;
                 var entry = new JsonObject

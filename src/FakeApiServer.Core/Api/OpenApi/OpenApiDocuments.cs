@@ -16,20 +16,27 @@ namespace FakeApiServer.Api.OpenApi;
 /// as kube-apiserver publishes it: kubectl 1.30+ computes client-side apply's three-way strategic merge patch from
 /// these schemas and warns "error calculating patch from openapi v3 spec: unable to find api field" for any field
 /// of the live object they lack. A kind without a structural schema gets a loose one (preserve-unknown-fields).
-/// The documents are built on the first request, so a server that is never asked pays nothing.
+/// The documents are built on the first request, so a server that is never asked pays nothing, and again (per changed
+/// group/version, with new hashes) after the catalog changes.
 /// </remarks>
 internal sealed class OpenApiDocuments
 {
-    private readonly Lazy<Dictionary<string, (byte[] Json, string Hash)>> _documents;
+    private readonly ResourceCatalog _catalog;
+    private readonly string _gitVersion;
+    private readonly Lock _lock = new();
+    private Built? _built;
 
-    public OpenApiDocuments(ResourceCatalog catalog, string gitVersion) =>
-        _documents = new(() => Build(catalog, gitVersion), LazyThreadSafetyMode.ExecutionAndPublication);
+    public OpenApiDocuments(ResourceCatalog catalog, string gitVersion)
+    {
+        _catalog = catalog;
+        _gitVersion = gitVersion;
+    }
 
     /// <summary>The root: {"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=..."}}}.</summary>
     public JsonObject Root()
     {
         var paths = new JsonObject();
-        foreach (var (path, doc) in _documents.Value.OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (path, doc) in Documents().OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + doc.Hash };
         }
@@ -37,20 +44,54 @@ internal sealed class OpenApiDocuments
         return new JsonObject { ["paths"] = paths };
     }
 
-    public (byte[] Json, string Hash)? Get(string path) => _documents.Value.TryGetValue(path, out var doc) ? doc : null;
+    public (byte[] Json, string Hash)? Get(string path) => Documents().TryGetValue(path, out var doc) ? (doc.Json, doc.Hash) : null;
 
-    private static Dictionary<string, (byte[] Json, string Hash)> Build(ResourceCatalog catalog, string gitVersion)
+    /// <summary>
+    /// The documents of the catalog's current state. When the catalog changed (a CRD came or went), only the group/versions
+    /// whose registries changed are built again; the others keep their bytes and hashes.
+    /// </summary>
+    private Dictionary<string, GroupVersionDocument> Documents()
     {
-        var documents = new Dictionary<string, (byte[] Json, string Hash)>(StringComparer.Ordinal);
-        foreach (var gv in catalog.All.GroupBy(s => (s.Definition.Group, s.Definition.Version)))
+        var snapshot = _catalog.Current;
+        var built = Volatile.Read(ref _built);
+        if (built is not null && built.Version == snapshot.Version)
         {
-            var path = gv.Key.Group.Length == 0 ? "api/" + gv.Key.Version : "apis/" + gv.Key.Group + "/" + gv.Key.Version;
-            var json = ObjectJson.Serialize(Document(gv.ToList(), gitVersion));
-            documents[path] = (json, Convert.ToHexString(SHA512.HashData(json)));
+            return built.Documents;
         }
 
-        return documents;
+        lock (_lock)
+        {
+            built = _built;
+            if (built is not null && built.Version == snapshot.Version)
+            {
+                return built.Documents;
+            }
+
+            var documents = new Dictionary<string, GroupVersionDocument>(StringComparer.Ordinal);
+            foreach (var gv in snapshot.All.GroupBy(s => (s.Definition.Group, s.Definition.Version)))
+            {
+                var path = gv.Key.Group.Length == 0 ? "api/" + gv.Key.Version : "apis/" + gv.Key.Group + "/" + gv.Key.Version;
+                var stores = gv.ToList();
+                if (built is not null && built.Documents.TryGetValue(path, out var previous) && previous.Stores.SequenceEqual(stores))
+                {
+                    documents[path] = previous;
+                    continue;
+                }
+
+                var json = ObjectJson.Serialize(Document(stores, _gitVersion));
+                documents[path] = new GroupVersionDocument(stores, json, Convert.ToHexString(SHA512.HashData(json)));
+            }
+
+            Volatile.Write(ref _built, new Built(snapshot.Version, documents));
+            return documents;
+        }
     }
+
+    /// <summary>One group/version's document and the registries it was built from.</summary>
+    private sealed record GroupVersionDocument(IReadOnlyList<ResourceStore> Stores, byte[] Json, string Hash);
+
+    /// <summary>The documents of one catalog version.</summary>
+    private sealed record Built(long Version, Dictionary<string, GroupVersionDocument> Documents);
 
     /// <summary>The schema name upstream uses for a kind, e.g. io.k8s.api.apps.v1.Deployment.</summary>
     public static string SchemaName(ResourceDefinition d) =>

@@ -89,7 +89,7 @@ internal static class ScaleVerb
             JsonObject o => LabelSelector.FromLabelSelectorObject(o).ToString(),
             _ => null,
         };
-        if (selectorText is null && obj["spec"]?["selector"] is JsonObject specSelector)
+        if (selectorText is null && paths.SpecSelectorFallback && obj["spec"]?["selector"] is JsonObject specSelector)
         {
             selectorText = LabelSelector.FromLabelSelectorObject(specSelector).ToString();
         }
