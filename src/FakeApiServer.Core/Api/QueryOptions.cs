@@ -58,7 +58,12 @@ internal static class QueryOptions
     public static WriteOptions Write(HttpRequest request, string subresource, string optionsKind)
     {
         var options = Write(request.Query, optionsKind);
-        return options with { FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()), Subresource = subresource };
+        return options with
+        {
+            FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()),
+            Subresource = subresource,
+            Warnings = new ResponseWarnings(request.HttpContext),
+        };
     }
 
     /// <summary>
@@ -90,6 +95,7 @@ internal static class QueryOptions
             FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()),
             Subresource = subresource,
             Force = forced && Bool(query, "force"),
+            Warnings = new ResponseWarnings(request.HttpContext),
         };
     }
 

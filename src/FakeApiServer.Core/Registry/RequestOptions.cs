@@ -1,3 +1,4 @@
+using FakeApiServer.Admission;
 using FakeApiServer.Api.Selectors;
 
 namespace FakeApiServer.Registry;
@@ -15,6 +16,9 @@ internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = 
 
     /// <summary>force=true of server-side apply: conflicting fields change hands instead of failing.</summary>
     public bool Force { get; init; }
+
+    /// <summary>Where warnings for the client go (admission webhooks' warnings become Warning headers).</summary>
+    public IWarningSink Warnings { get; init; } = NoWarnings.Instance;
 }
 
 /// <summary>metav1.DeleteOptions, from the body or the query.</summary>
@@ -29,6 +33,9 @@ internal sealed record DeleteOptions
     public string? PreconditionResourceVersion { get; init; }
 
     public bool DryRun { get; init; }
+
+    /// <summary>Where warnings for the client go (admission webhooks' warnings become Warning headers).</summary>
+    public IWarningSink Warnings { get; init; } = NoWarnings.Instance;
 }
 
 /// <summary>metav1.ListOptions as list, watch and deletecollection use them.</summary>

@@ -14,7 +14,7 @@ internal static class DeleteVerb
     {
         var options = await ReadOptionsAsync(context);
         var result = await request.Store.DeleteAsync(request.Info.Namespace, request.Info.Name, options, context.RequestAborted);
-        if (!result.Removed)
+        if (!result.Removed || request.Definition.ReturnDeletedObject)
         {
             await ObjectResponses.WriteObjectAsync(context, request.Definition, result.Object.Value, 200, request.Api.Time);
             return;
@@ -38,6 +38,6 @@ internal static class DeleteVerb
             throw ApiException.BadRequest("the body of a delete must be a DeleteOptions object");
         }
 
-        return QueryOptions.Delete(context.Request.Query, body as JsonObject);
+        return QueryOptions.Delete(context.Request.Query, body as JsonObject) with { Warnings = new ResponseWarnings(context) };
     }
 }

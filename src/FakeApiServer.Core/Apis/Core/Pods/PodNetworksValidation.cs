@@ -68,7 +68,8 @@ internal static class PodNetworksValidation
                 errors.Add(FieldError.Forbidden(path + ".podNetworkAttachmentName", OneOfMessage));
             }
 
-            CheckReference(podNetwork, path + ".podNetworkName", podNetworks, errors);
+            // The default network named twice is the PodNetwork admission plugin's refusal (403, spec section 4), not a 422.
+            CheckReference(podNetwork, path + ".podNetworkName", podNetwork == "kubernetes" ? [] : podNetworks, errors);
             CheckReference(attachment, path + ".podNetworkAttachmentName", attachments, errors);
 
             if (network.GetString("interfaceName") is { Length: > 0 } interfaceName)

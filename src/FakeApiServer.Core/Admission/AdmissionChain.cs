@@ -1,0 +1,69 @@
+namespace FakeApiServer.Admission;
+
+/// <summary>
+/// The admission chain of one server (kube-apiserver's chainAdmissionHandler plus the reinvoker): the enabled plugins
+/// in <see cref="AdmissionOrder"/>'s order, mutating ones run by the registry before the strategy, validating ones
+/// after it. Mutation runs a second pass when a plugin asks for it (reinvocationPolicy IfNeeded). A plugin that does
+/// not handle a request costs one call to its Handles.
+/// </summary>
+internal sealed class AdmissionChain
+{
+    private readonly IMutatingAdmissionPlugin[] _mutating;
+    private readonly IValidatingAdmissionPlugin[] _validating;
+
+    public AdmissionChain(IEnumerable<object> orderedPlugins)
+    {
+        ArgumentNullException.ThrowIfNull(orderedPlugins);
+        var plugins = orderedPlugins.ToList();
+        _mutating = [.. plugins.OfType<IMutatingAdmissionPlugin>()];
+        _validating = [.. plugins.OfType<IValidatingAdmissionPlugin>()];
+        Names = [.. plugins.Select(p => p switch
+        {
+            IMutatingAdmissionPlugin m => m.Name,
+            IValidatingAdmissionPlugin v => v.Name,
+            _ => throw new ArgumentException($"{p.GetType().Name} is not an admission plugin", nameof(orderedPlugins)),
+        })];
+    }
+
+    /// <summary>A chain without plugins.</summary>
+    public static AdmissionChain Empty { get; } = new([]);
+
+    /// <summary>The enabled plugins' names, in order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The mutating phase: every mutating plugin that handles the request, in order; again when one asks.</summary>
+    public async ValueTask AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await RunMutatingAsync(request, cancellationToken);
+        if (request.Reinvocation.ShouldReinvoke && !request.Reinvocation.IsReinvoke)
+        {
+            request.Reinvocation.IsReinvoke = true;
+            await RunMutatingAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>The validating phase: every validating plugin that handles the request, in order; the first refusal wins.</summary>
+    public async ValueTask ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var plugin in _validating)
+        {
+            if (plugin.Handles(request))
+            {
+                await plugin.ValidateAsync(request, cancellationToken);
+            }
+        }
+    }
+
+    private async ValueTask RunMutatingAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        foreach (var plugin in _mutating)
+        {
+            if (plugin.Handles(request))
+            {
+                await plugin.AdmitAsync(request, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using FakeApiServer.Apis.AdmissionRegistration.MutatingWebhookConfigurations;
+using FakeApiServer.Apis.AdmissionRegistration.ValidatingWebhookConfigurations;
+using FakeApiServer.Registry;
+
+namespace FakeApiServer.Apis.AdmissionRegistration;
+
+/// <summary>admissionregistration.k8s.io/v1: the webhook configurations the MutatingAdmissionWebhook and ValidatingAdmissionWebhook plugins call.</summary>
+internal static class AdmissionRegistrationGroup
+{
+    public const string Name = "admissionregistration.k8s.io";
+
+    public static IEnumerable<ResourceDefinition> Resources()
+    {
+        yield return new ResourceDefinition(Name, "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", Namespaced: false)
+        {
+            Categories = ["api-extensions"],
+            Strategy = new MutatingWebhookConfigurationStrategy(),
+            Table = new WebhookConfigurationTable(),
+        };
+
+        yield return new ResourceDefinition(Name, "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", Namespaced: false)
+        {
+            Categories = ["api-extensions"],
+            Strategy = new ValidatingWebhookConfigurationStrategy(),
+            Table = new WebhookConfigurationTable(),
+        };
+    }
+}
