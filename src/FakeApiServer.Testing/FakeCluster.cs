@@ -43,6 +43,10 @@ public sealed class FakeCluster : IAsyncDisposable
             FeatureGates = options.FeatureGates,
             RuntimeConfig = options.RuntimeConfig,
             HistoryWindow = options.HistoryWindow,
+            EnableAdmissionPlugins = options.EnableAdmissionPlugins,
+            DisableAdmissionPlugins = options.DisableAdmissionPlugins,
+            Controllers = options.Controllers,
+            Nodes = options.Nodes,
             LogLevel = LogLevel.Warning,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);

@@ -1,3 +1,4 @@
+using FakeApiServer.Controllers;
 using FakeApiServer.Features;
 
 namespace FakeApiServer.Testing;
@@ -19,6 +20,29 @@ public sealed record FakeClusterOptions
 
     /// <summary>Events kept for watch resume before a watch from an older resourceVersion gets 410 Expired.</summary>
     public int HistoryWindow { get; init; } = 10_000;
+
+    /// <summary>
+    /// Which in-process controllers run, in kube-controller-manager's --controllers syntax. The default is
+    /// "namespace,garbage-collector": deleting a namespace or an owner cleans up as in a cluster, while nothing else
+    /// touches what a test writes (no pods from deployments, no endpoints, no scheduling), so tests drive objects by hand.
+    /// Use <see cref="ControllerSelection.All"/> ("*") for every controller the command line server runs. Without the
+    /// garbage collector, an owner deleted with propagationPolicy Foreground or Orphan keeps its finalizer and stays
+    /// terminating, as in a cluster whose kube-controller-manager is down.
+    /// </summary>
+    public ControllerSelection Controllers { get; init; } = ControllerSelection.Parse("namespace,garbage-collector");
+
+    /// <summary>Admission plugins switched on beyond the default set, as --enable-admission-plugins (kube-apiserver's names).</summary>
+    public IReadOnlyList<string> EnableAdmissionPlugins { get; init; } = [];
+
+    /// <summary>Admission plugins switched off, as --disable-admission-plugins (e.g. "PodNetwork").</summary>
+    public IReadOnlyList<string> DisableAdmissionPlugins { get; init; } = [];
+
+    /// <summary>
+    /// How many simulated nodes the "node-simulator" and "kubelet" controllers run, as --nodes: fakeapiserver-control-plane
+    /// (tainted NoSchedule when there are others), then fakeapiserver-worker, fakeapiserver-worker2, ... Only used when
+    /// those controllers are selected in <see cref="Controllers"/>.
+    /// </summary>
+    public int Nodes { get; init; } = 2;
 
     /// <summary>The clock of the server (creation timestamps, ages, watch timeouts); null for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }

@@ -12,4 +12,14 @@ internal sealed record ControllerContext(
     TimeProvider Time,
     FeatureGates FeatureGates,
     EventRecorder Events,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory)
+{
+    /// <summary>
+    /// Where the API server is reached (its advertised address and port, known once it listens), for the endpoints of
+    /// the "kubernetes" service; null before that.
+    /// </summary>
+    public Uri? ApiServerAddress { get; init; }
+
+    /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
+    public int Nodes { get; init; } = 2;
+}

@@ -9,6 +9,17 @@ internal static class Controllers
     public static IReadOnlyList<IController> Create(ControllerContext context) =>
     [
         new NamespaceController(context),
+        new PodNetworks.DefaultPodNetworkController(context),
+        new PodNetworks.PodNetworkStatusController(context),
+        new Multus.MultusController(context),
+        new GarbageCollection.GarbageCollector(context),
+        new Deployments.DeploymentController(context),
+        new ReplicaSets.ReplicaSetController(context),
+        new Endpoints.EndpointsController(context),
+        new EndpointSlices.EndpointSliceController(context),
+        new Nodes.NodeSimulator(context),
+        new Scheduling.Scheduler(context),
+        new Kubelet.Kubelet(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

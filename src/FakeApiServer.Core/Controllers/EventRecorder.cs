@@ -16,6 +16,7 @@ internal sealed class EventRecorder
     private readonly ResourceStore _events;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private long _sequence;
 
     public EventRecorder(ResourceCatalog catalog, TimeProvider time)
     {
@@ -54,7 +55,10 @@ internal sealed class EventRecorder
             }
         }
 
-        var name = involved.Name() + "." + (now.ToUnixTimeMilliseconds() * 1_000_000).ToString("x", CultureInfo.InvariantCulture);
+        // UnixNano as client-go names events; the clock has millisecond steps, so a sequence fills the nanoseconds and
+        // several events about one object in the same millisecond (Pulled, Created, Started) do not clash.
+        var nanos = now.ToUnixTimeMilliseconds() * 1_000_000 + (Interlocked.Increment(ref _sequence) % 1_000_000);
+        var name = involved.Name() + "." + nanos.ToString("x", CultureInfo.InvariantCulture);
         var meta = involved.Metadata();
         var apiVersion = involved.GetString("apiVersion");
         var evt = new JsonObject

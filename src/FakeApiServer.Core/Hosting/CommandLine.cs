@@ -1,4 +1,5 @@
 using System.Globalization;
+using FakeApiServer.Admission;
 using FakeApiServer.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public static class CommandLine
     private static readonly HashSet<string> Flags =
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
-        "service-cluster-ip-range", "history-window", "sync", "controllers",
+        "service-cluster-ip-range", "history-window", "sync",
+        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -90,13 +92,23 @@ public static class CommandLine
                 "service-cluster-ip-range" => options with { ServiceClusterIpRanges = ParseWith(name, value, ParseCidrs) },
                 "history-window" => options with { HistoryWindow = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var window) && window > 0 ? window : throw Bad(name, value, "must be a positive number of events") },
                 "controllers" => options with { Controllers = ParseWith(name, value, Controllers.ControllerSelection.Parse) },
+                "nodes" => options with { Nodes = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var nodes) && nodes <= Controllers.Nodes.SimulatedNodes.MaxCount ? nodes : throw Bad(name, value, "must be a number of nodes from 0 to 250") },
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
+                "enable-admission-plugins" => options with { EnableAdmissionPlugins = PluginList(value) },
+                "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
+                "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
+                "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }
 
+        // Judged once every flag is read: PodNetwork depends on --feature-gates.
+        AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
         return options;
     }
+
+    /// <summary>A comma-separated plugin list, as kube-apiserver's string slice flags.</summary>
+    private static string[] PluginList(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static T ParseWith<T>(string name, string value, Func<string, T> parse)
     {

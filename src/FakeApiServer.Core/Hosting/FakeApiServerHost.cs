@@ -1,5 +1,9 @@
+using FakeApiServer.Admission;
 using FakeApiServer.Api;
 using FakeApiServer.Api.Metrics;
+using FakeApiServer.Apis.AdmissionRegistration;
+using FakeApiServer.Apis.ApiExtensions;
+using FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
 using FakeApiServer.Apis.Apps;
 using FakeApiServer.Apis.Coordination;
 using FakeApiServer.Apis.Core;
@@ -9,6 +13,7 @@ using FakeApiServer.Apis.Events;
 using FakeApiServer.Apis.Networking;
 using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
+using FakeApiServer.Registry.CustomResources;
 using FakeApiServer.Schema;
 using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -31,10 +36,13 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly RevisionedStore _store;
     private readonly ILogger _logger;
     private readonly ControllerManager _controllers;
+    private readonly CustomResourceDefinitionController _crds;
     private int _disposed;
 
-    private FakeApiServerHost(WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers)
+    private FakeApiServerHost(
+        WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds)
     {
+        _crds = crds;
         _app = app;
         _store = store;
         BaseAddress = baseAddress;
@@ -101,18 +109,31 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         {
             var random = new Random();
             var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
+            var schemas = new CustomResourceSchemas(BuiltInSchemas.Instance);
+            var crds = new CustomResourceDefinitionController(store, time, schemas, logger);
             var definitions = ApiEnablement.Served(
-                CoreGroup.Resources(serviceIps, options.FeatureGates)
+                CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options))
                     .Concat(AppsGroup.Resources())
                     .Concat(EventsGroup.Resources())
                     .Concat(CoordinationGroup.Resources())
                     .Concat(DiscoveryGroup.Resources())
-                    .Concat(NetworkingGroup.Resources()),
+                    .Concat(NetworkingGroup.Resources())
+                    .Concat(AdmissionRegistrationGroup.Resources())
+                    .Concat(ApiExtensionsGroup.Resources(crds, time)),
                 options.RuntimeConfig);
-            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), BuiltInSchemas.Instance);
+            var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
+            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger));
+            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
 
-            var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory);
+            // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
+            crds.Attach(catalog);
+            await crds.InitializeAsync(cancellationToken);
+
+            var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
+            {
+                Nodes = options.Nodes,
+            };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {
                 throw new FormatException($"invalid value \"{options.Controllers}\" for flag --controllers: unknown controller \"{unknown}\"");
@@ -130,8 +151,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
-            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext), options.Controllers, logger);
-            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers);
+            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, logger);
+            crds.Start();
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds);
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -157,11 +179,16 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
 
         await _controllers.DisposeAsync();
+        await _crds.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _store.DisposeAsync();
         await _app.DisposeAsync();
         Log.Stopped(_logger);
     }
+
+    /// <summary>The simulated nodes whose kubelet runs (none when --controllers switches it off): their pods are deleted gracefully.</summary>
+    private static HashSet<string> KubeletNodes(FakeApiServerOptions options) =>
+        options.Controllers.IsEnabled("kubelet") ? [.. Controllers.Nodes.SimulatedNodes.Names(options.Nodes)] : [];
 
     /// <summary>A host lifetime that ignores process signals, so a fixture never reacts to Ctrl-C meant for the test runner.</summary>
     private sealed class FixtureLifetime : IHostLifetime

@@ -1,3 +1,4 @@
+using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Features;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,9 @@ public sealed record FakeApiServerOptions
     /// <summary>Which in-process controllers run (--controllers, kube-controller-manager syntax: "*", "name", "-name").</summary>
     public Controllers.ControllerSelection Controllers { get; init; } = FakeApiServer.Controllers.ControllerSelection.All;
 
+    /// <summary>How many simulated nodes run (--nodes): a control-plane node, then workers, named as kind names them.</summary>
+    public int Nodes { get; init; } = 2;
+
     /// <summary>Feature gates (--feature-gates).</summary>
     public FeatureGates FeatureGates { get; init; } = FeatureGates.Default;
 
@@ -41,6 +45,15 @@ public sealed record FakeApiServerOptions
 
     /// <summary>Events kept for watch resume before 410 Expired (--history-window).</summary>
     public int HistoryWindow { get; init; } = 10_000;
+
+    /// <summary>Admission plugins switched on beyond the default set (--enable-admission-plugins), kube-apiserver's names.</summary>
+    public IReadOnlyList<string> EnableAdmissionPlugins { get; init; } = [];
+
+    /// <summary>Admission plugins switched off (--disable-admission-plugins), e.g. PodNetwork.</summary>
+    public IReadOnlyList<string> DisableAdmissionPlugins { get; init; } = [];
+
+    /// <summary>How admission webhooks are reached (--webhook-service-url-template, --webhook-service-address).</summary>
+    public WebhookOptions Webhooks { get; init; } = new();
 
     /// <summary>fsync every commit (PRAGMA synchronous=FULL); false trades power-loss safety for speed (--sync=normal).</summary>
     public bool SynchronousFull { get; init; } = true;

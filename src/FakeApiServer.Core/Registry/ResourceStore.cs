@@ -22,19 +22,19 @@ internal sealed class ResourceStore
     private readonly IRevisionedStore _store;
     private readonly TimeProvider _time;
     private readonly NameGenerator _names;
-    private readonly NamespaceLifecycle _namespaces;
+    private readonly AdmissionChain _admission;
     private readonly ISchemaProvider _schemas;
     private readonly ManagedFieldsTracker _managedFields;
 
     public ResourceStore(
-        ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, NamespaceLifecycle namespaces, ISchemaProvider schemas)
+        ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, AdmissionChain admission, ISchemaProvider schemas)
     {
         Definition = definition;
         _schemas = schemas;
         _store = store;
         _time = time;
         _names = names;
-        _namespaces = namespaces;
+        _admission = admission;
         _managedFields = new ManagedFieldsTracker(time);
     }
 
@@ -127,6 +127,13 @@ internal sealed class ResourceStore
     private async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, bool applied, CancellationToken cancellationToken)
     {
         CheckTypeAndNamespace(obj, ns);
+
+        // Mutating admission, before the strategy and before a generated name exists (upstream's create handler).
+        var admission = Admission(AdmissionOperation.Create, ns, obj.Name(), obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings);
+        await _admission.AdmitAsync(admission, cancellationToken);
+        obj = admission.Object!;
+        CheckTypeAndNamespace(obj, ns);
+        Definition.ToStorageVersion(obj);
         var meta = obj.Metadata();
         if (!string.IsNullOrEmpty(meta.GetString("resourceVersion")))
         {
@@ -166,11 +173,16 @@ internal sealed class ResourceStore
                 throw ApiException.Invalid(Definition.GroupKind, obj.Name(), errors);
             }
 
-            var name = obj.Name();
-            if (Definition.Namespaced)
+            foreach (var warning in Definition.Strategy.WarningsOnCreate(obj))
             {
-                _namespaces.CheckCreate(Resource, ns, name);
+                options.Warnings.Add(warning);
             }
+
+            var name = obj.Name();
+
+            // Validating admission, after the strategy validated the object.
+            await _admission.ValidateAsync(
+                Admission(AdmissionOperation.Create, ns, name, obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings), cancellationToken);
 
             var key = Definition.Key(ns, name);
             if (options.DryRun)
@@ -187,7 +199,7 @@ internal sealed class ResourceStore
             switch (result.Status)
             {
                 case WriteStatus.Ok:
-                    return result.Object!;
+                    return Definition.Hooks is { } hooks ? await hooks.AfterCreateAsync(result.Object!, cancellationToken) : result.Object!;
                 case WriteStatus.AlreadyExists when !nameGiven && !string.IsNullOrEmpty(generateName) && attempt < MaxNameGenerationAttempts:
                     continue;
                 default:
@@ -219,8 +231,9 @@ internal sealed class ResourceStore
             cancellationToken.ThrowIfCancellationRequested();
             var current = _store.Latest.Get(key) ?? throw ApiException.NotFound(Resource, name);
             var oldObj = ObjectJson.Parse(current.Value);
-            var newObj = tryUpdate((JsonObject)oldObj.DeepClone());
+            var newObj = tryUpdate(Definition.ToServedVersion((JsonObject)oldObj.DeepClone()));
             CheckTypeAndNamespace(newObj, ns);
+            Definition.ToStorageVersion(newObj);
             var newMeta = newObj.Metadata();
 
             // Taken before the strategy, which may put back the stored metadata (status writes do).
@@ -267,6 +280,11 @@ internal sealed class ResourceStore
                 }
             }
 
+            // Mutating admission, before the strategy (upstream's update transformers); pods/binding is a create of a Binding upstream.
+            var operation = options.Subresource == "binding" ? AdmissionOperation.Create : AdmissionOperation.Update;
+            var admission = Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings);
+            await _admission.AdmitAsync(admission, cancellationToken);
+            newObj = admission.Object!;
             strategy.PrepareForUpdate(newObj, oldObj);
 
             // A status strategy rebuilds the object from the stored one, metadata included: read it again.
@@ -302,6 +320,15 @@ internal sealed class ResourceStore
                 throw ApiException.Invalid(Definition.GroupKind, name, errors);
             }
 
+            foreach (var warning in strategy.WarningsOnUpdate(newObj, oldObj))
+            {
+                options.Warnings.Add(warning);
+            }
+
+            // Validating admission, after the strategy, also for a no-op update (upstream's updateValidation).
+            await _admission.ValidateAsync(
+                Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings), cancellationToken);
+
             if (JsonNode.DeepEquals(newObj, oldObj))
             {
                 // A no-op update writes nothing and keeps the resourceVersion, as upstream.
@@ -313,14 +340,17 @@ internal sealed class ResourceStore
                 return new StoredObject(key, current.Revision, current.CreateRevision, ObjectJson.Serialize(newObj));
             }
 
-            var removes = newObj.HasDeletionTimestamp() && newObj.Finalizers().Count == 0 && !Definition.Strategy.HoldsDeletion(newObj);
+            // As upstream's ShouldDeleteDuringUpdate, a graceful delete in progress (grace period above 0) is not ended by an
+            // update: only the delete of whoever runs the object (the kubelet, with grace period 0) ends it.
+            var removes = newObj.HasDeletionTimestamp() && newObj.Finalizers().Count == 0 && !Definition.Strategy.HoldsDeletion(newObj)
+                && !(Definition.Strategy is IGracefulDeleteStrategy && oldObj.Metadata().GetInt64("deletionGracePeriodSeconds") > 0);
             var result = await _store.WriteAsync(
                 new WriteRequest(key, removes ? WriteKind.Delete : WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(newObj, rev)),
                 cancellationToken);
             switch (result.Status)
             {
                 case WriteStatus.Ok:
-                    return result.Object!;
+                    return Definition.Hooks is { } hooks ? await hooks.AfterUpdateAsync(result.Object!, removes, cancellationToken) : result.Object!;
                 case WriteStatus.NotFound:
                     throw ApiException.NotFound(Resource, name);
                 case WriteStatus.Conflict when string.IsNullOrEmpty(requestedRv):
@@ -337,7 +367,6 @@ internal sealed class ResourceStore
     /// </summary>
     public async Task<DeleteResult> DeleteAsync(string ns, string name, DeleteOptions options, CancellationToken cancellationToken)
     {
-        NamespaceLifecycle.CheckDelete(Definition, name);
         var key = Definition.Key(ns, name);
         while (true)
         {
@@ -355,21 +384,54 @@ internal sealed class ResourceStore
                     $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {obj.ResourceVersion()}");
             }
 
+            // Admission of the delete (both phases, upstream's AdmissionToValidateObjectDeleteFunc), after the preconditions.
+            var deletion = Admission(AdmissionOperation.Delete, ns, name, null, obj, "", options.DryRun, null, options.Warnings);
+            await _admission.AdmitAsync(deletion, cancellationToken);
+            await _admission.ValidateAsync(deletion, cancellationToken);
+
+            // Foreground and Orphan leave the object to the garbage collector behind a finalizer (DeletionPropagation).
+            var propagationChanged = DeletionPropagation.ApplyFinalizers(obj, options.PropagationPolicy);
             WriteRequest request;
             var holds = obj.Finalizers().Count > 0 || Definition.Strategy.HoldsDeletion(obj);
-            if (holds)
+            var gracePeriod = (Definition.Strategy as IGracefulDeleteStrategy)?.GracePeriodSeconds(obj, options.GracePeriodSeconds);
+            if (obj.HasDeletionTimestamp() && gracePeriod is { } shorter
+                && obj.Metadata().GetInt64("deletionGracePeriodSeconds") is { } pending && shorter < pending)
+            {
+                // A graceful delete in progress may only be shortened (upstream's BeforeDelete); 0 ends it unless finalizers hold.
+                if (shorter > 0 || holds)
+                {
+                    var meta = obj.Metadata();
+                    var deadline = DateTimeOffset.Parse(meta.GetString("deletionTimestamp")!, CultureInfo.InvariantCulture);
+                    meta["deletionTimestamp"] = ObjectMeta.FormatTime(deadline.AddSeconds(shorter - pending));
+                    meta["deletionGracePeriodSeconds"] = shorter;
+                    request = new WriteRequest(key, WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+                    holds = true;
+                }
+                else
+                {
+                    request = new WriteRequest(key, WriteKind.Delete, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+                }
+            }
+            else if (obj.HasDeletionTimestamp() && propagationChanged)
+            {
+                // Deleted again with another policy: only the garbage collection finalizers change, as upstream.
+                request = new WriteRequest(key, holds ? WriteKind.Update : WriteKind.Delete, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+            }
+            else if (holds || gracePeriod > 0)
             {
                 if (obj.HasDeletionTimestamp())
                 {
                     return new DeleteResult(current, Removed: false);
                 }
 
+                // A graceful delete's deadline is now + the grace period, as upstream; finalizers alone mark it now.
                 var meta = obj.Metadata();
-                meta["deletionTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow());
-                meta["deletionGracePeriodSeconds"] = options.GracePeriodSeconds ?? 0;
+                meta["deletionTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow().AddSeconds(gracePeriod ?? 0));
+                meta["deletionGracePeriodSeconds"] = gracePeriod ?? options.GracePeriodSeconds ?? 0;
                 meta["generation"] = (meta.GetInt64("generation") ?? 0) + 1;
                 Definition.Strategy.PrepareForDelete(obj);
                 request = new WriteRequest(key, WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
+                holds = true;
             }
             else
             {
@@ -393,6 +455,23 @@ internal sealed class ResourceStore
             }
         }
     }
+
+    /// <summary>The admission request of a write to this resource.</summary>
+    private AdmissionRequest Admission(
+        AdmissionOperation operation, string ns, string name, JsonObject? obj, JsonObject? oldObj, string subresource, bool dryRun, string? fieldManager,
+        IWarningSink warnings) => new()
+    {
+        Operation = operation,
+        Definition = Definition,
+        Subresource = subresource,
+        Namespace = Definition.Namespaced ? ns : "",
+        Name = name,
+        Object = obj,
+        OldObject = oldObj,
+        DryRun = dryRun,
+        FieldManager = fieldManager,
+        Warnings = warnings,
+    };
 
     /// <summary>The metadata fields a client cannot change through update (kept from the stored object).</summary>
     private static readonly string[] ServerOwnedMetadata = ["creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];

@@ -31,7 +31,7 @@ internal static class PatchVerb
         {
             MediaTypes.MergePatch => JsonMergePatch.Apply,
             MediaTypes.JsonPatch => JsonPatch.Apply,
-            MediaTypes.StrategicMergePatch when schema is not null => (current, patch) => StrategicMergePatch.Apply((JsonObject)current!, patch, schema),
+            MediaTypes.StrategicMergePatch when schema is not null && request.Definition.StrategicMergePatch => (current, patch) => StrategicMergePatch.Apply((JsonObject)current!, patch, schema),
             MediaTypes.StrategicMergePatch => throw ApiException.UnsupportedMediaType(contentType, AcceptedWithoutSchema),
             _ => throw ApiException.UnsupportedMediaType(contentType ?? "", Accepted),
         };

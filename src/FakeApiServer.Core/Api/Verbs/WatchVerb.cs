@@ -144,7 +144,9 @@ internal static class WatchVerb
             ResourceEventType.Error => ("ERROR", ApiErrors.StatusBytes(change.Error!)),
             ResourceEventType.Bookmark => ("BOOKMARK", BookmarkBytes(definition, change)),
             _ => (change.Type.ToString().ToUpperInvariant(),
-                form == MediaTypes.ResourceForm.Json ? change.Object!.Value : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), now, query)),
+                form == MediaTypes.ResourceForm.Json
+                    ? definition.ServedBytes(change.Object!.Value)
+                    : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), now, query)),
         };
         return ObjectResponses.WriteEventAsync(body, type, bytes, cancellationToken);
     }

@@ -16,7 +16,10 @@ namespace FakeApiServer.Apis.Core;
 /// <summary>The core ("legacy") group, served under /api/v1: one registration per resource.</summary>
 internal static class CoreGroup
 {
-    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates)
+    /// <param name="serviceIps">The service cluster IP allocator.</param>
+    /// <param name="gates">The feature gates.</param>
+    /// <param name="kubeletNodes">The nodes whose simulated kubelet runs here (their pods are deleted gracefully); none by default.</param>
+    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates, IReadOnlySet<string>? kubeletNodes = null)
     {
         var namespaces = new NamespaceStrategy();
         yield return new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false)
@@ -30,7 +33,7 @@ internal static class CoreGroup
             FieldSelectors = Fields(("status.phase", o => o.FieldString("status.phase"))),
         };
 
-        var pods = new PodStrategy(gates);
+        var pods = new PodStrategy(gates) { KubeletNodes = kubeletNodes ?? new HashSet<string>() };
         yield return new ResourceDefinition("", "v1", "Pod", "pods", Namespaced: true)
         {
             ShortNames = ["po"],
@@ -39,6 +42,7 @@ internal static class CoreGroup
             StatusStrategy = new PodStatusStrategy(pods),
             Table = new PodTable(gates),
             HasBinding = true,
+            ReturnDeletedObject = true,
             FieldSelectors = Fields(
                 ("spec.nodeName", o => o.FieldString("spec.nodeName") ?? ""),
                 ("spec.restartPolicy", o => o.FieldString("spec.restartPolicy") ?? ""),
@@ -59,6 +63,7 @@ internal static class CoreGroup
             Strategy = services,
             StatusStrategy = new StatusStrategy(services),
             Table = new ServiceTable(),
+            ReturnDeletedObject = true,
             Allocator = serviceIps,
             NameValidator = NameValidation.IsDns1035Label,
         };

@@ -10,10 +10,34 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// spec.networks is immutable). KEP-3698: spec.networks is validated statically, and dropped from a new pod when
 /// the MultiNetwork gate is off (kept on update when the stored pod has it: dropDisabledFields).
 /// </summary>
-internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStatus: true)
+/// <remarks>
+/// Deletion is graceful (upstream's CheckGracefulDelete) for pods bound to a node whose kubelet runs in this server
+/// (<see cref="KubeletNodes"/>), since only a kubelet finishes a graceful delete; every other pod is deleted at once.
+/// </remarks>
+internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStatus: true), IGracefulDeleteStrategy
 {
     /// <summary>The feature gates the pod strategies follow.</summary>
     internal FeatureGates Gates { get; } = gates;
+
+    /// <summary>The nodes a running simulated kubelet serves; their pods are deleted gracefully.</summary>
+    internal IReadOnlySet<string> KubeletNodes { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// The requested period, else spec.terminationGracePeriodSeconds; 0 for pods not on a kubelet's node or already
+    /// terminated (Succeeded/Failed); a negative period becomes 1, as upstream.
+    /// </summary>
+    public long GracePeriodSeconds(JsonObject obj, long? requested)
+    {
+        var spec = obj["spec"] as JsonObject;
+        var period = requested ?? spec?.GetInt64("terminationGracePeriodSeconds") ?? 0;
+        if (spec?.GetString("nodeName") is not { Length: > 0 } node || !KubeletNodes.Contains(node)
+            || obj["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
+        {
+            return 0;
+        }
+
+        return period < 0 ? 1 : period;
+    }
 
     internal const string UpdateForbiddenMessage =
         "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";

@@ -1,0 +1,663 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FakeApiServer.Api;
+using FakeApiServer.Controllers.GarbageCollection;
+using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Controllers.Deployments;
+
+/// <summary>
+/// kube-controller-manager's deployment controller: one replica set per pod template (named
+/// "&lt;deployment&gt;-&lt;pod-template-hash&gt;"), rolled out with RollingUpdate (maxSurge, maxUnavailable) or Recreate,
+/// revision annotations (deployment.kubernetes.io/revision, desired-replicas, max-replicas), old replica sets beyond
+/// revisionHistoryLimit deleted once a rollout completes, and the status (replicas, updatedReplicas, readyReplicas,
+/// availableReplicas, unavailableReplicas, observedGeneration, conditions Available and Progressing). A change of
+/// spec.replicas (also through /scale) is carried out as a rollout step. Not done: proportional scaling of several
+/// active replica sets in the middle of a rollout, rollbacks through annotations, adoption of orphaned replica sets;
+/// a paused deployment only gets its status.
+/// </summary>
+internal sealed partial class DeploymentController : IController
+{
+    public const string Component = "deployment-controller";
+
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+
+    public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
+
+    public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
+
+    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Annotations of a deployment that its replica sets do not get (skipCopyAnnotation).</summary>
+    private static readonly HashSet<string> NotCopiedAnnotations = new(StringComparer.Ordinal)
+    {
+        "kubectl.kubernetes.io/last-applied-configuration",
+        RevisionAnnotation,
+        "deployment.kubernetes.io/revision-history",
+        DesiredReplicasAnnotation,
+        MaxReplicasAnnotation,
+        "deprecated.deployment.rollback.to",
+    };
+
+    private readonly ResourceCatalog _catalog;
+    private readonly IRevisionedStore _store;
+    private readonly TimeProvider _time;
+    private readonly EventRecorder _events;
+    private readonly ILogger _logger;
+    private readonly WorkQueue<NamespacedName> _queue;
+
+    public DeploymentController(ControllerContext context)
+    {
+        _catalog = context.Catalog;
+        _store = context.Store;
+        _time = context.Time;
+        _events = context.Events;
+        _logger = context.LoggerFactory.CreateLogger<DeploymentController>();
+        _queue = new WorkQueue<NamespacedName>(context.Time);
+    }
+
+    public string Name => "deployment";
+
+    private ResourceStore Deployments => _catalog.Get("apps", "deployments");
+
+    private ResourceStore ReplicaSets => _catalog.Get("apps", "replicasets");
+
+    private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        ResourceInformer.RunAsync(Deployments.Definition, _store, e =>
+        {
+            var d = ObjectJson.Parse(e.Object!.Value);
+            _queue.Add(new NamespacedName(d.Namespace(), d.Name()));
+            return ValueTask.CompletedTask;
+        }, cancellationToken),
+        ResourceInformer.RunAsync(ReplicaSets.Definition, _store, e =>
+        {
+            var rs = ObjectJson.Parse(e.Object!.Value);
+            if (OwnerReferences.ControllerOf(rs) is { } owner && owner.GetString("kind") == "Deployment" && owner.GetString("name") is { } name)
+            {
+                _queue.Add(new NamespacedName(rs.Namespace(), name));
+            }
+
+            return ValueTask.CompletedTask;
+        }, cancellationToken),
+        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
+
+    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileAsync(key, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
+            _queue.AddAfter(key, RetryDelay, cancellationToken);
+        }
+    }
+
+    /// <summary>One step of the deployment's rollout, then its status (syncDeployment). Idempotent.</summary>
+    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    {
+        if (Deployments.TryGet(key.Namespace, key.Name) is not { } stored)
+        {
+            return;
+        }
+
+        var d = ObjectJson.Parse(stored.Value);
+        var rollout = new Rollout(d, OwnedReplicaSets(d));
+        if (d.HasDeletionTimestamp() || d["spec"]?["paused"]?.GetValue<bool>() == true)
+        {
+            await SyncStatusAsync(rollout, cancellationToken);
+            return;
+        }
+
+        if (d.FieldString("spec.strategy.type") == "Recreate")
+        {
+            await RecreateAsync(rollout, cancellationToken);
+        }
+        else
+        {
+            await RollingUpdateAsync(rollout, cancellationToken);
+        }
+    }
+
+    private List<JsonObject> OwnedReplicaSets(JsonObject d) =>
+        _store.Latest.Range(ReplicaSets.Definition.NamespacePrefix(d.Namespace()))
+            .Select(s => ObjectJson.Parse(s.Value))
+            .Where(rs => OwnerReferences.IsControlledBy(rs, "Deployment", d.Uid()))
+            .OrderBy(PodState.CreatedAt)
+            .ThenBy(rs => rs.Name(), StringComparer.Ordinal)
+            .ToList();
+
+    private async Task RollingUpdateAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        if (r.NewReplicaSet is { } newRs)
+        {
+            var current = SpecReplicas(newRs);
+            var target = current > r.Replicas
+                ? r.Replicas
+                : RollingUpdate.NewReplicaSetReplicas(r.Replicas, RollingUpdate.MaxSurge(r.Spec, r.Replicas), r.All.Sum(SpecReplicas), current);
+            if (target != current && await ScaleAsync(r, newRs, target, cancellationToken))
+            {
+                await SyncStatusAsync(r, cancellationToken);
+                return;
+            }
+        }
+
+        if (await ScaleDownOldAsync(r, cancellationToken))
+        {
+            await SyncStatusAsync(r, cancellationToken);
+            return;
+        }
+
+        if (IsComplete(r.Deployment, r.Deployment["status"] as JsonObject ?? []))
+        {
+            await CleanupAsync(r, cancellationToken);
+        }
+
+        await SyncStatusAsync(r, cancellationToken);
+    }
+
+    /// <summary>reconcileOldReplicaSets: unhealthy old pods first, then old pods while enough stay available.</summary>
+    private async Task<bool> ScaleDownOldAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var old = r.Old.Where(rs => SpecReplicas(rs) > 0).ToList();
+        if (old.Count == 0)
+        {
+            return false;
+        }
+
+        var maxUnavailable = RollingUpdate.MaxUnavailable(r.Spec, r.Replicas);
+        var newUnavailable = r.NewReplicaSet is { } n ? SpecReplicas(n) - StatusCount(n, "availableReplicas") : 0;
+        var maxScaledDown = RollingUpdate.MaxScaledDown(r.All.Sum(SpecReplicas), r.Replicas, maxUnavailable, newUnavailable);
+        if (maxScaledDown <= 0)
+        {
+            return false;
+        }
+
+        var scaled = false;
+        var cleaned = 0;
+        foreach (var rs in old)
+        {
+            if (cleaned >= maxScaledDown)
+            {
+                break;
+            }
+
+            var unhealthy = SpecReplicas(rs) - StatusCount(rs, "availableReplicas");
+            if (unhealthy <= 0)
+            {
+                continue;
+            }
+
+            var count = Math.Min(maxScaledDown - cleaned, unhealthy);
+            scaled |= await ScaleAsync(r, r.Latest(rs), SpecReplicas(r.Latest(rs)) - count, cancellationToken);
+            cleaned += count;
+        }
+
+        var minAvailable = r.Replicas - maxUnavailable;
+        var available = r.All.Sum(rs => StatusCount(rs, "availableReplicas"));
+        if (available > minAvailable)
+        {
+            var total = available - minAvailable;
+            var done = 0;
+            foreach (var rs in r.Old.Select(r.Latest).Where(rs => SpecReplicas(rs) > 0).ToList())
+            {
+                if (done >= total)
+                {
+                    break;
+                }
+
+                var count = Math.Min(SpecReplicas(rs), total - done);
+                scaled |= await ScaleAsync(r, rs, SpecReplicas(rs) - count, cancellationToken);
+                done += count;
+            }
+        }
+
+        return scaled;
+    }
+
+    private async Task RecreateAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        await EnsureNewReplicaSetAsync(r, create: false, cancellationToken);
+        var scaledDown = false;
+        foreach (var rs in r.Old.Where(rs => SpecReplicas(rs) > 0).ToList())
+        {
+            scaledDown |= await ScaleAsync(r, rs, 0, cancellationToken);
+        }
+
+        if (scaledDown || r.Old.Any(rs => StatusCount(rs, "replicas") > 0) || OldPodsRunning(r))
+        {
+            await SyncStatusAsync(r, cancellationToken);
+            return;
+        }
+
+        await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        if (r.NewReplicaSet is { } newRs)
+        {
+            await ScaleAsync(r, newRs, r.Replicas, cancellationToken);
+        }
+
+        if (IsComplete(r.Deployment, r.Deployment["status"] as JsonObject ?? []))
+        {
+            await CleanupAsync(r, cancellationToken);
+        }
+
+        await SyncStatusAsync(r, cancellationToken);
+    }
+
+    private bool OldPodsRunning(Rollout r)
+    {
+        var oldUids = r.Old.Select(rs => rs.Uid()).ToHashSet(StringComparer.Ordinal);
+        var pods = _catalog.Get("", "pods").Definition;
+        return _store.Latest.Range(pods.NamespacePrefix(r.Deployment.Namespace()))
+            .Select(p => ObjectJson.Parse(p.Value))
+            .Any(p => OwnerReferences.ControllerOf(p)?.GetString("uid") is { } uid && oldUids.Contains(uid) && !PodState.IsTerminal(p));
+    }
+
+    /// <summary>
+    /// getNewReplicaSet: finds the replica set of the current template (bringing its revision and annotations up to date)
+    /// or, when <paramref name="create"/>, creates it; a name taken by another template bumps status.collisionCount.
+    /// </summary>
+    private async Task EnsureNewReplicaSetAsync(Rollout r, bool create, CancellationToken cancellationToken)
+    {
+        var d = r.Deployment;
+        var template = d["spec"]?["template"] as JsonObject;
+        var wanted = PodTemplateHash.WithoutHashLabel(template);
+        var existing = r.All.FirstOrDefault(rs => JsonNode.DeepEquals(PodTemplateHash.WithoutHashLabel(rs["spec"]?["template"] as JsonObject), wanted));
+        var newRevision = r.All.Where(rs => rs != existing).Select(Revision).DefaultIfEmpty(0).Max() + 1;
+        var maxSurge = RollingUpdate.MaxSurge(r.Spec, r.Replicas);
+        if (existing is not null)
+        {
+            r.SetNew(existing);
+            var copy = (JsonObject)existing.DeepClone();
+            var changed = SetReplicaSetAnnotations(d, copy, newRevision, replicas: null, maxSurge);
+            var minReady = d["spec"]?["minReadySeconds"];
+            if (!JsonNode.DeepEquals(copy["spec"]?["minReadySeconds"], minReady))
+            {
+                ((JsonObject)copy["spec"]!)["minReadySeconds"] = minReady?.DeepClone();
+                changed = true;
+            }
+
+            if (changed)
+            {
+                r.Replace(await UpdateReplicaSetAsync(copy, cancellationToken));
+            }
+
+            if (d["status"] is not JsonObject status || DeploymentConditions.Get(status, DeploymentConditions.Progressing) is null)
+            {
+                r.PendingCondition = DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.FoundNewReplicaSet,
+                    $"Found new replica set \"{existing.Name()}\"", _time.GetUtcNow());
+            }
+
+            await SetDeploymentRevisionAsync(r, cancellationToken);
+            return;
+        }
+
+        if (!create)
+        {
+            return;
+        }
+
+        var collisionCount = d["status"]?["collisionCount"] is { } cc ? ObjectMeta.AsInt64(cc) : null;
+        var hash = PodTemplateHash.Compute(template, collisionCount);
+        var rsTemplate = (JsonObject)(template?.DeepClone() ?? new JsonObject());
+        var templateMeta = rsTemplate["metadata"] as JsonObject ?? [];
+        rsTemplate["metadata"] = templateMeta;
+        var labels = templateMeta["labels"] as JsonObject ?? [];
+        templateMeta["labels"] = labels;
+        labels[PodTemplateHash.Label] = hash;
+        var selector = (JsonObject)(d["spec"]?["selector"]?.DeepClone() ?? new JsonObject());
+        var matchLabels = selector["matchLabels"] as JsonObject ?? [];
+        selector["matchLabels"] = matchLabels;
+        matchLabels[PodTemplateHash.Label] = hash;
+        var name = d.Name() + "-" + hash;
+        var replicas = d.FieldString("spec.strategy.type") == "Recreate"
+            ? r.Replicas
+            : RollingUpdate.NewReplicaSetReplicas(r.Replicas, maxSurge, r.All.Sum(SpecReplicas), 0);
+        var rs = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "ReplicaSet",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = d.Namespace(),
+                ["labels"] = labels.DeepClone(),
+                ["ownerReferences"] = new JsonArray(OwnerReferences.NewControllerRef(d, "apps/v1", "Deployment")),
+            },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = replicas,
+                ["minReadySeconds"] = d["spec"]?["minReadySeconds"]?.DeepClone() ?? 0,
+                ["selector"] = selector,
+                ["template"] = rsTemplate,
+            },
+        };
+        SetReplicaSetAnnotations(d, rs, newRevision, r.Replicas, maxSurge);
+        if (d["spec"]?["minReadySeconds"] is null)
+        {
+            ((JsonObject)rs["spec"]!).Remove("minReadySeconds");
+        }
+
+        try
+        {
+            var created = ObjectJson.Parse((await ReplicaSets.CreateAsync(d.Namespace(), rs, Writes, cancellationToken)).Value);
+            r.AddNew(created);
+            if (replicas > 0)
+            {
+                await _events.RecordAsync(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {name} to {replicas} from 0", Component, cancellationToken);
+            }
+
+            r.PendingCondition = DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.NewReplicaSetCreated,
+                $"Created new replica set \"{name}\"", _time.GetUtcNow());
+            await SetDeploymentRevisionAsync(r, cancellationToken);
+        }
+        catch (ApiException e) when (e.Reason == "AlreadyExists")
+        {
+            if (ReplicaSets.TryGet(d.Namespace(), name) is { } taken && OwnerReferences.IsControlledBy(ObjectJson.Parse(taken.Value), "Deployment", d.Uid()))
+            {
+                // Ours, made by an earlier pass that this one did not see yet: the next pass uses it.
+                _queue.Add(new NamespacedName(d.Namespace(), d.Name()));
+                return;
+            }
+
+            await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
+            {
+                current.Metadata().Remove("resourceVersion");
+                var status = current["status"] as JsonObject ?? [];
+                current["status"] = status;
+                status["collisionCount"] = (collisionCount ?? 0) + 1;
+                return current;
+            }, Deployments.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// SetNewReplicaSetAnnotations: the deployment's annotations and the revision; the replicas annotations too for a replica
+    /// set about to be created (<paramref name="replicas"/> set). True when anything changed.
+    /// </summary>
+    private static bool SetReplicaSetAnnotations(JsonObject d, JsonObject rs, long newRevision, int? replicas, int maxSurge)
+    {
+        var meta = rs.Metadata();
+        var annotations = meta["annotations"] as JsonObject ?? [];
+        var before = annotations.DeepClone();
+        foreach (var (k, v) in ObjectMeta.StringMap(d.Metadata()["annotations"]).Where(a => !NotCopiedAnnotations.Contains(a.Key)))
+        {
+            annotations[k] = v;
+        }
+
+        if (Revision(rs) < newRevision)
+        {
+            annotations[RevisionAnnotation] = newRevision.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (replicas is { } desired)
+        {
+            annotations[DesiredReplicasAnnotation] = desired.ToString(CultureInfo.InvariantCulture);
+            annotations[MaxReplicasAnnotation] = (desired + maxSurge).ToString(CultureInfo.InvariantCulture);
+        }
+
+        meta["annotations"] = annotations;
+        return !JsonNode.DeepEquals(before, annotations);
+    }
+
+    private async Task SetDeploymentRevisionAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var revision = r.NewReplicaSet is { } rs ? rs.Metadata()["annotations"]?[RevisionAnnotation]?.GetValue<string>() : null;
+        if (revision is null || r.Deployment.Metadata()["annotations"]?[RevisionAnnotation]?.GetValue<string>() == revision)
+        {
+            return;
+        }
+
+        var updated = await Deployments.UpdateAsync(r.Deployment.Namespace(), r.Deployment.Name(), current =>
+        {
+            current.Metadata().Remove("resourceVersion");
+            var annotations = current.Metadata()["annotations"] as JsonObject ?? [];
+            annotations[RevisionAnnotation] = revision;
+            current.Metadata()["annotations"] = annotations;
+            return current;
+        }, Deployments.Definition.Strategy, Writes, cancellationToken);
+        r.Deployment = ObjectJson.Parse(updated.Value);
+    }
+
+    /// <summary>scaleReplicaSet: sets spec.replicas and the replicas annotations; an event when the size changes. True when written.</summary>
+    private async Task<bool> ScaleAsync(Rollout r, JsonObject rs, int replicas, CancellationToken cancellationToken)
+    {
+        var copy = (JsonObject)rs.DeepClone();
+        var from = SpecReplicas(rs);
+        var annotations = copy.Metadata()["annotations"] as JsonObject ?? [];
+        copy.Metadata()["annotations"] = annotations;
+        annotations[DesiredReplicasAnnotation] = r.Replicas.ToString(CultureInfo.InvariantCulture);
+        annotations[MaxReplicasAnnotation] = (r.Replicas + RollingUpdate.MaxSurge(r.Spec, r.Replicas)).ToString(CultureInfo.InvariantCulture);
+        ((JsonObject)copy["spec"]!)["replicas"] = replicas;
+        if (JsonNode.DeepEquals(copy, rs))
+        {
+            return false;
+        }
+
+        r.Replace(await UpdateReplicaSetAsync(copy, cancellationToken));
+        if (from != replicas)
+        {
+            var direction = replicas > from ? "up" : "down";
+            await _events.RecordAsync(r.Deployment, "Normal", "ScalingReplicaSet", $"Scaled {direction} replica set {rs.Name()} to {replicas} from {from}", Component, cancellationToken);
+        }
+
+        return from != replicas;
+    }
+
+    private async Task<JsonObject> UpdateReplicaSetAsync(JsonObject rs, CancellationToken cancellationToken)
+    {
+        var updated = await ReplicaSets.UpdateAsync(rs.Namespace(), rs.Name(), _ => (JsonObject)rs.DeepClone(), ReplicaSets.Definition.Strategy, Writes, cancellationToken);
+        return ObjectJson.Parse(updated.Value);
+    }
+
+    /// <summary>cleanupDeployment: old replica sets without pods beyond revisionHistoryLimit (default 10), oldest revision first.</summary>
+    private async Task CleanupAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var limit = r.Spec.GetInt64("revisionHistoryLimit") ?? 10;
+        var cleanable = r.Old
+            .Where(rs => !rs.HasDeletionTimestamp() && SpecReplicas(rs) == 0 && StatusCount(rs, "replicas") == 0
+                && (rs.Metadata().GetInt64("generation") ?? 0) <= (rs["status"]?.AsObject().GetInt64("observedGeneration") ?? 0))
+            .OrderBy(Revision)
+            .ToList();
+        foreach (var rs in cleanable.Take(Math.Max(0, cleanable.Count - (int)limit)))
+        {
+            try
+            {
+                await ReplicaSets.DeleteAsync(rs.Namespace(), rs.Name(), new DeleteOptions { PreconditionUid = rs.Uid(), PropagationPolicy = DeletionPropagation.Background }, cancellationToken);
+            }
+            catch (ApiException e) when (e.Code is 404 or 409)
+            {
+            }
+        }
+    }
+
+    /// <summary>calculateStatus and syncRolloutStatus: counts from the replica sets, then Available and Progressing.</summary>
+    private async Task SyncStatusAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var d = r.Deployment;
+        var oldStatus = d["status"] as JsonObject ?? [];
+        var now = _time.GetUtcNow();
+        var available = r.All.Sum(rs => StatusCount(rs, "availableReplicas"));
+        var total = r.All.Sum(SpecReplicas);
+        var status = new JsonObject { ["observedGeneration"] = d.Metadata().GetInt64("generation") ?? 0 };
+        AddIfPositive(status, "replicas", r.All.Sum(rs => StatusCount(rs, "replicas")));
+        AddIfPositive(status, "updatedReplicas", r.NewReplicaSet is { } n ? StatusCount(n, "replicas") : 0);
+        AddIfPositive(status, "readyReplicas", r.All.Sum(rs => StatusCount(rs, "readyReplicas")));
+        AddIfPositive(status, "availableReplicas", available);
+        AddIfPositive(status, "unavailableReplicas", Math.Max(0, total - available));
+        if (oldStatus["conditions"] is JsonArray conditions)
+        {
+            status["conditions"] = conditions.DeepClone();
+        }
+
+        if (oldStatus["collisionCount"] is { } collisions)
+        {
+            status["collisionCount"] = collisions.DeepClone();
+        }
+
+        if (r.PendingCondition is { } pending)
+        {
+            DeploymentConditions.Set(status, pending);
+        }
+
+        DeploymentConditions.Set(status, available >= r.Replicas - RollingUpdate.MaxUnavailable(r.Spec, r.Replicas)
+            ? DeploymentConditions.New(DeploymentConditions.Available, "True", DeploymentConditions.MinimumReplicasAvailable, "Deployment has minimum availability.", now)
+            : DeploymentConditions.New(DeploymentConditions.Available, "False", DeploymentConditions.MinimumReplicasUnavailable, "Deployment does not have minimum availability.", now));
+        SetProgressing(r, oldStatus, status, now);
+
+        if (JsonNode.DeepEquals(status, oldStatus))
+        {
+            return;
+        }
+
+        var deadline = r.Spec.GetInt64("progressDeadlineSeconds");
+        if (deadline is > 0 and < int.MaxValue && !IsComplete(d, status)
+            && DeploymentConditions.Get(status, DeploymentConditions.Progressing)?.GetString("reason") != DeploymentConditions.ProgressDeadlineExceeded)
+        {
+            // requeueStuckDeployment: look again when the deadline passes, to report ProgressDeadlineExceeded. Armed on
+            // status changes only, so each bit of progress arms one timer rather than every pass.
+            _queue.AddAfter(new NamespacedName(d.Namespace(), d.Name()), TimeSpan.FromSeconds(deadline.Value) + TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
+        {
+            current.Metadata().Remove("resourceVersion");
+            current["status"] = status.DeepClone();
+            return current;
+        }, Deployments.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
+    }
+
+    private static void SetProgressing(Rollout r, JsonObject oldStatus, JsonObject status, DateTimeOffset now)
+    {
+        var d = r.Deployment;
+        var deadline = r.Spec.GetInt64("progressDeadlineSeconds");
+        if (deadline is null or >= int.MaxValue)
+        {
+            DeploymentConditions.Remove(status, DeploymentConditions.Progressing);
+            return;
+        }
+
+        var current = DeploymentConditions.Get(status, DeploymentConditions.Progressing);
+        var completeBefore = Count(status, "replicas") == Count(status, "updatedReplicas")
+            && current?.GetString("reason") == DeploymentConditions.NewReplicaSetAvailable;
+        if (completeBefore)
+        {
+            return;
+        }
+
+        var subject = r.NewReplicaSet is { } rs ? $"ReplicaSet \"{rs.Name()}\"" : $"Deployment \"{d.Name()}\"";
+        if (IsComplete(d, status))
+        {
+            DeploymentConditions.Set(status, DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.NewReplicaSetAvailable,
+                subject + " has successfully progressed.", now));
+        }
+        else if (IsProgressing(oldStatus, status))
+        {
+            var condition = DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.ReplicaSetUpdated, subject + " is progressing.", now);
+            if (current?.GetString("status") == "True")
+            {
+                condition["lastTransitionTime"] = current["lastTransitionTime"]?.DeepClone();
+            }
+
+            DeploymentConditions.Remove(status, DeploymentConditions.Progressing);
+            DeploymentConditions.Set(status, condition);
+        }
+        else if (current is not null && current.GetString("reason") != DeploymentConditions.NewReplicaSetAvailable
+            && (current.GetString("reason") == DeploymentConditions.ProgressDeadlineExceeded
+                || (current.GetString("lastUpdateTime") is { } updated
+                    && DateTimeOffset.Parse(updated, CultureInfo.InvariantCulture).AddSeconds(deadline.Value) < now)))
+        {
+            DeploymentConditions.Set(status, DeploymentConditions.New(DeploymentConditions.Progressing, "False", DeploymentConditions.ProgressDeadlineExceeded,
+                subject + " has timed out progressing.", now));
+        }
+    }
+
+    /// <summary>DeploymentComplete: every desired replica updated and available, at the current generation.</summary>
+    private static bool IsComplete(JsonObject d, JsonObject status)
+    {
+        var replicas = d["spec"]?.AsObject().GetInt64("replicas") ?? 1;
+        return Count(status, "updatedReplicas") == replicas && Count(status, "replicas") == replicas
+            && Count(status, "availableReplicas") == replicas
+            && (status.GetInt64("observedGeneration") ?? 0) >= (d.Metadata().GetInt64("generation") ?? 0);
+    }
+
+    /// <summary>DeploymentProgressing: more updated, ready or available pods, or fewer old ones, than the stored status says.</summary>
+    private static bool IsProgressing(JsonObject oldStatus, JsonObject status) =>
+        Count(status, "updatedReplicas") > Count(oldStatus, "updatedReplicas")
+        || Count(status, "replicas") - Count(status, "updatedReplicas") < Count(oldStatus, "replicas") - Count(oldStatus, "updatedReplicas")
+        || Count(status, "readyReplicas") > Count(oldStatus, "readyReplicas")
+        || Count(status, "availableReplicas") > Count(oldStatus, "availableReplicas");
+
+    private static int SpecReplicas(JsonObject rs) => (int)(rs["spec"]?.AsObject().GetInt64("replicas") ?? 1);
+
+    /// <summary>A count in an object's status (replica sets).</summary>
+    private static int StatusCount(JsonObject obj, string field) => Count(obj["status"] as JsonObject, field);
+
+    /// <summary>A count in a status object (0 when omitted, as upstream's omitempty counts are).</summary>
+    private static int Count(JsonObject? status, string field) => (int)(status?.GetInt64(field) ?? 0);
+
+    private static long Revision(JsonObject rs) =>
+        rs.Metadata()["annotations"]?[RevisionAnnotation] is JsonValue v && v.TryGetValue(out string? text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : 0;
+
+    private static void AddIfPositive(JsonObject status, string field, int value)
+    {
+        if (value > 0)
+        {
+            status[field] = value;
+        }
+    }
+
+    /// <summary>What one reconcile knows: the deployment and its replica sets, kept current as it writes them.</summary>
+    private sealed class Rollout(JsonObject deployment, List<JsonObject> replicaSets)
+    {
+        public JsonObject Deployment { get; set; } = deployment;
+
+        public JsonObject Spec => Deployment["spec"] as JsonObject ?? [];
+
+        public int Replicas => (int)(Spec.GetInt64("replicas") ?? 1);
+
+        public List<JsonObject> All { get; } = replicaSets;
+
+        public JsonObject? NewReplicaSet { get; private set; }
+
+        public IEnumerable<JsonObject> Old => All.Where(rs => NewReplicaSet is null || rs.Uid() != NewReplicaSet.Uid());
+
+        /// <summary>A Progressing condition to write with the status (a new replica set was created or found).</summary>
+        public JsonObject? PendingCondition { get; set; }
+
+        public void SetNew(JsonObject rs) => NewReplicaSet = rs;
+
+        public void AddNew(JsonObject rs)
+        {
+            All.Add(rs);
+            NewReplicaSet = rs;
+        }
+
+        public JsonObject Latest(JsonObject rs) => All.First(x => x.Uid() == rs.Uid());
+
+        public void Replace(JsonObject rs)
+        {
+            var i = All.FindIndex(x => x.Uid() == rs.Uid());
+            All[i] = rs;
+            if (NewReplicaSet?.Uid() == rs.Uid())
+            {
+                NewReplicaSet = rs;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Deployment {Namespace}/{Name} could not be reconciled yet: {Reason}")]
+        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer.Controllers.Deployments;
+
+/// <summary>
+/// The pod-template-hash label of a deployment's replica sets, as controller.ComputeHash: a 32-bit FNV-1a hash of the
+/// pod template (and the deployment's collisionCount, when set), written as its decimal digits through
+/// rand.SafeEncodeString's alphabet (no vowels, no look-alike characters), e.g. "7d9c8b5f4". Upstream hashes Go's
+/// printed form of the template, which .NET cannot reproduce; this hashes the template's JSON with sorted keys, so the
+/// value is stable across processes and restarts but differs from a real cluster's for the same template.
+/// </summary>
+internal static class PodTemplateHash
+{
+    /// <summary>The label key, on the replica set, its selector, its template and its pods.</summary>
+    public const string Label = "pod-template-hash";
+
+    /// <summary>rand.SafeEncodeString's alphabet.</summary>
+    private const string Alphanumerics = "bcdfghjklmnpqrstvwxz2456789";
+
+    private const uint FnvOffsetBasis = 2166136261;
+
+    private const uint FnvPrime = 16777619;
+
+    /// <summary>The hash of <paramref name="template"/> (without its pod-template-hash label) and <paramref name="collisionCount"/>.</summary>
+    public static string Compute(JsonObject? template, long? collisionCount)
+    {
+        var hash = FnvOffsetBasis;
+        hash = Add(hash, Canonical(WithoutHashLabel(template)));
+        if (collisionCount is { } count)
+        {
+            hash = Add(hash, Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return SafeEncode(hash.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A copy of <paramref name="template"/> without the pod-template-hash label (EqualIgnoreHash compares these).</summary>
+    public static JsonObject WithoutHashLabel(JsonObject? template)
+    {
+        var copy = template?.DeepClone() as JsonObject ?? [];
+        if (copy["metadata"]?["labels"] is JsonObject labels)
+        {
+            labels.Remove(Label);
+            if (labels.Count == 0)
+            {
+                ((JsonObject)copy["metadata"]!).Remove("labels");
+            }
+        }
+
+        return copy;
+    }
+
+    /// <summary>rand.SafeEncodeString: each byte picks a character of the alphabet.</summary>
+    internal static string SafeEncode(string text)
+    {
+        var chars = new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            chars[i] = Alphanumerics[text[i] % Alphanumerics.Length];
+        }
+
+        return new string(chars);
+    }
+
+    private static uint Add(uint hash, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            hash ^= b;
+            hash *= FnvPrime;
+        }
+
+        return hash;
+    }
+
+    private static byte[] Canonical(JsonNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteSorted(writer, node);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteSorted(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(key);
+                    WriteSorted(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteSorted(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FakeApiServer.Api;
+using FakeApiServer.Controllers.Nodes;
+using FakeApiServer.Features;
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Controllers.Kubelet;
+
+/// <summary>
+/// The simulated kubelets of the simulated nodes (kwok's pod stages, one controller for every node). A pod bound to one
+/// of them goes Pending → ContainerCreating → Running through pods/status (<see cref="PodStatusBuilder"/>), with one
+/// default-network IP per family from the node's pod CIDRs (<see cref="PodIpAllocator"/>; hostNetwork pods get the
+/// node's IP), labelled podNetwork "kubernetes" and the default entry's interfaceName when MultiNetwork is on. IPs
+/// that network providers wrote are kept. A pod whose other networks are not all in status.podIPs stays in
+/// ContainerCreating with a Warning NetworkNotReady event until they are.
+/// <para>
+/// The simulation is steered by annotations, as kwok's stages are: <see cref="FailContainersAnnotation"/> lists
+/// containers that exit with code 1 (restartPolicy Never: terminated, and the pod Failed once all have; Always and
+/// OnFailure: restarted with CrashLoopBackOff back-offs of 10 s doubling to 5 min); <see cref="IgnoreSigtermAnnotation"/>
+/// makes containers ignore SIGTERM.
+/// </para>
+/// <para>
+/// Graceful deletion: when a pod gets a deletionTimestamp, its containers are stopped (terminated, exit code 0) and the
+/// kubelet deletes the pod for good with gracePeriodSeconds=0. Simulated containers exit on SIGTERM at once, as kwok's
+/// pods do, so a deleted pod goes right away; with <see cref="IgnoreSigtermAnnotation"/> they are killed after
+/// min(deletionGracePeriodSeconds, terminationGracePeriodSeconds), timed by the TimeProvider.
+/// </para>
+/// </summary>
+internal sealed partial class Kubelet : IController
+{
+    /// <summary>Comma-separated names of the containers that fail (exit code 1) in the simulation.</summary>
+    public const string FailContainersAnnotation = "fakeapiserver.io/fail-containers";
+
+    /// <summary>"true": the pod's containers ignore SIGTERM, so a delete takes the whole grace period.</summary>
+    public const string IgnoreSigtermAnnotation = "fakeapiserver.io/ignore-sigterm";
+
+    public const string NetworkNotReadyMessage = "All networks are not yet attached";
+
+    /// <summary>The default network's name (spec section 5).</summary>
+    public const string DefaultNetwork = "kubernetes";
+
+    private const string Component = "kubelet";
+
+    /// <summary>How long to wait before trying a pod again after a failed write.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long to wait before trying a pod again after a bug, so a failing pod does not spin.</summary>
+    private static readonly TimeSpan BugRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly ResourceCatalog _catalog;
+    private readonly IRevisionedStore _store;
+    private readonly TimeProvider _time;
+    private readonly FeatureGates _gates;
+    private readonly EventRecorder _events;
+    private readonly ILogger _logger;
+    private readonly int _nodes;
+    private readonly WorkQueue<(string Namespace, string Name)> _queue;
+    private readonly PodIpAllocator _ips = new();
+
+    /// <summary>The networks each waiting pod (by uid) was last reported as missing, so NetworkNotReady is reported once per wait.</summary>
+    private readonly ConcurrentDictionary<string, string> _reportedWaits = new(StringComparer.Ordinal);
+
+    public Kubelet(ControllerContext context)
+    {
+        _catalog = context.Catalog;
+        _store = context.Store;
+        _time = context.Time;
+        _gates = context.FeatureGates;
+        _events = context.Events;
+        _nodes = context.Nodes;
+        _logger = context.LoggerFactory.CreateLogger<Kubelet>();
+        _queue = new WorkQueue<(string, string)>(context.Time);
+    }
+
+    public string Name => "kubelet";
+
+    private ResourceStore Pods => _catalog.Get("", "pods");
+
+    private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        ResourceInformer.RunAsync(Pods.Definition, _store, OnPodEvent, cancellationToken),
+        _queue.RunAsync(ReconcileAsync, cancellationToken));
+
+    private ValueTask OnPodEvent(ResourceEvent change)
+    {
+        var pod = ObjectJson.Parse(change.Object!.Value);
+        if (change.Type == ResourceEventType.Deleted)
+        {
+            _ips.Release(pod.Uid() ?? "");
+            _reportedWaits.TryRemove(pod.Uid() ?? "", out _);
+        }
+        else if (NodeIndex(pod) >= 0)
+        {
+            _queue.Add((pod.Namespace(), pod.Name()));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private int NodeIndex(JsonObject pod) =>
+        pod["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? SimulatedNodes.IndexOf(node, _nodes) : -1;
+
+    private async Task ReconcileAsync((string Namespace, string Name) key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncPodAsync(key.Namespace, key.Name, cancellationToken);
+        }
+        catch (ApiException e) when (e.Code != 404)
+        {
+            Log.SyncFailed(_logger, key.Namespace, key.Name, e.Message);
+            _queue.AddAfter(key, RetryDelay, cancellationToken);
+        }
+        catch (ApiException)
+        {
+            // Deleted meanwhile.
+        }
+#pragma warning disable CA1031 // One pod's bug must not stop every pod's kubelet: logged as a bug, retried later.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            Log.SyncBug(_logger, key.Namespace, key.Name, e);
+            _queue.AddAfter(key, BugRetryDelay, cancellationToken);
+        }
+    }
+
+    /// <summary>Moves one pod a step on (up to Running), or on towards its deletion; idempotent.</summary>
+    internal async Task SyncPodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var pods = Pods;
+        if (pods.TryGet(ns, name) is not { } stored)
+        {
+            return;
+        }
+
+        var pod = ObjectJson.Parse(stored.Value);
+        var index = NodeIndex(pod);
+        if (index < 0)
+        {
+            return;
+        }
+
+        if (pod.HasDeletionTimestamp())
+        {
+            await TerminateAsync(pods, pod, cancellationToken);
+            return;
+        }
+
+        if (PodStatusBuilder.StageOf(pod) == PodStage.Terminal)
+        {
+            return;
+        }
+
+        var view = View(pod, index);
+        var before = PodStatusBuilder.StageOf(pod);
+        pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: false), cancellationToken);
+        if (PodStatusBuilder.StageOf(pod) == PodStage.Creating)
+        {
+            if (!PodStatusBuilder.NetworksReady(pod, view))
+            {
+                await ReportNetworkWaitAsync(pod, view, cancellationToken);
+                return;
+            }
+
+            pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: true), cancellationToken);
+        }
+
+        if (before != PodStage.Running && PodStatusBuilder.StageOf(pod) is PodStage.Running or PodStage.Terminal)
+        {
+            await RecordStartedAsync(pod, view, cancellationToken);
+        }
+
+        if (PodStatusBuilder.NextRestart(pod) is { } due)
+        {
+            _queue.AddAfter((ns, name), Max(due - _time.GetUtcNow(), TimeSpan.Zero), cancellationToken);
+        }
+    }
+
+    /// <summary>What this kubelet knows about a pod on node <paramref name="index"/>: its IPs, networks to wait for, failing containers.</summary>
+    private KubeletView View(JsonObject pod, int index)
+    {
+        var spec = pod["spec"] as JsonObject ?? [];
+        var hostIp = SimulatedNodes.InternalIp(index);
+        var failing = (pod.Metadata()["annotations"]?[FailContainersAnnotation]?.GetValue<string>() ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var networks = MultiNetwork ? (spec["networks"] as JsonArray ?? []).OfType<JsonObject>().ToList() : [];
+        var defaultEntry = networks.FirstOrDefault(n => ResolvePodNetwork(pod, n) == DefaultNetwork);
+        var required = networks.Where(n => n != defaultEntry).Select(Label).Where(l => l.Length > 0).ToList();
+        var now = _time.GetUtcNow();
+        if (spec["hostNetwork"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            var hostEntry = new JsonObject { ["ip"] = hostIp };
+            if (MultiNetwork)
+            {
+                hostEntry["podNetwork"] = "";
+            }
+
+            return new KubeletView(hostIp, [hostEntry], MultiNetwork ? "" : null, required, failing, now);
+        }
+
+        // Without a default entry in spec.networks, the IPs cannot carry a network label the pod names (validation).
+        var label = MultiNetwork && defaultEntry is not null ? Label(defaultEntry) : MultiNetwork ? "" : null;
+        var current = (pod["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(p => label is null || (p.GetString("podNetwork") ?? "") == label).Select(p => p.GetString("ip") ?? "").ToList();
+        var ips = _ips.Allocate(pod.Uid() ?? "", SimulatedNodes.PodCidrs(index), current, IpsInUse(pod));
+        var entries = ips.Select(ip =>
+        {
+            var entry = new JsonObject { ["ip"] = ip };
+            if (label is { Length: > 0 })
+            {
+                entry["podNetwork"] = label;
+                entry["interfaceName"] = defaultEntry?.GetString("interfaceName") is { Length: > 0 } nic ? nic : "eth0";
+            }
+            else if (label is not null)
+            {
+                entry["podNetwork"] = "";
+            }
+
+            return entry;
+        }).ToList();
+        return new KubeletView(hostIp, entries, label, required, failing, now);
+    }
+
+    /// <summary>The label a network's podIPs entries carry: its PodNetwork's or attachment's name.</summary>
+    private static string Label(JsonObject network) => network.GetString("podNetworkName") ?? network.GetString("podNetworkAttachmentName") ?? "";
+
+    /// <summary>The PodNetwork a spec.networks entry names, directly or through the attachment in the pod's namespace.</summary>
+    private string? ResolvePodNetwork(JsonObject pod, JsonObject network)
+    {
+        if (network.GetString("podNetworkName") is { Length: > 0 } name)
+        {
+            return name;
+        }
+
+        if (network.GetString("podNetworkAttachmentName") is { Length: > 0 } attachment
+            && _catalog.All.FirstOrDefault(s => s.Definition.Group == "networking.k8s.io" && s.Definition.Plural == "podnetworkattachments") is { } attachments
+            && attachments.TryGet(pod.Namespace(), attachment) is { } stored)
+        {
+            return ObjectJson.Parse(stored.Value)["spec"]?["podNetworkName"]?.GetValue<string>();
+        }
+
+        return null;
+    }
+
+    /// <summary>The IPs other live pods on the same node show, so none is handed out twice after a restart.</summary>
+    private HashSet<string> IpsInUse(JsonObject pod)
+    {
+        var node = pod["spec"]?["nodeName"]?.GetValue<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in _store.Latest.Range(Pods.Definition.KeyPrefix))
+        {
+            var other = ObjectJson.Parse(item.Value);
+            if (other.Uid() != pod.Uid() && other["spec"]?["nodeName"]?.GetValue<string>() == node)
+            {
+                foreach (var ip in (other["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    used.Add(ip.GetString("ip") ?? "");
+                }
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>Writes the status <paramref name="next"/> computes from the newest pod, unless it is unchanged; returns the pod as stored.</summary>
+    private static async Task<JsonObject> WriteStatusAsync(ResourceStore pods, JsonObject pod, Func<JsonObject, JsonObject> next, CancellationToken cancellationToken)
+    {
+        if (JsonNode.DeepEquals(next(pod), pod["status"]))
+        {
+            return pod;
+        }
+
+        var uid = pod.Uid();
+        var written = await pods.UpdateAsync(pod.Namespace(), pod.Name(), p =>
+        {
+            p.Metadata().Remove("resourceVersion");
+            if (p.Uid() != uid)
+            {
+                // Another pod of the same name: leave it to its own sync.
+                throw ApiException.ConflictWith(pods.Definition.GroupResource, pod.Name(), "the pod was replaced");
+            }
+
+            p["status"] = next(p);
+            return p;
+        }, pods.Definition.StatusStrategy!, new WriteOptions(FieldManager: Component) { Subresource = "status" }, cancellationToken);
+        return ObjectJson.Parse(written.Value);
+    }
+
+    private async Task ReportNetworkWaitAsync(JsonObject pod, KubeletView view, CancellationToken cancellationToken)
+    {
+        var present = (pod["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>().Select(p => p.GetString("podNetwork")).ToHashSet(StringComparer.Ordinal);
+        var missing = string.Join(',', view.RequiredNetworks.Where(n => !present.Contains(n)));
+        if (_reportedWaits.TryGetValue(pod.Uid() ?? "", out var reported) && reported == missing)
+        {
+            return;
+        }
+
+        _reportedWaits[pod.Uid() ?? ""] = missing;
+        var (ns, name) = (pod.Namespace(), pod.Name());
+        Log.WaitingForNetworks(_logger, ns, name, missing);
+        await _events.RecordAsync(pod, "Warning", "NetworkNotReady", NetworkNotReadyMessage, Component, cancellationToken);
+    }
+
+    private async Task RecordStartedAsync(JsonObject pod, KubeletView view, CancellationToken cancellationToken)
+    {
+        var restartPolicy = pod["spec"]?["restartPolicy"]?.GetValue<string>() ?? "Always";
+        foreach (var c in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var name = c.GetString("name") ?? "";
+            await _events.RecordAsync(pod, "Normal", "Pulled", $"Container image \"{c.GetString("image")}\" already present on machine", Component, cancellationToken);
+            await _events.RecordAsync(pod, "Normal", "Created", "Created container: " + name, Component, cancellationToken);
+            await _events.RecordAsync(pod, "Normal", "Started", "Started container " + name, Component, cancellationToken);
+            if (view.FailingContainers.Contains(name) && restartPolicy != "Never")
+            {
+                await _events.RecordAsync(pod, "Warning", "BackOff",
+                    $"Back-off restarting failed container {name} in pod {pod.Name()}_{pod.Namespace()}({pod.Uid()})", Component, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the containers of a pod being deleted, then deletes it for good (grace period 0) once they are stopped: at
+    /// once, or when they ignore SIGTERM after min(deletionGracePeriodSeconds, terminationGracePeriodSeconds).
+    /// </summary>
+    private async Task TerminateAsync(ResourceStore pods, JsonObject pod, CancellationToken cancellationToken)
+    {
+        if (!PodStatusBuilder.Stopped(pod))
+        {
+            pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Terminating(p, _time.GetUtcNow()), cancellationToken);
+            foreach (var c in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                await _events.RecordAsync(pod, "Normal", "Killing", "Stopping container " + c.GetString("name"), Component, cancellationToken);
+            }
+        }
+
+        var meta = pod.Metadata();
+        if (meta["annotations"]?[IgnoreSigtermAnnotation]?.GetValue<string>() == "true"
+            && meta.GetString("deletionTimestamp") is { } deadlineText
+            && DateTimeOffset.TryParse(deadlineText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var deadline))
+        {
+            var deletionGrace = meta.GetInt64("deletionGracePeriodSeconds") ?? 0;
+            var terminationGrace = pod["spec"] is JsonObject spec ? spec.GetInt64("terminationGracePeriodSeconds") ?? deletionGrace : deletionGrace;
+            var due = deadline.AddSeconds(-deletionGrace).AddSeconds(Math.Min(deletionGrace, terminationGrace));
+            var wait = due - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                _queue.AddAfter((pod.Namespace(), pod.Name()), wait, cancellationToken);
+                return;
+            }
+        }
+
+        try
+        {
+            var (ns, name) = (pod.Namespace(), pod.Name());
+            await pods.DeleteAsync(ns, name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = pod.Uid() }, cancellationToken);
+            Log.Deleted(_logger, ns, name);
+        }
+        catch (ApiException e) when (e.Code is 404 or 409)
+        {
+            // Gone already, or another pod of that name now.
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1120, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Name} waits for networks {Networks}")]
+        public static partial void WaitingForNetworks(ILogger logger, string @namespace, string name, string networks);
+
+        [LoggerMessage(EventId = 1121, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Name} stopped and deleted")]
+        public static partial void Deleted(ILogger logger, string @namespace, string name);
+
+        [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "Syncing pod {Namespace}/{Name} failed, retrying: {Reason}")]
+        public static partial void SyncFailed(ILogger logger, string @namespace, string name, string reason);
+
+        [LoggerMessage(EventId = 1123, Level = LogLevel.Error, Message = "Syncing pod {Namespace}/{Name} failed; this is a bug")]
+        public static partial void SyncBug(ILogger logger, string @namespace, string name, Exception error);
+    }
+}

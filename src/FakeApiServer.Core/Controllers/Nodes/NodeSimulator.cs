@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Api;
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Controllers.Nodes;
+
+/// <summary>
+/// The simulated nodes' kubelets as the control plane sees them (kwok's node simulation): each node is registered when
+/// missing (at start, and again if it is deleted), its heartbeat Lease in kube-node-lease is renewed every
+/// <see cref="LeaseRenewInterval"/>, and its conditions' lastHeartbeatTime every <see cref="StatusReportInterval"/>.
+/// What a user changed on a node (labels, taints, unschedulable) is never overwritten.
+/// </summary>
+internal sealed partial class NodeSimulator : IController
+{
+    /// <summary>The kubelet's lease renew interval (a quarter of the 40 s lease duration, as upstream).</summary>
+    private static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the node status heartbeat is written; the kubelet's nodeStatusReportFrequency is 5 min, 1 min keeps ages readable.</summary>
+    private static readonly TimeSpan StatusReportInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The kubelet's nodeLeaseDurationSeconds.</summary>
+    private const int LeaseDurationSeconds = 40;
+
+    private const string LeaseNamespace = "kube-node-lease";
+
+    private readonly ResourceCatalog _catalog;
+    private readonly TimeProvider _time;
+    private readonly int _count;
+    private readonly ILogger _logger;
+
+    public NodeSimulator(ControllerContext context)
+    {
+        _catalog = context.Catalog;
+        _time = context.Time;
+        _count = context.Nodes;
+        _logger = context.LoggerFactory.CreateLogger<NodeSimulator>();
+    }
+
+    public string Name => "node-simulator";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lastStatusReport = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(LeaseRenewInterval, _time);
+        do
+        {
+            var now = _time.GetUtcNow();
+            var reportStatus = now - lastStatusReport >= StatusReportInterval;
+            for (var i = 0; i < _count; i++)
+            {
+                try
+                {
+                    await ReconcileAsync(i, reportStatus, cancellationToken);
+                }
+                catch (ApiException e)
+                {
+                    var name = SimulatedNodes.Name(i);
+                    Log.HeartbeatFailed(_logger, name, e.Message);
+                }
+            }
+
+            if (reportStatus)
+            {
+                lastStatusReport = now;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>Registers node <paramref name="index"/> when missing, renews its lease and, when asked, its status heartbeat.</summary>
+    internal async Task ReconcileAsync(int index, bool reportStatus, CancellationToken cancellationToken)
+    {
+        var name = SimulatedNodes.Name(index);
+        var nodes = _catalog.Get("", "nodes");
+        var now = _time.GetUtcNow();
+        StoredObject node;
+        if (nodes.TryGet("", name) is { } existing)
+        {
+            node = existing;
+            if (reportStatus)
+            {
+                node = await nodes.UpdateAsync("", name, n => Heartbeat(n, now), nodes.Definition.StatusStrategy!, new WriteOptions(), cancellationToken);
+            }
+        }
+        else
+        {
+            try
+            {
+                node = await nodes.CreateAsync("", SimulatedNodes.Build(index, _count, now), new WriteOptions(), cancellationToken);
+                Log.NodeRegistered(_logger, name);
+            }
+            catch (ApiException e) when (e.Code == 409)
+            {
+                node = nodes.Get("", name);
+            }
+        }
+
+        await RenewLeaseAsync(ObjectJson.Parse(node.Value), now, cancellationToken);
+    }
+
+    private static JsonObject Heartbeat(JsonObject node, DateTimeOffset now)
+    {
+        node.Metadata().Remove("resourceVersion");
+        foreach (var condition in (node["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            condition["lastHeartbeatTime"] = ObjectMeta.FormatTime(now);
+        }
+
+        return node;
+    }
+
+    private async Task RenewLeaseAsync(JsonObject node, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leases = _catalog.Get("coordination.k8s.io", "leases");
+        var name = node.Name();
+        var owner = new JsonArray(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = name, ["uid"] = node.Uid() });
+        var renewTime = ObjectMeta.FormatMicroTime(now);
+        if (leases.TryGet(LeaseNamespace, name) is null)
+        {
+            var lease = new JsonObject
+            {
+                ["apiVersion"] = "coordination.k8s.io/v1",
+                ["kind"] = "Lease",
+                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = LeaseNamespace, ["ownerReferences"] = owner },
+                ["spec"] = new JsonObject { ["holderIdentity"] = name, ["leaseDurationSeconds"] = LeaseDurationSeconds, ["renewTime"] = renewTime },
+            };
+            try
+            {
+                await leases.CreateAsync(LeaseNamespace, lease, new WriteOptions(), cancellationToken);
+                return;
+            }
+            catch (ApiException e) when (e.Code == 409)
+            {
+                // Created meanwhile: renew it below.
+            }
+        }
+
+        await leases.UpdateAsync(LeaseNamespace, name, lease =>
+        {
+            lease.Metadata().Remove("resourceVersion");
+            lease.Metadata()["ownerReferences"] = owner.DeepClone();
+            var spec = lease["spec"] as JsonObject ?? [];
+            spec["holderIdentity"] = name;
+            spec["leaseDurationSeconds"] = LeaseDurationSeconds;
+            spec["renewTime"] = renewTime;
+            lease["spec"] = spec;
+            return lease;
+        }, leases.Definition.Strategy, new WriteOptions(), cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Registered node {Node}")]
+        public static partial void NodeRegistered(ILogger logger, string node);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Heartbeat of node {Node} failed: {Reason}")]
+        public static partial void HeartbeatFailed(ILogger logger, string node, string reason);
+    }
+}

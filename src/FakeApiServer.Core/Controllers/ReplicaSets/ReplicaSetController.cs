@@ -1,0 +1,232 @@
+using System.Text.Json.Nodes;
+using FakeApiServer.Api;
+using FakeApiServer.Controllers.GarbageCollection;
+using FakeApiServer.Registry;
+using FakeApiServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Controllers.ReplicaSets;
+
+/// <summary>
+/// kube-controller-manager's replicaset controller: keeps spec.replicas active pods made from the template (named
+/// "&lt;replicaset&gt;-&lt;5 random&gt;", controlled by the replica set), deletes the least useful ones first when
+/// there are too many (<see cref="PodDeletionOrder"/>), and reports replicas, fullyLabeledReplicas, readyReplicas,
+/// availableReplicas and observedGeneration through replicasets/status. Orphaned pods matching the selector are not
+/// adopted (upstream adopts them): only pods this controller made count.
+/// </summary>
+internal sealed partial class ReplicaSetController : IController
+{
+    /// <summary>The reporting component of the events, as upstream.</summary>
+    public const string Component = "replicaset-controller";
+
+    /// <summary>The field manager of the controller's writes, as kube-controller-manager's.</summary>
+    public const string FieldManager = "kube-controller-manager";
+
+    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
+    private readonly ResourceCatalog _catalog;
+    private readonly IRevisionedStore _store;
+    private readonly TimeProvider _time;
+    private readonly EventRecorder _events;
+    private readonly ILogger _logger;
+    private readonly WorkQueue<NamespacedName> _queue;
+
+    public ReplicaSetController(ControllerContext context)
+    {
+        _catalog = context.Catalog;
+        _store = context.Store;
+        _time = context.Time;
+        _events = context.Events;
+        _logger = context.LoggerFactory.CreateLogger<ReplicaSetController>();
+        _queue = new WorkQueue<NamespacedName>(context.Time);
+    }
+
+    public string Name => "replicaset";
+
+    private ResourceStore ReplicaSets => _catalog.Get("apps", "replicasets");
+
+    private ResourceStore Pods => _catalog.Get("", "pods");
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        ResourceInformer.RunAsync(ReplicaSets.Definition, _store, e =>
+        {
+            var rs = ObjectJson.Parse(e.Object!.Value);
+            _queue.Add(new NamespacedName(rs.Namespace(), rs.Name()));
+            return ValueTask.CompletedTask;
+        }, cancellationToken),
+        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
+        {
+            var pod = ObjectJson.Parse(e.Object!.Value);
+            if (OwnerReferences.ControllerOf(pod) is { } owner && owner.GetString("kind") == "ReplicaSet" && owner.GetString("name") is { } name)
+            {
+                _queue.Add(new NamespacedName(pod.Namespace(), name));
+            }
+
+            return ValueTask.CompletedTask;
+        }, cancellationToken),
+        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
+
+    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileAsync(key, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
+            _queue.AddAfter(key, RetryDelay, cancellationToken);
+        }
+    }
+
+    /// <summary>Creates or deletes pods until the replica set has spec.replicas, then writes its status. Idempotent.</summary>
+    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    {
+        if (ReplicaSets.TryGet(key.Namespace, key.Name) is not { } stored)
+        {
+            return;
+        }
+
+        var rs = ObjectJson.Parse(stored.Value);
+        var pods = OwnedPods(rs);
+        var active = pods.Where(PodState.IsActive).ToList();
+        if (!rs.HasDeletionTimestamp())
+        {
+            var wanted = (int)(rs["spec"]?.AsObject().GetInt64("replicas") ?? 1);
+            var diff = active.Count - wanted;
+            if (diff < 0)
+            {
+                await CreatePodsAsync(rs, -diff, cancellationToken);
+            }
+            else if (diff > 0)
+            {
+                foreach (var pod in PodDeletionOrder.Pick(active, diff))
+                {
+                    await DeletePodAsync(rs, pod, cancellationToken);
+                }
+            }
+
+            pods = OwnedPods(rs);
+        }
+
+        await UpdateStatusAsync(rs, pods, cancellationToken);
+    }
+
+    private List<JsonObject> OwnedPods(JsonObject rs) =>
+        _store.Latest.Range(Pods.Definition.NamespacePrefix(rs.Namespace()))
+            .Select(p => ObjectJson.Parse(p.Value))
+            .Where(p => OwnerReferences.IsControlledBy(p, "ReplicaSet", rs.Uid()))
+            .ToList();
+
+    private async Task CreatePodsAsync(JsonObject rs, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var pod = PodFromTemplate(rs);
+            try
+            {
+                var created = await Pods.CreateAsync(rs.Namespace(), pod, new WriteOptions(FieldManager: FieldManager), cancellationToken);
+                await _events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), Component, cancellationToken);
+            }
+            catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
+            {
+                await _events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The pod a replica set makes: controller_utils' GetPodFromTemplate.</summary>
+    internal static JsonObject PodFromTemplate(JsonObject rs)
+    {
+        var template = rs["spec"]?["template"] as JsonObject;
+        var templateMeta = template?["metadata"] as JsonObject;
+        var meta = new JsonObject
+        {
+            ["generateName"] = rs.Name() + "-",
+            ["namespace"] = rs.Namespace(),
+        };
+        foreach (var field in new[] { "labels", "annotations", "finalizers" })
+        {
+            if (templateMeta?[field] is { } value)
+            {
+                meta[field] = value.DeepClone();
+            }
+        }
+
+        meta["ownerReferences"] = new JsonArray(OwnerReferences.NewControllerRef(rs, "apps/v1", "ReplicaSet"));
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = meta,
+            ["spec"] = template?["spec"]?.DeepClone() ?? new JsonObject(),
+        };
+    }
+
+    private async Task DeletePodAsync(JsonObject rs, JsonObject pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
+            await _events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
+        }
+        catch (ApiException e) when (e.Code is 404 or 409)
+        {
+            // Gone or replaced meanwhile: the pod's own event brings the replica set back.
+        }
+    }
+
+    private async Task UpdateStatusAsync(JsonObject rs, List<JsonObject> pods, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var minReadySeconds = rs["spec"]?.AsObject().GetInt64("minReadySeconds") ?? 0;
+        var templateLabels = ObjectMeta.StringMap(rs["spec"]?["template"]?["metadata"]?["labels"]);
+        var active = pods.Where(PodState.IsActive).ToList();
+        var fullyLabeled = active.Count(p => templateLabels.All(l => p.Labels().TryGetValue(l.Key, out var v) && v == l.Value));
+        var ready = active.Count(PodState.IsReady);
+        var available = active.Count(p => PodState.IsAvailable(p, minReadySeconds, now));
+        if (minReadySeconds > 0 && ready > available)
+        {
+            // Pods become available with time alone: look again when the first can.
+            _queue.AddAfter(new NamespacedName(rs.Namespace(), rs.Name()), TimeSpan.FromSeconds(minReadySeconds), cancellationToken);
+        }
+
+        var status = new JsonObject { ["replicas"] = active.Count };
+        AddIfPositive(status, "fullyLabeledReplicas", fullyLabeled);
+        AddIfPositive(status, "readyReplicas", ready);
+        AddIfPositive(status, "availableReplicas", available);
+        status["observedGeneration"] = rs.Metadata().GetInt64("generation") ?? 0;
+        if (rs["status"]?["conditions"] is JsonArray conditions)
+        {
+            status["conditions"] = conditions.DeepClone();
+        }
+
+        if (JsonNode.DeepEquals(status, rs["status"]))
+        {
+            return;
+        }
+
+        await ReplicaSets.UpdateAsync(rs.Namespace(), rs.Name(), current =>
+        {
+            current.Metadata().Remove("resourceVersion");
+            current["status"] = status.DeepClone();
+            return current;
+        }, ReplicaSets.Definition.StatusStrategy!, new WriteOptions(FieldManager: FieldManager) { Subresource = "status" }, cancellationToken);
+    }
+
+    private static void AddIfPositive(JsonObject status, string field, int value)
+    {
+        if (value > 0)
+        {
+            status[field] = value;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "ReplicaSet {Namespace}/{Name} could not be reconciled yet: {Reason}")]
+        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
+    }
+}

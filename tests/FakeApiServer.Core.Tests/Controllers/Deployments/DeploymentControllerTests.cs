@@ -1,0 +1,197 @@
+using FakeApiServer.Testing;
+using k8s;
+using k8s.Models;
+using static FakeApiServer.Tests.Controllers.WorkloadTestSupport;
+
+namespace FakeApiServer.Tests.Controllers.Deployments;
+
+public sealed class DeploymentControllerTests
+{
+    [Fact]
+    public async Task Scaling_a_deployment_to_5_and_back_to_2_leaves_two_pods_and_endpoints_with_their_default_ips()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct, multiNetwork: true);
+        var client = cluster.Client;
+        var web = ToJson(Deployment("web", 2));
+        web["spec"]!["template"]!["spec"]!["networks"] = DataplaneNetworks();
+        await CreateJsonAsync(cluster, "apis/apps/v1/namespaces/default/deployments", web, ct);
+        await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { ["app"] = "web" },
+                Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }],
+            },
+        }, "default", cancellationToken: ct);
+
+        await WaitForAvailableAsync(cluster, 2, ct, multiNetwork: true);
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":5}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 5, ct, multiNetwork: true);
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":2}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
+        var deployment = await WaitForAvailableAsync(cluster, 2, ct, multiNetwork: true);
+
+        var pods = (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=web", cancellationToken: ct)).Items;
+        var replicaSets = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
+        var endpoints = await EventuallyAsync(async () =>
+        {
+            var e = await client.CoreV1.ReadNamespacedEndpointsAsync("web", "default", cancellationToken: ct);
+            return e.Subsets?.SingleOrDefault()?.Addresses?.Count == 2 && e.Subsets[0].NotReadyAddresses is null ? e : null;
+        }, ct);
+        var events = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.kind=Deployment,reason=ScalingReplicaSet", cancellationToken: ct)).Items;
+        var rs = Assert.Single(replicaSets);
+        var rawPod = await GetJsonAsync(cluster, "api/v1/namespaces/default/pods/" + pods[0].Metadata.Name, ct);
+
+        Assert.Equal(2, pods.Count);
+        Assert.Contains(rawPod!["spec"]!["networks"]!.AsArray(), n => n!["podNetworkName"]!.GetValue<string>() == "dataplane");
+        Assert.All(pods, p => Assert.StartsWith(rs.Metadata.Name + "-", p.Metadata.Name, StringComparison.Ordinal));
+        Assert.All(pods, p => Assert.Equal(5, p.Metadata.Name.Length - rs.Metadata.Name.Length - 1));
+        Assert.All(pods, p => Assert.Equal(rs.Metadata.Labels["pod-template-hash"], p.Metadata.Labels["pod-template-hash"]));
+        Assert.Equal("web-" + rs.Metadata.Labels["pod-template-hash"], rs.Metadata.Name);
+        var owner = Assert.Single(pods[0].Metadata.OwnerReferences);
+        Assert.Equal(("ReplicaSet", rs.Metadata.Name, rs.Metadata.Uid, true, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(pods.Select(p => p.Status.PodIP).Order(StringComparer.Ordinal), endpoints.Subsets[0].Addresses.Select(a => a.Ip).Order(StringComparer.Ordinal));
+        Assert.All(endpoints.Subsets[0].Addresses, a => Assert.StartsWith("10.244.1.", a.Ip, StringComparison.Ordinal));
+        Assert.All(endpoints.Subsets[0].Addresses, a => Assert.Equal("Pod", a.TargetRef.Kind));
+        Assert.Equal(8080, Assert.Single(endpoints.Subsets[0].Ports).Port);
+        Assert.Equal("1", deployment.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+        Assert.Equal("2", rs.Metadata.Annotations["deployment.kubernetes.io/desired-replicas"]);
+        Assert.Equal("3", rs.Metadata.Annotations["deployment.kubernetes.io/max-replicas"]);
+        Assert.Equal((2, 2, 2, 2, null), (deployment.Status.Replicas, deployment.Status.UpdatedReplicas, deployment.Status.ReadyReplicas, deployment.Status.AvailableReplicas, deployment.Status.UnavailableReplicas));
+        Assert.Equal(deployment.Metadata.Generation, deployment.Status.ObservedGeneration);
+        var available = deployment.Status.Conditions.Single(c => c.Type == "Available");
+        Assert.Equal(("True", "MinimumReplicasAvailable", "Deployment has minimum availability."), (available.Status, available.Reason, available.Message));
+        var progressing = deployment.Status.Conditions.Single(c => c.Type == "Progressing");
+        Assert.Equal(("True", "NewReplicaSetAvailable", $"ReplicaSet \"{rs.Metadata.Name}\" has successfully progressed."), (progressing.Status, progressing.Reason, progressing.Message));
+        Assert.Contains(events, e => e.Message == $"Scaled up replica set {rs.Metadata.Name} to 2 from 0");
+        Assert.Contains(events, e => e.Message == $"Scaled up replica set {rs.Metadata.Name} to 5 from 2");
+        Assert.Contains(events, e => e.Message == $"Scaled down replica set {rs.Metadata.Name} to 2 from 5");
+    }
+
+    [Fact]
+    public async Task A_new_template_rolls_out_a_new_replica_set_and_scales_the_old_one_to_zero()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 3), "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 3, ct);
+
+        await client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"nginx:1.28"}]}}}}""", V1Patch.PatchType.StrategicMergePatch),
+            "web", "default", cancellationToken: ct);
+        var deployment = await EventuallyAsync(async () =>
+        {
+            await RunPodsAsync(cluster, "default", ct);
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            var pods = (await client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct)).Items;
+            return d.Status?.UpdatedReplicas == 3 && d.Status.Replicas == 3 && d.Status.AvailableReplicas == 3 && d.Metadata.Generation == d.Status.ObservedGeneration
+                && pods.Count == 3 && pods.All(p => p.Spec.Containers[0].Image == "nginx:1.28") ? d : null;
+        }, ct);
+
+        var replicaSets = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items.OrderBy(r => r.Metadata.Annotations["deployment.kubernetes.io/revision"]).ToList();
+        Assert.Equal(2, replicaSets.Count);
+        Assert.Equal(0, replicaSets[0].Spec.Replicas);
+        Assert.Equal("1", replicaSets[0].Metadata.Annotations["deployment.kubernetes.io/revision"]);
+        Assert.Equal(3, replicaSets[1].Spec.Replicas);
+        Assert.Equal("2", replicaSets[1].Metadata.Annotations["deployment.kubernetes.io/revision"]);
+        Assert.Equal("2", deployment.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+        Assert.NotEqual(replicaSets[0].Metadata.Labels["pod-template-hash"], replicaSets[1].Metadata.Labels["pod-template-hash"]);
+    }
+
+    [Fact]
+    public async Task Old_replica_sets_beyond_revision_history_limit_are_deleted()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        var deployment = Deployment("web", 1);
+        deployment.Spec.RevisionHistoryLimit = 1;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(deployment, "default", cancellationToken: ct);
+        foreach (var image in new[] { "nginx:1", "nginx:2", "nginx:3" })
+        {
+            await client.AppsV1.PatchNamespacedDeploymentAsync(
+                new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"IMAGE"}]}}}}""".Replace("IMAGE", image, StringComparison.Ordinal), V1Patch.PatchType.StrategicMergePatch),
+                "web", "default", cancellationToken: ct);
+            await EventuallyAsync(async () =>
+            {
+                await RunPodsAsync(cluster, "default", ct);
+                var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+                return d.Status?.UpdatedReplicas == 1 && d.Status.Replicas == 1 && d.Status.AvailableReplicas == 1 && d.Metadata.Generation == d.Status.ObservedGeneration;
+            }, ct);
+        }
+
+        var replicaSets = await EventuallyAsync(async () =>
+        {
+            var list = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
+            return list.Count == 2 ? list : null;
+        }, ct);
+
+        Assert.Equal(["3", "4"], replicaSets.Select(r => r.Metadata.Annotations["deployment.kubernetes.io/revision"]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Recreate_scales_the_old_replica_set_down_before_the_new_one_up()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        var deployment = Deployment("web", 2);
+        deployment.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
+        await client.AppsV1.CreateNamespacedDeploymentAsync(deployment, "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 2, ct);
+
+        await client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"nginx:1.28"}]}}}}""", V1Patch.PatchType.StrategicMergePatch),
+            "web", "default", cancellationToken: ct);
+        await EventuallyAsync(async () =>
+        {
+            await RunPodsAsync(cluster, "default", ct);
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            return d.Status?.UpdatedReplicas == 2 && d.Status.AvailableReplicas == 2 && d.Status.Replicas == 2 && d.Metadata.Generation == d.Status.ObservedGeneration;
+        }, ct);
+
+        var events = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "reason=ScalingReplicaSet", cancellationToken: ct)).Items
+            .OrderBy(e => e.FirstTimestamp).Select(e => e.Message).ToList();
+        var down = events.FindIndex(m => m.StartsWith("Scaled down", StringComparison.Ordinal) && m.EndsWith("to 0 from 2", StringComparison.Ordinal));
+        var up = events.FindLastIndex(m => m.StartsWith("Scaled up", StringComparison.Ordinal) && m.EndsWith("to 2 from 0", StringComparison.Ordinal));
+        Assert.True(down >= 0 && up > down, string.Join("\n", events));
+    }
+
+    [Fact]
+    public async Task Deleting_the_namespace_of_a_deployment_removes_the_deployment_its_replica_set_and_pods_then_the_namespace()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "shop" } }, cancellationToken: ct);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 3), "shop", cancellationToken: ct);
+        await EventuallyAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("shop", cancellationToken: ct)).Items.Count == 3, ct);
+
+        await client.CoreV1.DeleteNamespaceAsync("shop", cancellationToken: ct);
+        await EventuallyAsync(() => IsGoneAsync(() => client.CoreV1.ReadNamespaceAsync("shop", cancellationToken: ct)), ct);
+
+        Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync("shop", cancellationToken: ct)).Items);
+        Assert.Empty((await client.AppsV1.ListNamespacedReplicaSetAsync("shop", cancellationToken: ct)).Items);
+        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync("shop", cancellationToken: ct)).Items);
+    }
+
+    /// <summary>Runs pods until the deployment has <paramref name="replicas"/> available and exactly that many pods.</summary>
+    private static Task<V1Deployment> WaitForAvailableAsync(FakeCluster cluster, int replicas, CancellationToken ct, bool multiNetwork = false) =>
+        EventuallyAsync(async () =>
+        {
+            await RunPodsAsync(cluster, "default", ct, multiNetwork);
+            var d = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            var pods = (await cluster.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=web", cancellationToken: ct)).Items;
+            var done = d.Status?.AvailableReplicas == replicas && d.Status.Replicas == replicas && d.Status.UpdatedReplicas == replicas
+                && d.Metadata.Generation == d.Status.ObservedGeneration && pods.Count == replicas
+                && d.Status.Conditions?.Any(c => c is { Type: "Progressing", Reason: "NewReplicaSetAvailable" }) == true;
+            return done ? d : null;
+        }, ct);
+}
