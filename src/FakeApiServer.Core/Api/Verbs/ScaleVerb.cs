@@ -32,6 +32,9 @@ internal static class ScaleVerb
         var patch = RequestBody.Parse(bytes, contentType);
         await WriteReplicasAsync(context, request, scale =>
         {
+            // As for any patch, a resourceVersion is a precondition only when the patch itself names one; otherwise a
+            // concurrent write (a controller's status update) is retried, not answered with 409.
+            scale.Metadata().Remove("resourceVersion");
             try
             {
                 return (contentType switch

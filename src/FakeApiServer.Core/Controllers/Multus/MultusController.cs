@@ -114,8 +114,15 @@ internal sealed partial class MultusController : IController
             return;
         }
 
-        var attached = (pod["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(p => p.GetString("podNetwork")).Where(n => !string.IsNullOrEmpty(n)).ToHashSet(StringComparer.Ordinal);
+        var podIps = (pod["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (!podIps.Any(p => p.GetString("podNetwork") is null or "" or DefaultPodNetworkController.DefaultName))
+        {
+            // Multus delegates to the cluster network first: wait for the kubelet's default-network IPs (the pod's next
+            // status change brings it back here), so network-status lists them as Multus does.
+            return;
+        }
+
+        var attached = podIps.Select(p => p.GetString("podNetwork")).Where(n => !string.IsNullOrEmpty(n)).ToHashSet(StringComparer.Ordinal);
         var added = new List<AttachedNetwork>();
         foreach (var network in networks.OfType<JsonObject>())
         {
