@@ -43,6 +43,17 @@ public interface IRevisionedStore : IAsyncDisposable
     /// (the caller answers 410 Expired).
     /// </summary>
     WatchSubscription? Watch(string keyPrefix, long afterRevision);
+
+    /// <summary>
+    /// Brings the store back to <paramref name="baseline"/> (an earlier snapshot) with ordinary writes at new revisions:
+    /// every key not in the baseline is deleted, every baseline key that is missing or changed since is written back with
+    /// its baseline bytes passed through <paramref name="encode"/> (which stamps the new revision). Revisions keep
+    /// increasing and watchers see the deletes and writes as events. Returns the number of writes.
+    /// </summary>
+    /// <param name="baseline">The state to go back to.</param>
+    /// <param name="encode">Given a value and the revision of its write, returns the bytes to store.</param>
+    /// <param name="cancellationToken">Cancels the reset.</param>
+    Task<int> ResetAsync(StoreSnapshot baseline, Func<byte[], long, byte[]> encode, CancellationToken cancellationToken);
 }
 
 /// <summary>What a write does to its key.</summary>

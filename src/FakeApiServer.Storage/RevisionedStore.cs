@@ -205,6 +205,70 @@ public sealed partial class RevisionedStore : IRevisionedStore
         }
     }
 
+    /// <inheritdoc/>
+    public async Task<int> ResetAsync(StoreSnapshot baseline, Func<byte[], long, byte[]> encode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(encode);
+        var total = 0;
+
+        // Writers racing with the reset (controllers) can make a write conflict: diff again until nothing differs.
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var latest = _latest;
+            var writes = new List<Task<WriteResult>>();
+            foreach (var current in latest.Range(string.Empty))
+            {
+                var wanted = baseline.Get(current.Key);
+                if (wanted is null)
+                {
+                    var last = current.Value;
+                    writes.Add(WriteAsync(new WriteRequest(current.Key, WriteKind.Delete, current.Revision, rev => encode(last, rev)), cancellationToken).AsTask());
+                }
+                else if (wanted.Revision != current.Revision && !encode(wanted.Value, current.Revision).AsSpan().SequenceEqual(current.Value))
+                {
+                    var value = wanted.Value;
+                    writes.Add(WriteAsync(new WriteRequest(current.Key, WriteKind.Update, current.Revision, rev => encode(value, rev)), cancellationToken).AsTask());
+                }
+            }
+
+            foreach (var wanted in baseline.Range(string.Empty))
+            {
+                if (latest.Get(wanted.Key) is null)
+                {
+                    var value = wanted.Value;
+                    writes.Add(WriteAsync(new WriteRequest(wanted.Key, WriteKind.Create, 0, rev => encode(value, rev)), cancellationToken).AsTask());
+                }
+            }
+
+            if (writes.Count == 0)
+            {
+                return total;
+            }
+
+            var failed = false;
+            foreach (var write in writes)
+            {
+                var result = await write;
+                if (result.Status == WriteStatus.Ok)
+                {
+                    total++;
+                }
+                else
+                {
+                    failed = true;
+                }
+            }
+
+            if (!failed)
+            {
+                return total;
+            }
+        }
+
+        throw new InvalidOperationException("The store kept changing while it was reset.");
+    }
+
     /// <summary>
     /// Stops accepting writes, commits those already queued, ends every watch and closes the log.
     /// </summary>

@@ -9,13 +9,17 @@ namespace FakeApiServer.Testing;
 /// KubernetesClient. Several clusters in one process share no state.
 /// <code>await using var cluster = await FakeCluster.StartAsync(cancellationToken);</code>
 /// </summary>
-public sealed class FakeCluster : IAsyncDisposable
+public sealed partial class FakeCluster : IAsyncDisposable
 {
+    private const string DefaultControllers = "namespace,garbage-collector";
+
     private readonly FakeApiServerHost _host;
+    private readonly HttpClient _http;
 
     private FakeCluster(FakeApiServerHost host)
     {
         _host = host;
+        _http = new HttpClient { BaseAddress = host.BaseAddress };
         Client = new Kubernetes(new KubernetesClientConfiguration { Host = host.BaseAddress.ToString() });
     }
 
@@ -50,6 +54,20 @@ public sealed class FakeCluster : IAsyncDisposable
             LogLevel = LogLevel.Warning,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
+        try
+        {
+            // What ResetAsync goes back to: the start-up objects, once the start-up controllers stopped writing.
+            // The default controllers write nothing at start; others (nodes, leases, the Multus CRD) do, a little later.
+            var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.FromMilliseconds(25) : TimeSpan.FromMilliseconds(300);
+            var nodes = options.Controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
+            await host.CaptureBaselineAsync(quiet, TimeSpan.FromSeconds(10), () => host.CountObjects("/core/nodes/") >= nodes, cancellationToken);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
         return new FakeCluster(host);
     }
 
@@ -61,6 +79,7 @@ public sealed class FakeCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        _http.Dispose();
         await _host.DisposeAsync();
     }
 }

@@ -37,6 +37,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ControllerManager _controllers;
     private readonly CustomResourceDefinitionController _crds;
+    private StoreSnapshot? _baseline;
+    private Task _warmUp = Task.CompletedTask;
     private int _disposed;
 
     private FakeApiServerHost(
@@ -147,13 +149,13 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             // The built-in schemas are built once per process on first use (about half a second: a scan of the client's
             // model types); start that now, off the start-up path, so the first create or patch does not wait for it.
-            _ = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
+            var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
             var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, logger);
             crds.Start();
-            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds);
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds) { _warmUp = warmUp };
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -168,6 +170,51 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Remembers the current state as the one <see cref="ResetAsync"/> goes back to, once the start-up writes
+    /// (controllers creating nodes, CRDs, ...) have settled: the revision stayed the same for <paramref name="quiet"/>,
+    /// and <paramref name="ready"/> says so (e.g. every simulated node is registered), or <paramref name="limit"/> passed.
+    /// </summary>
+    internal async Task CaptureBaselineAsync(TimeSpan quiet, TimeSpan limit, Func<bool> ready, CancellationToken cancellationToken)
+    {
+        // Controllers' first writes wait for the built-in schemas (built once per process): settle after those.
+        await _warmUp.WaitAsync(limit, cancellationToken);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var revision = _store.CurrentRevision;
+        var since = started;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            if (_store.CurrentRevision != revision)
+            {
+                revision = _store.CurrentRevision;
+                since = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+            else if (System.Diagnostics.Stopwatch.GetElapsedTime(since) >= quiet && ready())
+            {
+                break;
+            }
+        }
+
+        _baseline = _store.Latest;
+    }
+
+    /// <summary>The number of stored objects whose key starts with <paramref name="keyPrefix"/>.</summary>
+    internal int CountObjects(string keyPrefix) => _store.Latest.CountRange(keyPrefix);
+
+    /// <summary>
+    /// Brings the store back to the state <see cref="CaptureBaselineAsync"/> remembered: objects created since are
+    /// removed (finalizers ignored), objects changed or removed since are written back, at new resourceVersions;
+    /// the kinds of CRDs that went are no longer served. Returns the number of writes.
+    /// </summary>
+    internal async Task<int> ResetAsync(CancellationToken cancellationToken)
+    {
+        var baseline = _baseline ?? throw new InvalidOperationException("No baseline was captured.");
+        var writes = await _store.ResetAsync(baseline, static (value, revision) => ObjectJson.StampAndSerialize(ObjectJson.Parse(value), revision), cancellationToken);
+        _crds.Resync();
+        return writes;
     }
 
     /// <summary>Stops serving (watch streams end cleanly), then closes the store.</summary>

@@ -6,7 +6,10 @@ public static class Kubeconfig
     /// <summary>The context name.</summary>
     public const string ContextName = "fakeapiserver";
 
-    /// <summary>The kubeconfig text for a server URL.</summary>
+    /// <summary>
+    /// The kubeconfig text for a server URL. The user carries a placeholder token: kubectl sends no credentials over
+    /// plain http, and clients such as the .NET KubernetesClient refuse a user without any.
+    /// </summary>
     public static string Render(Uri server) => $$"""
         apiVersion: v1
         kind: Config
@@ -16,7 +19,8 @@ public static class Kubeconfig
             server: {{server.ToString().TrimEnd('/')}}
         users:
         - name: {{ContextName}}
-          user: {}
+          user:
+            token: fakeapiserver
         contexts:
         - name: {{ContextName}}
           context:

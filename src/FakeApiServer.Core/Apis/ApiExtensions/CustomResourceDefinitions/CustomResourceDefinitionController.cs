@@ -285,6 +285,29 @@ internal sealed partial class CustomResourceDefinitionController : IResourceWrit
         }
     }
 
+    /// <summary>
+    /// Makes the served kinds match the stored CRDs again after the store was changed beneath the registry (a test
+    /// fixture's reset): kinds of CRDs that are gone are dropped, stored CRDs are registered as they are.
+    /// </summary>
+    internal void Resync()
+    {
+        List<string> registered;
+        lock (_registerLock)
+        {
+            registered = [.. _registered.Keys];
+        }
+
+        foreach (var name in registered)
+        {
+            Unregister(name);
+        }
+
+        foreach (var item in _store.Latest.Range(Crds.Definition.KeyPrefix))
+        {
+            Register(ObjectJson.Parse(item.Value));
+        }
+    }
+
     private void Unregister(string name)
     {
         lock (_registerLock)
