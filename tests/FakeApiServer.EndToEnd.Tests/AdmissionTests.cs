@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Features;
 using FakeApiServer.Testing;
+using FakeApiServer.Tests.Admission;
 
 namespace FakeApiServer.EndToEnd.Tests;
 
