@@ -21,6 +21,12 @@ public sealed record UserInfo(string Name, string Uid, IReadOnlyList<string> Gro
     /// <summary>The user of a request that carries no credentials, when anonymous requests are allowed.</summary>
     public static UserInfo Anonymous { get; } = new("system:anonymous", "", [UnauthenticatedGroup], new Dictionary<string, IReadOnlyList<string>>());
 
+    /// <summary>
+    /// The user of a request no authenticator looked at (plain http on loopback, authentication not configured):
+    /// kube-apiserver's former insecure port, which served every request as system:unsecured in system:masters.
+    /// </summary>
+    public static UserInfo Unsecured { get; } = new("system:unsecured", "", [MastersGroup, AuthenticatedGroup], new Dictionary<string, IReadOnlyList<string>>());
+
     /// <summary>A user with no uid and no extra attributes.</summary>
     public static UserInfo Of(string name, params string[] groups) => new(name, "", groups, new Dictionary<string, IReadOnlyList<string>>());
 }
@@ -33,6 +39,6 @@ public static class RequestUser
     /// <summary>Records the authenticated (or impersonated) user of the request.</summary>
     public static void SetUser(this HttpContext context, UserInfo user) => context.Items[Key] = user;
 
-    /// <summary>The user of the request, or null when no authentication ran (e.g. a test calling a handler directly).</summary>
-    public static UserInfo? GetUser(this HttpContext context) => context.Items.TryGetValue(Key, out var user) ? user as UserInfo : null;
+    /// <summary>The user of the request: the one authentication (or impersonation) set, else <see cref="UserInfo.Unsecured"/>.</summary>
+    public static UserInfo GetUser(this HttpContext context) => context.Items.TryGetValue(Key, out var user) && user is UserInfo u ? u : UserInfo.Unsecured;
 }
