@@ -13,6 +13,9 @@ internal static class ObjectResponses
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
+    /// <summary>How much of a list is buffered before it is flushed to the client.</summary>
+    private const int ListFlushBytes = 256 * 1024;
+
     public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, TimeProvider time)
     {
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
@@ -51,9 +54,18 @@ internal static class ObjectResponses
             WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
             writer.WritePropertyName("items");
             writer.WriteStartArray();
+            var flushed = 0L;
             foreach (var item in list.Items)
             {
                 writer.WriteRawValue(definition.ServedBytes(item.Value), skipInputValidation: true);
+
+                // Stream a large list instead of buffering it whole: the pipe holds at most one chunk at a time.
+                if (writer.BytesCommitted + writer.BytesPending - flushed >= ListFlushBytes)
+                {
+                    writer.Flush();
+                    flushed = writer.BytesCommitted;
+                    await body.FlushAsync(context.RequestAborted);
+                }
             }
 
             writer.WriteEndArray();

@@ -41,6 +41,25 @@ public sealed class ListTests
     }
 
     [Fact]
+    public async Task A_list_larger_than_one_flushed_chunk_arrives_whole_and_in_order()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        await cluster.AddNamespaceAsync("big", ct);
+        var payload = new string('x', 4096);
+        var names = Enumerable.Range(0, 300).Select(i => $"cm-{i:D3}").ToArray();
+        await Task.WhenAll(names.Select(n => cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = n }, Data = new Dictionary<string, string> { ["payload"] = payload } }, "big", cancellationToken: ct)));
+
+        // 300 objects of 4 KiB are well over the 256 KiB the server buffers before flushing a list.
+        var list = await cluster.Client.CoreV1.ListNamespacedConfigMapAsync("big", cancellationToken: ct);
+
+        Assert.Equal(names, list.Items.Select(i => i.Metadata.Name));
+        Assert.All(list.Items, i => Assert.Equal(payload, i.Data["payload"]));
+    }
+
+    [Fact]
     public async Task List_reports_the_store_revision_and_the_list_kind()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
