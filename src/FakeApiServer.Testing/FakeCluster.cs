@@ -57,8 +57,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
         try
         {
             // What ResetAsync goes back to: the start-up objects, once the start-up controllers stopped writing.
-            // The default controllers write nothing at start; others (nodes, leases, the Multus CRD) do, a little later.
-            var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.FromMilliseconds(25) : TimeSpan.FromMilliseconds(300);
+            // The default controllers write nothing at start, so the state is settled at once; others (nodes, leases,
+            // the Multus CRD) write a little later.
+            var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.Zero : TimeSpan.FromMilliseconds(300);
             var nodes = options.Controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
             await host.CaptureBaselineAsync(quiet, TimeSpan.FromSeconds(10), () => host.CountObjects("/core/nodes/") >= nodes, cancellationToken);
         }

@@ -5,60 +5,111 @@ using FakeApiServer.Api.OpenApi;
 using FakeApiServer.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using FakeApiServer.Api.Metrics;
+using FakeApiServer.Features;
 
 namespace FakeApiServer.Api;
 
-/// <summary>The HTTP surface: discovery, OpenAPI, version, health and the resource routes; everything else is a 404 Status.</summary>
+/// <summary>The HTTP surface: discovery, OpenAPI, version, health, metrics and the resource paths; everything else is a 404 Status.</summary>
 internal static class ApiEndpoints
 {
     /// <summary>The OpenAPI v2 media type kubectl 1.27/1.28 ask for; an empty body is a valid empty protobuf document.</summary>
     private const string OpenApiV2Protobuf = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
-    public static void MapKubernetesApi(this IEndpointRouteBuilder routes, ApiContext api, ServerVersion version)
+    /// <summary>
+    /// Serves the API as the application's only terminal handler. The paths are matched here rather than through
+    /// endpoint routing: building the routing matcher and the minimal-API delegates costs a new server tens of
+    /// milliseconds on its first request, which a test fixture pays on every start.
+    /// </summary>
+    public static void MapKubernetesApi(this IApplicationBuilder app, ApiContext api, ServerVersion version, FeatureGates gates)
     {
-        var discovery = new DiscoveryDocuments(api.Catalog);
-        var openApi = new OpenApiDocuments(api.Catalog, version.GitVersion);
-        var resources = new ResourceEndpoint(api);
+        var router = new Router(api, version, gates);
+        app.Run(router.HandleAsync);
+    }
 
-        routes.MapGet("/version", (HttpContext c) => WriteJsonAsync(c, version.ToJson()));
-        foreach (var health in new[] { "/healthz", "/livez", "/readyz" })
+    private sealed class Router
+    {
+        private static readonly string[] HealthChecks = ["healthz", "livez", "readyz"];
+
+        private readonly ApiContext _api;
+        private readonly DiscoveryDocuments _discovery;
+        private readonly OpenApiDocuments _openApi;
+        private readonly ResourceEndpoint _resources;
+        private readonly JsonObject _version;
+        private readonly byte[] _metrics;
+
+        public Router(ApiContext api, ServerVersion version, FeatureGates gates)
         {
-            routes.MapGet(health, (HttpContext c) => WriteTextAsync(c, c.Request.Query.ContainsKey("verbose") ? $"[+]ping ok\n[+]etcd ok\n{health[1..]} check passed\n" : "ok"));
-            routes.MapGet(health + "/{check}", (HttpContext c) => WriteTextAsync(c, "ok"));
+            _api = api;
+            _discovery = new DiscoveryDocuments(api.Catalog);
+            _openApi = new OpenApiDocuments(api.Catalog, version.GitVersion);
+            _resources = new ResourceEndpoint(api);
+            _version = version.ToJson();
+            _metrics = MetricsEndpoint.Document(gates);
         }
 
-        routes.MapGet("/api", (HttpContext c) => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
-            ? WriteDiscoveryAsync(c, discovery.Aggregated(core: true, v), v)
-            : WriteJsonAsync(c, DiscoveryDocuments.ApiVersions(c.Request.Host.Value ?? "127.0.0.1")));
-        routes.MapGet("/apis", (HttpContext c) => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
-            ? WriteDiscoveryAsync(c, discovery.Aggregated(core: false, v), v)
-            : WriteJsonAsync(c, discovery.ApiGroupList()));
-        routes.MapGet("/api/v1", (HttpContext c) => WriteJsonAsync(c, discovery.ApiResourceList("", "v1")));
-        routes.MapGet("/apis/{group}", (HttpContext c, string group) => discovery.ApiGroup(group) is { } doc
-            ? WriteJsonAsync(c, doc)
-            : WriteErrorAsync(c, ApiException.NotFoundPath(), api));
-        routes.MapGet("/apis/{group}/{version}", (HttpContext c, string group, string version) => api.Catalog.ServesGroupVersion(group, version)
-            ? WriteJsonAsync(c, discovery.ApiResourceList(group, version))
-            : WriteErrorAsync(c, ApiException.NotFoundPath(), api));
-        routes.Map("/api/v1/{**path}", (HttpContext c, string path) => resources.HandleAsync(c, "", "v1", path));
-        routes.Map("/apis/{group}/{version}/{**path}", (HttpContext c, string group, string version, string path) =>
-            api.Catalog.ServesGroupVersion(group, version)
-                ? resources.HandleAsync(c, group, version, path)
-                : WriteErrorAsync(c, ApiException.NotFoundPath(), api));
+        public Task HandleAsync(HttpContext c)
+        {
+            var path = c.Request.Path.Value ?? "/";
+            if (path.Length > 1 && path[^1] == '/')
+            {
+                path = path[..^1];
+            }
 
-        routes.MapGet("/openapi/v2", (HttpContext c) =>
+            var parts = path.Split('/', 5, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && parts[0] == "api" && parts[1] == "v1")
+            {
+                return parts.Length == 2 ? Get(c, () => WriteJsonAsync(c, _discovery.ApiResourceList("", "v1"))) : HandleResourcesAsync(c, "", "v1", path["/api/v1/".Length..]);
+            }
+
+            if (parts.Length >= 4 && parts[0] == "apis")
+            {
+                return _api.Catalog.ServesGroupVersion(parts[1], parts[2])
+                    ? HandleResourcesAsync(c, parts[1], parts[2], path[("/apis/" + parts[1] + "/" + parts[2] + "/").Length..])
+                    : WriteErrorAsync(c, ApiException.NotFoundPath(), _api);
+            }
+
+            return Get(c, () => (parts.Length, parts.ElementAtOrDefault(0)) switch
+            {
+                (1, "version") => WriteJsonAsync(c, _version),
+                (1 or 2, var h) when HealthChecks.Contains(h) => WriteTextAsync(c, parts.Length == 1 && c.Request.Query.ContainsKey("verbose") ? $"[+]ping ok\n[+]etcd ok\n{h} check passed\n" : "ok"),
+                (1, "api") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
+                    ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: true, v), v)
+                    : WriteJsonAsync(c, DiscoveryDocuments.ApiVersions(c.Request.Host.Value ?? "127.0.0.1")),
+                (1, "apis") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
+                    ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: false, v), v)
+                    : WriteJsonAsync(c, _discovery.ApiGroupList()),
+                (2, "apis") => _discovery.ApiGroup(parts[1]) is { } doc ? WriteJsonAsync(c, doc) : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
+                (3, "apis") => _api.Catalog.ServesGroupVersion(parts[1], parts[2])
+                    ? WriteJsonAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
+                    : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
+                (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2(c),
+                (2, "openapi") when parts[1] == "v3" => WriteJsonAsync(c, _openApi.Root()),
+                ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
+                (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
+                _ => WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
+            });
+        }
+
+        /// <summary>The non-resource paths answer GET (and HEAD) only.</summary>
+        private Task Get(HttpContext c, Func<Task> handle) => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method)
+            ? handle()
+            : WriteErrorAsync(c, ApiException.MethodNotAllowedPath(), _api);
+
+        private Task HandleResourcesAsync(HttpContext c, string group, string version, string path) => _resources.HandleAsync(c, group, version, path);
+
+        private static Task WriteOpenApiV2(HttpContext c)
         {
             c.Response.StatusCode = 200;
             c.Response.ContentType = OpenApiV2Protobuf;
             return Task.CompletedTask;
-        });
-        routes.MapGet("/openapi/v3", (HttpContext c) => WriteJsonAsync(c, openApi.Root()));
-        routes.MapGet("/openapi/v3/{**path}", (HttpContext c, string path) =>
+        }
+
+        private Task WriteOpenApiV3Async(HttpContext c, string path)
         {
-            if (openApi.Get(path) is not { } doc)
+            if (_openApi.Get(path) is not { } doc)
             {
-                return WriteErrorAsync(c, ApiException.NotFoundPath(), api);
+                return WriteErrorAsync(c, ApiException.NotFoundPath(), _api);
             }
 
             if (c.Request.Query["hash"] == doc.Hash)
@@ -67,9 +118,7 @@ internal static class ApiEndpoints
             }
 
             return WriteBytesAsync(c, doc.Json, MediaTypes.Json, "\"" + doc.Hash + "\"");
-        });
-
-        routes.MapFallback((HttpContext c) => WriteErrorAsync(c, ApiException.NotFoundPath(), api));
+        }
     }
 
     private static Task WriteErrorAsync(HttpContext context, ApiException error, ApiContext api) => ApiErrors.WriteAsync(context, error, api.Logger);

@@ -31,6 +31,10 @@ internal sealed class ApiException : Exception
     public static ApiException NotFoundPath() =>
         new(404, "NotFound", "the server could not find the requested resource", new StatusDetails(null, null, null));
 
+    /// <summary>A method a non-resource path (discovery, /version, health, OpenAPI) does not answer.</summary>
+    public static ApiException MethodNotAllowedPath() =>
+        new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new StatusDetails(null, null, null));
+
     public static ApiException AlreadyExists(GroupResource resource, string name) =>
         new(409, "AlreadyExists", $"{resource} \"{name}\" already exists", new StatusDetails(name, resource.Group, resource.Resource));
 

@@ -1,6 +1,5 @@
 using FakeApiServer.Admission;
 using FakeApiServer.Api;
-using FakeApiServer.Api.Metrics;
 using FakeApiServer.Apis.AdmissionRegistration;
 using FakeApiServer.Apis.ApiExtensions;
 using FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
@@ -143,8 +142,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
-            app.MapKubernetesApi(api, ServerVersion.Default);
-            app.MapMetrics(options.FeatureGates);
+            app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
             // The built-in schemas are built once per process on first use (about half a second: a scan of the client's
@@ -186,7 +184,6 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         var since = started;
         while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
             if (_store.CurrentRevision != revision)
             {
                 revision = _store.CurrentRevision;
@@ -196,6 +193,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 break;
             }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }
 
         _baseline = _store.Latest;

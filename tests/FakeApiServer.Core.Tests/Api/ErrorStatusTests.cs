@@ -168,6 +168,22 @@ public sealed class ErrorStatusTests
         await response.AssertStatusAsync(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", null, ct);
     }
 
+    [Theory]
+    [InlineData("/version")]
+    [InlineData("/apis")]
+    [InlineData("/openapi/v3")]
+    public async Task Writing_to_a_read_only_path_returns_405_Status(string path)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync(path, Json("{}"), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", "the server does not allow this method on the requested resource", ct);
+    }
+
     [Fact]
     public async Task Unsupported_body_media_type_returns_415_Status()
     {
