@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
@@ -11,8 +13,6 @@ namespace FakeApiServer.Api;
 /// </summary>
 internal static class ObjectResponses
 {
-    private static readonly byte[] Newline = "\n"u8.ToArray();
-
     /// <summary>How much of a list is buffered before it is flushed to the client.</summary>
     private const int ListFlushBytes = 256 * 1024;
 
@@ -218,14 +218,20 @@ internal static class ObjectResponses
         writer.WriteEndObject();
     }
 
-    /// <summary>One watch event line: {"type":"...","object":...}\n.</summary>
-    public static async Task WriteEventAsync(Stream body, string type, ReadOnlyMemory<byte> obj, CancellationToken cancellationToken)
+    /// <summary>One watch event line, {"type":"...","object":...}\n, written to the response pipe and flushed.</summary>
+    public static ValueTask<FlushResult> WriteEventAsync(PipeWriter body, ResourceEventType type, ReadOnlySpan<byte> obj, CancellationToken cancellationToken)
     {
-        var prefix = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"" + type + "\",\"object\":");
-        await body.WriteAsync(prefix, cancellationToken);
-        await body.WriteAsync(obj, cancellationToken);
-        await body.WriteAsync("}"u8.ToArray(), cancellationToken);
-        await body.WriteAsync(Newline, cancellationToken);
-        await body.FlushAsync(cancellationToken);
+        var prefix = type switch
+        {
+            ResourceEventType.Added => "{\"type\":\"ADDED\",\"object\":"u8,
+            ResourceEventType.Modified => "{\"type\":\"MODIFIED\",\"object\":"u8,
+            ResourceEventType.Deleted => "{\"type\":\"DELETED\",\"object\":"u8,
+            ResourceEventType.Bookmark => "{\"type\":\"BOOKMARK\",\"object\":"u8,
+            _ => "{\"type\":\"ERROR\",\"object\":"u8,
+        };
+        body.Write(prefix);
+        body.Write(obj);
+        body.Write("}\n"u8);
+        return body.FlushAsync(cancellationToken);
     }
 }

@@ -43,7 +43,8 @@ internal sealed class NamespaceLifecyclePlugin : IMutatingAdmissionPlugin
 
         var stored = _store.Latest.Get(NamespaceKey(request.Namespace))
             ?? throw ApiException.NotFound(new GroupResource("", "namespaces"), request.Namespace);
-        if (request.Operation == AdmissionOperation.Create)
+        // A namespace that is not terminating has neither a deletionTimestamp nor the Terminating phase: skip the parse.
+        if (request.Operation == AdmissionOperation.Create && MayBeTerminating(stored.Value))
         {
             var ns = ObjectJson.Parse(stored.Value);
             if (ns.HasDeletionTimestamp() || ns.FieldString("status.phase") == "Terminating")
@@ -60,4 +61,7 @@ internal sealed class NamespaceLifecyclePlugin : IMutatingAdmissionPlugin
 
         return ValueTask.CompletedTask;
     }
+
+    private static bool MayBeTerminating(ReadOnlySpan<byte> json) =>
+        json.IndexOf("\"deletionTimestamp\""u8) >= 0 || json.IndexOf("\"Terminating\""u8) >= 0;
 }

@@ -51,24 +51,32 @@ internal static class WatchVerb
             : api.Store.CurrentRevision;
         await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Info.Namespace, options, token).GetAsyncEnumerator(token);
         Task<bool> next = Task.FromResult(false);
+
+        // One timer per bookmark interval (or the closing deadline), not one per event: a busy watcher with many
+        // events in a row drains them without touching the timer queue.
+        CancellationTokenSource? delayCancel = null;
+        Task? delay = null;
+        var closing = true;
         try
         {
             next = events.MoveNextAsync().AsTask();
             while (true)
             {
-                var now = api.Time.GetUtcNow();
-                var wait = deadline - now;
-                var closing = true;
-                if (options.AllowWatchBookmarks && wait > BookmarkInterval)
+                if (delay is null)
                 {
-                    wait = BookmarkInterval;
-                    closing = false;
+                    var wait = deadline - api.Time.GetUtcNow();
+                    closing = true;
+                    if (options.AllowWatchBookmarks && wait > BookmarkInterval)
+                    {
+                        wait = BookmarkInterval;
+                        closing = false;
+                    }
+
+                    delayCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    delay = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, api.Time, delayCancel.Token);
                 }
 
-                using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var delay = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, api.Time, delayCancel.Token);
-                var done = await Task.WhenAny(next, delay);
-                await delayCancel.CancelAsync();
+                var done = next.IsCompleted ? next : await Task.WhenAny(next, delay);
                 if (done == next)
                 {
                     bool more;
@@ -79,7 +87,7 @@ internal static class WatchVerb
                     catch (ApiException e)
                     {
                         // The stream has started: an error found now (e.g. a too large resourceVersion) can only be an ERROR event.
-                        await WriteAsync(body, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
+                        await WriteAsync(context.Response.BodyWriter, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
                             context.Request.Query, api.Time.GetUtcNow(), token);
                         return;
                     }
@@ -91,7 +99,7 @@ internal static class WatchVerb
 
                     var change = events.Current;
                     lastRevision = Math.Max(lastRevision, change.Revision);
-                    await WriteAsync(body, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
+                    await WriteAsync(context.Response.BodyWriter, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
                     if (change.Type == ResourceEventType.Error)
                     {
                         return;
@@ -101,6 +109,9 @@ internal static class WatchVerb
                     continue;
                 }
 
+                delayCancel?.Dispose();
+                delayCancel = null;
+                delay = null;
                 if (token.IsCancellationRequested)
                 {
                     return;
@@ -108,7 +119,8 @@ internal static class WatchVerb
 
                 if (options.AllowWatchBookmarks)
                 {
-                    await WriteAsync(body, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision), context.Request.Query, now, token);
+                    await WriteAsync(context.Response.BodyWriter, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision),
+                        context.Request.Query, api.Time.GetUtcNow(), token);
                 }
 
                 if (closing)
@@ -123,6 +135,12 @@ internal static class WatchVerb
         }
         finally
         {
+            if (delayCancel is not null)
+            {
+                await delayCancel.CancelAsync();
+                delayCancel.Dispose();
+            }
+
             await stop.CancelAsync();
 
             // An async iterator cannot be disposed while a MoveNextAsync is pending: let the cancelled read finish first.
@@ -136,14 +154,14 @@ internal static class WatchVerb
         }
     }
 
-    private static Task WriteAsync(
-        Stream body, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change, IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
+    private static ValueTask<System.IO.Pipelines.FlushResult> WriteAsync(
+        System.IO.Pipelines.PipeWriter body, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change, IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (type, bytes) = change.Type switch
         {
-            ResourceEventType.Error => ("ERROR", ApiErrors.StatusBytes(change.Error!)),
-            ResourceEventType.Bookmark => ("BOOKMARK", BookmarkBytes(definition, change)),
-            _ => (change.Type.ToString().ToUpperInvariant(),
+            ResourceEventType.Error => (change.Type, ApiErrors.StatusBytes(change.Error!)),
+            ResourceEventType.Bookmark => (change.Type, BookmarkBytes(definition, change)),
+            _ => (change.Type,
                 form == MediaTypes.ResourceForm.Json
                     ? definition.ServedBytes(change.Object!.Value)
                     : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), now, query)),
