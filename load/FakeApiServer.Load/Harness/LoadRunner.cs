@@ -77,18 +77,16 @@ internal sealed class LoadRunner(TimeProvider time)
     private async Task<LoadStats> RunOpenAsync(LoadTest test, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
     {
         var rate = test.Model.RatePerSecond!.Value;
-        // Tokens every 10 ms (at least one): the limiter paces arrivals, the schedule below fixes each intended start.
-        var perPeriod = Math.Max(1, (int)Math.Round(rate / 100));
-        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        // Arrivals follow the clock: request i is due at start + i / rate. A TokenBucketRateLimiter pacing them
+        // (AutoReplenishment, one token per 20 ms at 50/s) fell behind its period on this machine and drifted to
+        // 400 ms late after 10 s, which the intended-start latency then charged to the server. The limiter bounds
+        // the requests in flight instead, queueing (and so charging) any beyond it.
+        using var inFlight = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            TokenLimit = perPeriod,
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(perPeriod / rate),
+            PermitLimit = test.Model.Users,
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
         });
-        using var inFlight = new SemaphoreSlim(test.Model.Users);
         var tally = new UserTally();
         var windows = new List<(LongHistogram Histogram, long Count)>();
         var windowTicks = test.Window is { } w ? Ticks(w) : long.MaxValue;
@@ -105,12 +103,14 @@ internal sealed class LoadRunner(TimeProvider time)
                 break;
             }
 
-            using (var lease = await limiter.AcquireAsync(1, cancellationToken))
+            var wait = time.GetElapsedTime(time.GetTimestamp(), intended);
+            if (wait > TimeSpan.Zero)
             {
-                // A lease is always granted (unbounded queue); waiting for it is part of the latency from `intended`.
+                await Task.Delay(wait, time, cancellationToken);
             }
 
-            await inFlight.WaitAsync(cancellationToken);
+            // Always granted (unbounded queue); waiting for it is part of the latency from `intended`.
+            var lease = await inFlight.AcquireAsync(1, cancellationToken);
             var iteration = i;
             pending.Add(Task.Run(
                 async () =>
@@ -142,7 +142,7 @@ internal sealed class LoadRunner(TimeProvider time)
                     }
                     finally
                     {
-                        inFlight.Release();
+                        lease.Dispose();
                     }
                 },
                 cancellationToken));

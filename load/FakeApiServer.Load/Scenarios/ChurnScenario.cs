@@ -55,11 +55,12 @@ internal sealed class ChurnScenario : IScenario
                 Name = $"churn: merge patch at {profile.ChurnRate}/s on {profile.ChurnKeys:N0} keys, {profile.ChurnWatchers} watchers",
                 Model = LoadModel.Open(profile.ChurnRate),
                 Window = window,
+                // "p<n>" never equals the seeded "0": a patch that changes nothing writes no event, and every write must.
                 Step = (step, ct) => HttpDriver.SendAsync(
                     http,
                     HttpDriver.WithBody(
                         HttpMethod.Patch, $"{path}/k-{step.Iteration % profile.ChurnKeys}",
-                        Encoding.UTF8.GetBytes($"{{\"data\":{{\"v\":\"{step.Iteration.ToString(CultureInfo.InvariantCulture)}\"}}}}"), HttpDriver.MergePatch),
+                        Encoding.UTF8.GetBytes($"{{\"data\":{{\"v\":\"p{step.Iteration.ToString(CultureInfo.InvariantCulture)}\"}}}}"), HttpDriver.MergePatch),
                     ct),
             },
             TimeSpan.Zero, profile.SoakDuration, cancellationToken);

@@ -71,7 +71,8 @@ internal sealed class UpdateScenario : IScenario
         report.Notes.Add($"{count:N0} objects; each user writes only its own keys, so PUT never conflicts; the conflict check uses the KubernetesClient");
     }
 
-    private static int Key(StepContext step, int count) => (int)((step.User + (step.Iteration * Users)) % count);
+    // User u writes keys u, u + 64, u + 128, ... only, so no two users ever write the same object.
+    private static int Key(StepContext step, int count) => (int)(step.User + (Users * (step.Iteration % Math.Max(1, count / Users))));
 
     private static async ValueTask<StepResult> PutAsync(ServerUnderTest server, string?[] versions, int key, long iteration, CancellationToken cancellationToken)
     {
