@@ -1,3 +1,30 @@
-// The load harness (scenarios, ceilings, report) is issue 9; this entry point only states that.
-Console.WriteLine("FakeApiServer.Load: no scenarios yet (issue 9).");
-return 0;
+using FakeApiServer.Load.Ceilings;
+using FakeApiServer.Load.Harness;
+
+// The load harness of issue 9: ceilings and scenarios, reported as a table and as report.md/report.json.
+// `--serve-bare` is the minimal Kestrel process the cold-start ceiling starts as a child.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+if (args is [ColdStartCeiling.ServeBareArgument])
+{
+    return await ColdStartCeiling.ServeBareAsync(cancel.Token);
+}
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync("FakeApiServer.Load: " + e.Message + Environment.NewLine + LoadOptions.Usage);
+    return 2;
+}
+
+var summary = await LoadRun.RunAsync(options, Console.Out, TimeProvider.System, cancel.Token);
+return summary.Reports.Any(r => r.UnexpectedErrors > 0) ? 1 : 0;

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using FakeApiServer.Load.Harness;
+
+namespace FakeApiServer.Load.Ceilings;
+
+/// <summary>
+/// The ceilings of one invocation, each measured on first use on the same machine as the scenarios, and kept in a
+/// report of their own ("ceilings") so the figures beside every ratio can be read.
+/// </summary>
+internal sealed class CeilingSet(RunContext context) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Task<LoadStats>> _load = new();
+    private readonly ConcurrentDictionary<int, Task<FanOutResult>> _fanOut = new();
+    private Task<double>? _coldStart;
+
+    /// <summary>Every ceiling measured so far.</summary>
+    public ScenarioReport Report { get; } = new() { Name = "ceilings" };
+
+    /// <summary>A bare Kestrel endpoint returning a fixed 2 KiB body, 64 users.</summary>
+    public Task<LoadStats> FixedBodyAsync(CancellationToken cancellationToken) =>
+        _load.GetOrAdd("fixed-body", _ => Record(FixedBodyCeiling.MeasureAsync(context, cancellationToken)));
+
+    /// <summary>A bare endpoint inserting one 2 KiB row into SQLite per request, 64 users.</summary>
+    public Task<LoadStats> InsertAsync(CancellationToken cancellationToken) =>
+        _load.GetOrAdd("insert", _ => Record(SqliteInsertCeiling.MeasureAsync(context, Report, cancellationToken)));
+
+    /// <summary>A bare newline-delimited JSON fan-out to <paramref name="watchers"/> clients at 50 events/s.</summary>
+    public Task<FanOutResult> FanOutAsync(int watchers, CancellationToken cancellationToken) =>
+        _fanOut.GetOrAdd(watchers, w => RecordFanOut(FanOutCeiling.MeasureAsync(context, w, cancellationToken)));
+
+    /// <summary>Milliseconds from starting a minimal Kestrel child process to its first answered request (median).</summary>
+    public Task<double> ColdStartAsync(CancellationToken cancellationToken) =>
+        _coldStart ??= RecordColdStart(ColdStartCeiling.MeasureAsync(context, cancellationToken));
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<LoadStats> Record(Task<LoadStats> measuring)
+    {
+        var stats = await measuring;
+        lock (Report)
+        {
+            Report.Measurements.Add(stats);
+        }
+
+        return stats;
+    }
+
+    private async Task<FanOutResult> RecordFanOut(Task<FanOutResult> measuring)
+    {
+        var result = await measuring;
+        lock (Report)
+        {
+            Report.Add($"fan-out {result.Watchers} watchers: p99 sent->received", result.P99, "ms");
+            Report.Add($"fan-out {result.Watchers} watchers: dropped", result.Dropped, "events");
+        }
+
+        return result;
+    }
+
+    private async Task<double> RecordColdStart(Task<double> measuring)
+    {
+        var ms = await measuring;
+        lock (Report)
+        {
+            Report.Add("cold start: bare Kestrel child process to first answer (median)", ms, "ms");
+        }
+
+        return ms;
+    }
+}

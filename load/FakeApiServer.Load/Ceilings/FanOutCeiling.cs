@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using FakeApiServer.Load.Harness;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Load.Ceilings;
+
+/// <summary>
+/// The fastest a watch fan-out can be here: bare Kestrel where each POSTed 2 KiB object becomes one line
+/// ({"type":"ADDED","resourceVersion":"N","object":...}) written to every client's chunked stream.
+/// </summary>
+internal static class FanOutCeiling
+{
+    /// <summary>N watchers, 50 events/s.</summary>
+    public static async Task<FanOutResult> MeasureAsync(RunContext context, int watchers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Progress($"ceiling: bare fan-out to {watchers} watchers");
+        var streams = new ConcurrentDictionary<Channel<byte[]>, bool>();
+        var gate = new Lock();
+        long revision = 0;
+
+        async Task WatchAsync(HttpContext c)
+        {
+            var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+            streams[channel] = true;
+            try
+            {
+                c.Response.ContentType = "application/json";
+                await c.Response.StartAsync(c.RequestAborted);
+                await c.Response.Body.FlushAsync(c.RequestAborted);
+                await foreach (var line in channel.Reader.ReadAllAsync(c.RequestAborted))
+                {
+                    await c.Response.Body.WriteAsync(line, c.RequestAborted);
+                    if (!channel.Reader.TryPeek(out _))
+                    {
+                        await c.Response.Body.FlushAsync(c.RequestAborted);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The client left.
+            }
+            finally
+            {
+                streams.TryRemove(channel, out _);
+            }
+        }
+
+        async Task PublishAsync(HttpContext c)
+        {
+            using var body = new MemoryStream();
+            await c.Request.Body.CopyToAsync(body, c.RequestAborted);
+            var bytes = body.ToArray();
+            lock (gate)
+            {
+                var prefix = Encoding.ASCII.GetBytes($"{{\"type\":\"ADDED\",\"resourceVersion\":\"{++revision}\",\"object\":");
+                var line = new byte[prefix.Length + bytes.Length + 2];
+                prefix.CopyTo(line, 0);
+                bytes.CopyTo(line, prefix.Length);
+                line[^2] = (byte)'}';
+                line[^1] = (byte)'\n';
+                foreach (var channel in streams.Keys)
+                {
+                    channel.Writer.TryWrite(line);
+                }
+            }
+
+            c.Response.StatusCode = StatusCodes.Status201Created;
+            c.Response.ContentType = "application/json";
+            await c.Response.Body.WriteAsync(bytes, c.RequestAborted);
+        }
+
+        await using var server = await BareKestrel.StartAsync(
+            app =>
+            {
+                app.MapGet("/watch", WatchAsync);
+                app.MapPost("/events", PublishAsync);
+            },
+            cancellationToken);
+        using var http = HttpDriver.Create(server.BaseAddress);
+        return await FanOutMeasurement.RunAsync(
+            context, $"ceiling: bare fan-out writer ({watchers} watchers)", http, "/watch", watchers,
+            (sent, i, ct) => HttpDriver.SendAsync(http, HttpDriver.WithBody(HttpMethod.Post, "/events", ObjectBodies.ConfigMap("fanout", $"e-{i}", sent)), ct),
+            cancellationToken);
+    }
+}

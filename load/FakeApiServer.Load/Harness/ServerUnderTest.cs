@@ -1,0 +1,132 @@
+using FakeApiServer.Controllers;
+using FakeApiServer.Hosting;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace FakeApiServer.Load.Harness;
+
+/// <summary>
+/// A FakeApiServer started in this process on 127.0.0.1:0 with its SQLite store in a temporary folder on disk (so
+/// durability is real) and only the namespace and garbage-collector controllers, so only the load writes.
+/// </summary>
+internal sealed class ServerUnderTest : IAsyncDisposable
+{
+    private readonly FakeApiServerHost _host;
+
+    private ServerUnderTest(FakeApiServerHost host, string dataDir)
+    {
+        _host = host;
+        DataDir = dataDir;
+        Http = HttpDriver.Create(host.BaseAddress);
+        Client = new Kubernetes(new KubernetesClientConfiguration { Host = host.BaseAddress.ToString() });
+    }
+
+    /// <summary>The raw HTTP driver.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The KubernetesClient driver.</summary>
+    public IKubernetes Client { get; }
+
+    /// <summary>The store's folder.</summary>
+    public string DataDir { get; }
+
+    /// <summary>Starts a server with its store in a fresh folder under <paramref name="workDir"/>.</summary>
+    public static async Task<ServerUnderTest> StartAsync(
+        string workDir, CancellationToken cancellationToken, bool synchronousFull = true, int historyWindow = 10_000)
+    {
+        var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var host = await FakeApiServerHost.StartAsync(
+            new FakeApiServerOptions
+            {
+                Port = 0,
+                DataDir = dataDir,
+                SynchronousFull = synchronousFull,
+                HistoryWindow = historyWindow,
+                Controllers = ControllerSelection.Parse("namespace,garbage-collector"),
+                LogLevel = LogLevel.Warning,
+            },
+            handleSignals: false, timeProvider: null, cancellationToken);
+        return new ServerUnderTest(host, dataDir);
+    }
+
+    /// <summary>Creates a namespace (409 if it exists is fine).</summary>
+    public async Task CreateNamespaceAsync(string name, CancellationToken cancellationToken)
+    {
+        var result = await HttpDriver.SendAsync(Http, HttpDriver.WithBody(HttpMethod.Post, "/api/v1/namespaces", ObjectBodies.Namespace(name)), cancellationToken);
+        if (!result.Ok && result.StatusCode != 409)
+        {
+            throw new InvalidOperationException($"Creating namespace {name} answered {result.StatusCode}");
+        }
+    }
+
+    /// <summary>
+    /// Creates objects <paramref name="from"/> .. <paramref name="to"/> - 1 with 64 concurrent requests; returns the
+    /// bytes of the stored objects (the create responses).
+    /// </summary>
+    public async Task<long> SeedAsync(int from, int to, Func<int, (string Path, byte[] Body)> request, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(from, to - from),
+            new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (path, body) = request(i);
+                var result = await HttpDriver.SendAsync(Http, HttpDriver.WithBody(HttpMethod.Post, path, body), ct);
+                if (!result.Ok)
+                {
+                    throw new InvalidOperationException($"Seeding {path} #{i} answered {result.StatusCode}");
+                }
+
+                Interlocked.Add(ref bytes, result.Bytes);
+            });
+        return bytes;
+    }
+
+    /// <summary>The resourceVersion of a collection (a LIST with limit=1).</summary>
+    public async Task<string> CollectionResourceVersionAsync(string path, CancellationToken cancellationToken)
+    {
+        var (status, body) = await HttpDriver.SendForBodyAsync(Http, HttpDriver.Get(path + "?limit=1"), cancellationToken);
+        return status == 200 && JsonScan.ResourceVersionText(body) is { } rv
+            ? rv
+            : throw new InvalidOperationException($"LIST {path} answered {status}");
+    }
+
+    /// <summary>The size of the SQLite files (database and WAL) in bytes.</summary>
+    public long StoreFileBytes() => StoreFiles.Bytes(DataDir);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Http.Dispose();
+        await _host.DisposeAsync();
+        StoreFiles.TryDelete(DataDir);
+    }
+}
+
+/// <summary>The files of a store folder.</summary>
+internal static class StoreFiles
+{
+    /// <summary>Total bytes of the files in the folder.</summary>
+    public static long Bytes(string dataDir) =>
+        Directory.Exists(dataDir) ? Directory.EnumerateFiles(dataDir).Sum(f => new FileInfo(f).Length) : 0;
+
+    /// <summary>Deletes a temporary folder, ignoring files still held open.</summary>
+    public static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean up with the temp folder.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+}

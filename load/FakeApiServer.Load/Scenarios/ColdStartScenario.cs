@@ -1,0 +1,59 @@
+using FakeApiServer.Load.Ceilings;
+using FakeApiServer.Load.Harness;
+using FakeApiServer.Testing;
+using k8s;
+
+namespace FakeApiServer.Load.Scenarios;
+
+/// <summary>
+/// Start-up: `dotnet fakeapiserver.dll --in-memory --port 0` to its first answer, against a bare Kestrel process; and a
+/// fresh in-memory FakeCluster in this (warm) process to its first answer, 20 in a row after one warm-up.
+/// </summary>
+internal sealed class ColdStartScenario : IScenario
+{
+    private const double ProcessFactor = 2;
+    private const double FixtureP50Ms = 50;
+
+    /// <inheritdoc/>
+    public string Name => "coldstart";
+
+    /// <inheritdoc/>
+    public async Task RunAsync(RunContext context, ScenarioReport report, CancellationToken cancellationToken)
+    {
+        var bare = await context.Ceilings.ColdStartAsync(cancellationToken);
+        context.Progress("coldstart: fakeapiserver process");
+        var dll = ServerBinary.Locate();
+        var times = new List<double>();
+        for (var i = 0; i < context.Profile.ProcessStarts; i++)
+        {
+            times.Add(await ColdStartCeiling.TimeToFirstAnswerAsync(context.Time, dll, ["--in-memory", "--port", "0"], "version", cancellationToken));
+        }
+
+        var server = ColdStartCeiling.Median(times);
+        report.Add("fakeapiserver process start to first answer (median)", server, "ms");
+        report.Add("bare Kestrel process start to first answer (median)", bare, "ms");
+        report.Targets.Add(TargetVerdict.Max("cold start <= 2x a bare Kestrel process", server, bare, ProcessFactor, "ms"));
+
+        context.Progress($"coldstart: {context.Profile.ClusterStarts} fresh in-memory FakeClusters");
+        await TimeFixtureAsync(context, cancellationToken);
+        var fixtures = new List<double>();
+        for (var i = 0; i < context.Profile.ClusterStarts; i++)
+        {
+            fixtures.Add(await TimeFixtureAsync(context, cancellationToken));
+        }
+
+        var p50 = ColdStartCeiling.Median(fixtures);
+        report.Add("fresh in-memory FakeCluster to first answer (p50)", p50, "ms");
+        report.Add("fresh in-memory FakeCluster to first answer (max)", fixtures.Max(), "ms");
+        report.Targets.Add(TargetVerdict.Max("fresh FakeCluster in a warm process answers in <= 50 ms p50", p50, FixtureP50Ms, 1, "ms"));
+        report.OtherRequests += (2 * context.Profile.ProcessStarts) + context.Profile.ClusterStarts + 1;
+    }
+
+    private static async Task<double> TimeFixtureAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var start = context.Time.GetTimestamp();
+        await using var cluster = await FakeCluster.StartAsync(cancellationToken);
+        await cluster.Client.CoreV1.ListNamespaceAsync(cancellationToken: cancellationToken);
+        return context.Time.GetElapsedTime(start).TotalMilliseconds;
+    }
+}

@@ -1,0 +1,47 @@
+using FakeApiServer.Load.Harness;
+
+namespace FakeApiServer.Load.Scenarios;
+
+/// <summary>
+/// Watch fan-out: 1, 100 and 1,000 watchers of one namespace while a writer creates 50 ConfigMaps/s, each stamped with
+/// the time taken before its request; every event must arrive, in order, and the p99 from that stamp to reception
+/// must stay within 1.5x of the bare fan-out ceiling at the same watcher count.
+/// </summary>
+internal sealed class WatchFanOutScenario : IScenario
+{
+    private const double LatencyFactor = 1.5;
+
+    /// <inheritdoc/>
+    public string Name => "watch-fanout";
+
+    /// <inheritdoc/>
+    public async Task RunAsync(RunContext context, ScenarioReport report, CancellationToken cancellationToken)
+    {
+        foreach (var watchers in context.Profile.FanOutWatchers)
+        {
+            var ceiling = await context.Ceilings.FanOutAsync(watchers, cancellationToken);
+            await using var server = await ServerUnderTest.StartAsync(context.WorkDir, cancellationToken);
+            var ns = "fanout";
+            await server.CreateNamespaceAsync(ns, cancellationToken);
+            var path = ResourceKind.ConfigMaps.Path(ns);
+            var rv = await server.CollectionResourceVersionAsync(path, cancellationToken);
+            context.Progress($"watch-fanout: {watchers} watchers at {FanOutMeasurement.Rate}/s");
+            var result = await FanOutMeasurement.RunAsync(
+                context, $"create at 50/s with {watchers} watchers", server.Http, $"{path}?watch=true&resourceVersion={rv}", watchers,
+                (sent, i, ct) => HttpDriver.SendAsync(server.Http, HttpDriver.WithBody(HttpMethod.Post, path, ObjectBodies.ConfigMap(ns, $"e-{i}", sent)), ct),
+                cancellationToken);
+            report.Measurements.Add(result.Writer);
+            report.Add($"{watchers} watchers: events written", result.Written, "events");
+            report.Add($"{watchers} watchers: events delivered (all watchers)", result.Delivered, "events");
+            report.Add($"{watchers} watchers: dropped", result.Dropped, "events");
+            report.Add($"{watchers} watchers: out of order", result.OutOfOrder, "events");
+            report.Add($"{watchers} watchers: watches closed early / ERROR events", result.EndedEarly + result.ErrorEvents, "watches");
+            report.Add($"{watchers} watchers: p50 sent->received", result.P50, "ms");
+            report.Add($"{watchers} watchers: p99 sent->received", result.P99, "ms");
+            report.Add($"{watchers} watchers: max sent->received", result.Max, "ms");
+            report.Targets.Add(TargetVerdict.Max($"{watchers} watchers: no event dropped or out of order", result.Dropped + result.OutOfOrder, 1, 0, "events"));
+            report.Targets.Add(TargetVerdict.Max($"{watchers} watchers: p99 sent->received <= 1.5x bare fan-out", result.P99, ceiling.P99, LatencyFactor, "ms"));
+            report.CheckErrors += result.Dropped + result.OutOfOrder + result.EndedEarly + result.ErrorEvents;
+        }
+    }
+}
