@@ -27,9 +27,6 @@ public sealed partial class FakeCluster : IAsyncDisposable
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
     }
 
-    /// <summary>The PEM CA that verifies the server's certificate when it serves TLS (<see cref="FakeClusterOptions.Tls"/>), else null.</summary>
-    public string? CertificateAuthorityPem => _host.Pki?.ServingCaPem;
-
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => _host.BaseAddress;
 

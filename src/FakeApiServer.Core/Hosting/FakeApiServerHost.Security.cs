@@ -20,16 +20,16 @@ public sealed partial class FakeApiServerHost
             : null;
 
     /// <summary>
-    /// Listens on the bind address: plain http (HTTP/1.1, and HTTP/2 with prior knowledge), or HTTPS with HTTP/1.1 and
+    /// Listens on the bind address: plain http (Kestrel's defaults), or HTTPS with HTTP/1.1 and
     /// HTTP/2 negotiated by ALPN (kubectl's choice). Client certificates are asked for and taken as they come; the
     /// authentication filter checks them against the client CAs, so a bad one is a 401 Status, not a failed handshake.
     /// </summary>
     private static void Listen(KestrelServerOptions kestrel, FakeApiServerOptions options, ClusterPki? pki) =>
         kestrel.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.Port, listen =>
         {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
             if (pki is not null)
             {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = pki.ServingCertificate,
