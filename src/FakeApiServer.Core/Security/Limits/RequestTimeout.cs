@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Security.Limits;
 
 /// <summary>
-/// kube-apiserver's timeout for requests that are not long-running (--request-timeout): when it passes, the request's
+/// kube-apiserver's timeout for requests that are not long-running (--request-timeout, shortened by a request's own
+/// ?timeout=, as client-go sends for kubectl --request-timeout; a longer one is capped): when it passes, the request's
 /// cancellation token (<see cref="HttpContext.RequestAborted"/>) fires, the handler stops, and the client gets a 504
 /// Timeout Status with upstream's message, unless the response had already begun.
 /// </summary>
@@ -32,7 +33,7 @@ internal sealed class RequestTimeout
         }
 
         var aborted = context.RequestAborted;
-        using var deadline = new CancellationTokenSource(_timeout, _time);
+        using var deadline = new CancellationTokenSource(RequestedTimeout(context.Request) is { } requested && requested < _timeout ? requested : _timeout, _time);
         using var abort = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
         context.RequestAborted = deadline.Token;
         bool timedOut;
@@ -58,4 +59,11 @@ internal sealed class RequestTimeout
             await context.Response.Body.WriteAsync(TimeoutStatus, aborted);
         }
     }
+
+    /// <summary>The request's ?timeout= (a Go duration such as 5s), when it has a valid positive one.</summary>
+    private static TimeSpan? RequestedTimeout(HttpRequest request) =>
+        request.QueryString.Value is { } query && query.Contains("timeout=", StringComparison.Ordinal)
+            && Schema.Cel.CelFunctions.TryParseDuration(request.Query["timeout"].ToString(), out var timeout) && timeout > TimeSpan.Zero
+            ? timeout
+            : null;
 }

@@ -77,6 +77,21 @@ public sealed class RequestLimitTests
     }
 
     [Fact]
+    public async Task A_shorter_timeout_query_parameter_cuts_the_request_sooner()
+    {
+        using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var server = await StartAsync(new RequestLimits(), ct, tls: true);
+        using var http = server.Client(token: "user-token", version: HttpVersion.Version20);
+        using var held = new HeldRequestBody();
+
+        using var response = await http.PostAsync(ConfigMaps + "?timeout=300ms", held, ct);
+        held.Release();
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_watch_is_not_cut_by_the_request_timeout()
     {
         using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);
