@@ -1,3 +1,6 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using FakeApiServer.Hosting;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -19,8 +22,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
     private FakeCluster(FakeApiServerHost host)
     {
         _host = host;
-        _http = new HttpClient { BaseAddress = host.BaseAddress };
-        Client = new Kubernetes(new KubernetesClientConfiguration { Host = host.BaseAddress.ToString() });
+        _http = CreateHttpClient();
+        using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(host.RenderKubeconfig()));
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
@@ -52,6 +56,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Controllers = options.Controllers,
             Nodes = options.Nodes,
             LogLevel = LogLevel.Warning,
+            Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try
@@ -75,6 +80,34 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <summary>Writes a kubeconfig (context "fakeapiserver") for kubectl or tools in other languages.</summary>
     /// <param name="path">The file to write.</param>
     public void WriteKubeconfig(string path) => _host.WriteKubeconfig(path);
+
+    /// <summary>
+    /// A raw HTTP client for <see cref="BaseAddress"/>; over TLS it trusts only the cluster CA and presents the admin
+    /// client certificate. The caller disposes it.
+    /// </summary>
+    public HttpClient CreateHttpClient()
+    {
+        if (_host.Pki is not { } pki)
+        {
+            return new HttpClient { BaseAddress = BaseAddress };
+        }
+
+        var ca = X509CertificateLoader.LoadCertificate(pki.Ca.RawData);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [pki.AdminCertificate],
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    CustomTrustStore = { ca },
+                },
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress };
+    }
 
     /// <summary>Stops the server and closes its store.</summary>
     public async ValueTask DisposeAsync()

@@ -46,4 +46,11 @@ public sealed record FakeClusterOptions
 
     /// <summary>The clock of the server (creation timestamps, ages, watch timeouts); null for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
+    /// Serve HTTPS (HTTP/1.1 and HTTP/2) with an in-memory CA, and authenticate requests, as the command line's --tls:
+    /// <see cref="FakeCluster.Client"/>, <see cref="FakeCluster.CreateHttpClient"/> and the written kubeconfig present
+    /// the admin client certificate (CN=kubernetes-admin, O=system:masters). False: plain http, every request is admin.
+    /// </summary>
+    public bool Tls { get; init; }
 }

@@ -119,6 +119,11 @@ internal static partial class ApiErrors
             writer.WriteEndArray();
         }
 
+        if (details.RetryAfterSeconds > 0)
+        {
+            writer.WriteNumber("retryAfterSeconds", details.RetryAfterSeconds);
+        }
+
         writer.WriteEndObject();
     }
 

@@ -90,6 +90,9 @@ internal sealed record StatusDetails(string? Name, string? Group, string? Kind)
     public string? Uid { get; init; }
 
     public IReadOnlyList<StatusCause> Causes { get; init; } = [];
+
+    /// <summary>How long the client should wait before retrying (429s), 0 for not given.</summary>
+    public int RetryAfterSeconds { get; init; }
 }
 
 /// <summary>metav1.StatusCause.</summary>

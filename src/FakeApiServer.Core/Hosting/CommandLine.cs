@@ -13,13 +13,15 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory"];
+    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth"];
 
     private static readonly HashSet<string> Flags =
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
         "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
+        "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
+        "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -98,8 +100,28 @@ public static class CommandLine
                 "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
                 "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
+                "tls" => options with { Tls = options.Tls with { Enabled = Boolean(name, value) } },
+                "tls-cert-file" => options with { Tls = options.Tls with { CertFile = NonEmpty(name, value) } },
+                "tls-private-key-file" => options with { Tls = options.Tls with { PrivateKeyFile = NonEmpty(name, value) } },
+                "client-ca-file" => options with { Tls = options.Tls with { ClientCaFile = NonEmpty(name, value) } },
+                "token-auth-file" => options with { Authentication = options.Authentication with { TokenAuthFile = NonEmpty(name, value) } },
+                "anonymous-auth" => options with { Authentication = options.Authentication with { Anonymous = Boolean(name, value) } },
+                "max-requests-inflight" => options with { Limits = options.Limits with { MaxRequestsInflight = Count(name, value) } },
+                "max-mutating-requests-inflight" => options with { Limits = options.Limits with { MaxMutatingRequestsInflight = Count(name, value) } },
+                "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },
+                "request-timeout" => options with { Limits = options.Limits with { RequestTimeout = Schema.Cel.CelFunctions.TryParseDuration(value, out var timeout) && timeout >= TimeSpan.Zero ? timeout : throw Bad(name, value, "must be a duration such as 60s or 1m0s") } },
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
+        }
+
+        if ((options.Tls.CertFile is null) != (options.Tls.PrivateKeyFile is null))
+        {
+            throw new FormatException("--tls-cert-file and --tls-private-key-file go together");
+        }
+
+        if (options.Tls.Enabled == false && (options.Tls.CertFile is not null || options.Tls.ClientCaFile is not null))
+        {
+            throw new FormatException("--tls=false cannot be combined with --tls-cert-file or --client-ca-file");
         }
 
         // Judged once every flag is read: PodNetwork depends on --feature-gates.
@@ -154,6 +176,14 @@ public static class CommandLine
 
         return cidrs.Length is 1 or 2 ? cidrs : throw new FormatException("expected one or two CIDRs (one per IP family)");
     }
+
+    private static bool Boolean(string name, string value) => bool.TryParse(value, out var b) ? b : throw Bad(name, value, "must be true or false");
+
+    private static string NonEmpty(string name, string value) => value.Length > 0 ? value : throw Bad(name, value, "must not be empty");
+
+    /// <summary>A limit: a whole number, 0 for none.</summary>
+    private static int Count(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : throw Bad(name, value, "must be a whole number (0 for no limit)");
 
     private static FormatException Bad(string name, string value, string why) => new($"invalid value \"{value}\" for flag --{name}: {why}");
 }

@@ -36,13 +36,18 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ControllerManager _controllers;
     private readonly CustomResourceDefinitionController _crds;
+    private readonly Security.Tls.ClusterPki? _pki;
+    private readonly KubeconfigCredentials _credentials;
     private StoreSnapshot? _baseline;
     private Task _warmUp = Task.CompletedTask;
     private int _disposed;
 
     private FakeApiServerHost(
-        WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds)
+        WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds,
+        Security.Tls.ClusterPki? pki, KubeconfigCredentials credentials)
     {
+        _pki = pki;
+        _credentials = credentials;
         _crds = crds;
         _app = app;
         _store = store;
@@ -51,14 +56,20 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         _controllers = controllers;
     }
 
-    /// <summary>The server's URL, e.g. http://127.0.0.1:6443/.</summary>
+    /// <summary>The cluster PKI when serving TLS, else null.</summary>
+    internal Security.Tls.ClusterPki? Pki => _pki;
+
+    /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
 
     /// <summary>Completes when the host was asked to stop (Ctrl-C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 
-    /// <summary>Writes a kubeconfig (context "fakeapiserver") for this server.</summary>
-    public void WriteKubeconfig(string path) => Kubeconfig.Write(path, BaseAddress);
+    /// <summary>Writes a kubeconfig (context "fakeapiserver") for this server; over TLS it carries the CA and an admin client certificate.</summary>
+    public void WriteKubeconfig(string path) => Kubeconfig.Write(path, RenderKubeconfig());
+
+    /// <summary>The text <see cref="WriteKubeconfig"/> writes.</summary>
+    public string RenderKubeconfig() => Kubeconfig.Render(BaseAddress, _credentials);
 
     /// <summary>
     /// Opens the store, creates the start-up objects, and starts listening. Returns once the server answers requests.
@@ -88,9 +99,11 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        var tokens = LoadTokens(options);
+        var pki = LoadPki(options, time);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.Port);
+            Listen(k, options, pki);
             // Bodies are bounded by the API's own 3 MiB check, which answers with a Status.
             k.Limits.MaxRequestBodySize = null;
         });
@@ -142,6 +155,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
+            UseRequestFilters(app, options, tokens, pki, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
@@ -150,10 +164,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+            var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
             var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, logger);
             crds.Start();
-            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds) { _warmUp = warmUp };
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki)) { _warmUp = warmUp };
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -166,6 +180,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         {
             await store.DisposeAsync();
             await app.DisposeAsync();
+            pki?.Dispose();
             throw;
         }
     }
@@ -229,6 +244,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _store.DisposeAsync();
         await _app.DisposeAsync();
+        _pki?.Dispose();
         Log.Stopped(_logger);
     }
 

@@ -1,5 +1,8 @@
 using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Features;
+using FakeApiServer.Security.Authentication;
+using FakeApiServer.Security.Limits;
+using FakeApiServer.Security.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Hosting;
@@ -57,4 +60,22 @@ public sealed record FakeApiServerOptions
 
     /// <summary>fsync every commit (PRAGMA synchronous=FULL); false trades power-loss safety for speed (--sync=normal).</summary>
     public bool SynchronousFull { get; init; } = true;
+
+    /// <summary>HTTPS: --tls (on by default off loopback), --tls-cert-file, --tls-private-key-file, --client-ca-file.</summary>
+    public TlsOptions Tls { get; init; } = new();
+
+    /// <summary>Authenticators: --token-auth-file, --anonymous-auth.</summary>
+    public AuthenticationOptions Authentication { get; init; } = new();
+
+    /// <summary>Request limits: --max-requests-inflight, --max-mutating-requests-inflight, --request-timeout, --max-watches-per-user.</summary>
+    public RequestLimits Limits { get; init; } = new();
+
+    /// <summary>Whether the server serves HTTPS (see <see cref="TlsOptions.IsOn"/>).</summary>
+    public bool ServesTls => Tls.IsOn(BindAddress);
+
+    /// <summary>
+    /// Whether requests are authenticated: over TLS, or once a token file is given. Otherwise (plain http, the loopback
+    /// default) every request is <see cref="Security.UserInfo.Unsecured"/>, kube-apiserver's former insecure port.
+    /// </summary>
+    public bool AuthenticatesRequests => ServesTls || Authentication.TokenAuthFile is not null;
 }

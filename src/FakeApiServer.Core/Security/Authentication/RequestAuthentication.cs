@@ -1,0 +1,98 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography.X509Certificates;
+using FakeApiServer.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace FakeApiServer.Security.Authentication;
+
+/// <summary>
+/// kube-apiserver's authentication filter: the union of the client certificate and static token authenticators, then
+/// anonymous. The first authenticator that recognises the request's credentials names its user; credentials that none
+/// accepts (a certificate that does not verify, an unknown bearer token) are a 401 "Unauthorized" Status, never anonymous;
+/// a request without credentials is system:anonymous, or 401 with --anonymous-auth=false. Installed only when
+/// authentication is on (TLS or a token file); otherwise every request stays <see cref="UserInfo.Unsecured"/>.
+/// </summary>
+internal sealed class RequestAuthentication
+{
+    /// <summary>Upstream's answer to a request no authenticator accepted.</summary>
+    private static readonly byte[] UnauthorizedStatus = ApiErrors.StatusBytes(new ApiException(401, "Unauthorized", "Unauthorized"));
+
+    private readonly ClientCertificateAuthenticator? _certificates;
+    private readonly FrozenDictionary<string, UserInfo>.AlternateLookup<ReadOnlySpan<char>> _tokens;
+    private readonly bool _anonymous;
+
+    public RequestAuthentication(ClientCertificateAuthenticator? certificates, FrozenDictionary<string, UserInfo> tokens, bool anonymous)
+    {
+        _certificates = certificates;
+        _tokens = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+        _anonymous = anonymous;
+    }
+
+    /// <summary>The middleware: sets the request's user, or answers 401.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (Authenticate(context.Connection.ClientCertificate, context.Request.Headers.Authorization) is { } user)
+        {
+            context.SetUser(user);
+            return next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = "application/json";
+        return context.Response.Body.WriteAsync(UnauthorizedStatus, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>The user of a request with this client certificate and Authorization header, or null for 401.</summary>
+    internal UserInfo? Authenticate(X509Certificate2? certificate, StringValues authorization)
+    {
+        var rejected = false;
+        if (certificate is not null && _certificates is not null)
+        {
+            var (verdict, user) = _certificates.Authenticate(certificate);
+            if (verdict == CertificateVerdict.User)
+            {
+                return user;
+            }
+
+            rejected = verdict == CertificateVerdict.Invalid;
+        }
+
+        if (TryGetBearerToken(authorization, out var token))
+        {
+            if (_tokens.TryGetValue(token, out var user))
+            {
+                return user;
+            }
+
+            rejected = true;
+        }
+
+        return rejected ? null : _anonymous ? UserInfo.Anonymous : null;
+    }
+
+    /// <summary>
+    /// The token of "Authorization: Bearer &lt;token&gt;" (scheme case-insensitive, as upstream); false for any other
+    /// header. No allocation: the token is looked up as a span.
+    /// </summary>
+    private static bool TryGetBearerToken(StringValues authorization, out ReadOnlySpan<char> token)
+    {
+        token = default;
+        if (authorization.Count == 0 || authorization[0] is not { } value)
+        {
+            return false;
+        }
+
+        var header = value.AsSpan().Trim();
+        const string Scheme = "Bearer ";
+        if (header.Length <= Scheme.Length || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        token = header[Scheme.Length..];
+        var space = token.IndexOf(' ');
+        token = space >= 0 ? token[..space] : token;
+        return token.Length > 0;
+    }
+}

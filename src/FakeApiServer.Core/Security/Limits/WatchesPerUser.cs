@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Security.Limits;
+
+/// <summary>
+/// Caps the watches one user holds open (<see cref="RequestLimits.MaxWatchesPerUser"/>); one more is a 429
+/// TooManyRequests Status, so a runaway client cannot exhaust the server's watchers. system:masters users are exempt,
+/// as from the in-flight limits.
+/// </summary>
+internal sealed class WatchesPerUser
+{
+    private readonly int _max;
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
+
+    public WatchesPerUser(RequestLimits limits) => _max = limits.MaxWatchesPerUser;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var user = _max > 0 && LongRunningRequests.IsWatch(context.Request) ? context.GetUser() : null;
+        if (user is null || PrivilegedUsers.IsPrivileged(user))
+        {
+            await next(context);
+            return;
+        }
+
+        var open = _open.GetOrAdd(user.Name, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref open.Value) > _max)
+        {
+            Interlocked.Decrement(ref open.Value);
+            await TooManyRequests.WriteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref open.Value);
+        }
+    }
+}
