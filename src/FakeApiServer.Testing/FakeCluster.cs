@@ -51,6 +51,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             DisableAdmissionPlugins = options.DisableAdmissionPlugins,
             Controllers = options.Controllers,
             Nodes = options.Nodes,
+            AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);

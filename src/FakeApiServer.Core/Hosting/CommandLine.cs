@@ -20,6 +20,7 @@ public static class CommandLine
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
         "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
+        "authorization-mode",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -98,6 +99,7 @@ public static class CommandLine
                 "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
                 "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
+                "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }
