@@ -12,17 +12,48 @@ internal static class KubernetesProtobuf
 {
     private static readonly byte[] Magic = [(byte)'k', (byte)'8', (byte)'s', 0];
 
-    /// <summary>The decoded object, or null when its kind is not decoded. Malformed input throws <see cref="FormatException"/>.</summary>
+    /// <summary>
+    /// The decoded object, or null when the body is not a Kubernetes protobuf envelope or its kind is not decoded (both
+    /// answered 415). A known kind whose message is malformed throws <see cref="FormatException"/>.
+    /// </summary>
     public static JsonObject? Decode(ReadOnlySpan<byte> body)
     {
         if (!body.StartsWith(Magic))
         {
-            throw new FormatException("missing the k8s protobuf prefix");
+            return null;
         }
 
-        var reader = new ProtobufReader(body[Magic.Length..]);
-        string apiVersion = "", kind = "";
-        ReadOnlySpan<byte> raw = default;
+        if (!TryReadEnvelope(body[Magic.Length..], out var apiVersion, out var kind, out var raw)
+            || ProtobufSchemas.MessageFor(apiVersion, kind) is not { } message)
+        {
+            return null;
+        }
+
+        var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
+        ReadMessage(raw, message, obj);
+        return obj;
+    }
+
+    /// <summary>runtime.Unknown: typeMeta (1: apiVersion, 2: kind) and raw (2); false when it is malformed.</summary>
+    private static bool TryReadEnvelope(ReadOnlySpan<byte> envelope, out string apiVersion, out string kind, out ReadOnlySpan<byte> raw)
+    {
+        apiVersion = "";
+        kind = "";
+        raw = default;
+        try
+        {
+            ReadEnvelope(envelope, ref apiVersion, ref kind, ref raw);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static void ReadEnvelope(ReadOnlySpan<byte> envelope, ref string apiVersion, ref string kind, ref ReadOnlySpan<byte> raw)
+    {
+        var reader = new ProtobufReader(envelope);
         while (!reader.End)
         {
             var (field, wireType) = reader.ReadTag();
@@ -32,17 +63,10 @@ internal static class KubernetesProtobuf
                 while (!typeMeta.End)
                 {
                     var (f, w) = typeMeta.ReadTag();
-                    if (w != 2)
+                    if (w == 2 && f is 1 or 2)
                     {
-                        typeMeta.Skip(w);
-                    }
-                    else if (f == 1)
-                    {
-                        apiVersion = Encoding.UTF8.GetString(typeMeta.ReadLengthDelimited());
-                    }
-                    else if (f == 2)
-                    {
-                        kind = Encoding.UTF8.GetString(typeMeta.ReadLengthDelimited());
+                        var text = Encoding.UTF8.GetString(typeMeta.ReadLengthDelimited());
+                        (apiVersion, kind) = f == 1 ? (text, kind) : (apiVersion, text);
                     }
                     else
                     {
@@ -59,15 +83,6 @@ internal static class KubernetesProtobuf
                 reader.Skip(wireType);
             }
         }
-
-        if (ProtobufSchemas.MessageFor(apiVersion, kind) is not { } message)
-        {
-            return null;
-        }
-
-        var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
-        ReadMessage(raw, message, obj);
-        return obj;
     }
 
     private static void ReadMessage(ReadOnlySpan<byte> data, string message, JsonObject into)
