@@ -44,6 +44,9 @@ public sealed record FakeClusterOptions
     /// </summary>
     public int Nodes { get; init; } = 2;
 
+    /// <summary>The authorization modes, as --authorization-mode (e.g. "RBAC"); null for the default, AlwaysAllow.</summary>
+    public string? AuthorizationMode { get; init; }
+
     /// <summary>The clock of the server (creation timestamps, ages, watch timeouts); null for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 

@@ -54,8 +54,9 @@ internal sealed class ApiException : Exception
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
+    /// <summary>403, as upstream's NewForbidden: a request naming no resource (a non-resource path) is just "forbidden: why".</summary>
     public static ApiException Forbidden(GroupResource resource, string name, string why) =>
-        new(403, "Forbidden", name.Length > 0 ? $"{resource} \"{name}\" is forbidden: {why}" : $"{resource} is forbidden: {why}",
+        new(403, "Forbidden", resource.Resource.Length == 0 ? $"forbidden: {why}" : name.Length > 0 ? $"{resource} \"{name}\" is forbidden: {why}" : $"{resource} is forbidden: {why}",
             new StatusDetails(name.Length > 0 ? name : null, resource.Group, resource.Resource));
 
     public static ApiException MethodNotSupported(GroupResource resource, string action) =>

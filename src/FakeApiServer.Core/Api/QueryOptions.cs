@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api.Selectors;
 using FakeApiServer.Registry;
+using FakeApiServer.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Api;
@@ -63,6 +64,7 @@ internal static class QueryOptions
             FieldManager = options.FieldManager ?? ManagerFromUserAgent(request.Headers.UserAgent.ToString()),
             Subresource = subresource,
             Warnings = new ResponseWarnings(request.HttpContext),
+            User = request.HttpContext.GetUser(),
         };
     }
 
@@ -96,6 +98,7 @@ internal static class QueryOptions
             Subresource = subresource,
             Force = forced && Bool(query, "force"),
             Warnings = new ResponseWarnings(request.HttpContext),
+            User = request.HttpContext.GetUser(),
         };
     }
 

@@ -4,11 +4,17 @@ using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Api;
 
-/// <summary>Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON or YAML, always into a JSON tree.</summary>
+/// <summary>
+/// Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON or YAML (or protobuf for the kinds
+/// <see cref="Protobuf.KubernetesProtobuf"/> decodes), always into a JSON tree.
+/// </summary>
 internal static class RequestBody
 {
     /// <summary>kube-apiserver's MaxRequestBodyBytes (3 MiB).</summary>
     public const long MaxBytes = 3 * 1024 * 1024;
+
+    /// <summary>What kubectl's typed clients send (kubectl auth can-i, kubectl create rolebinding...).</summary>
+    private const string ProtobufMediaType = "application/vnd.kubernetes.protobuf";
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -91,6 +97,23 @@ internal static class RequestBody
     public static async Task<(JsonObject Object, byte[] Bytes)> ReadObjectAndBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var contentType = MediaTypes.ContentType(request.ContentType);
+        if (contentType == ProtobufMediaType)
+        {
+            var body = await ReadBytesAsync(request, cancellationToken);
+            JsonObject? decoded;
+            try
+            {
+                decoded = Protobuf.KubernetesProtobuf.Decode(body);
+            }
+            catch (FormatException e)
+            {
+                throw ApiException.BadRequest("the protobuf body could not be decoded: " + e.Message);
+            }
+
+            // Kinds whose protobuf form is not decoded answer 415, and clients retry with JSON.
+            return (decoded ?? throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml"), []);
+        }
+
         if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
         {
             // Protobuf (what kubectl's typed clients try first) and CBOR are not served; clients fall back to JSON on 415.

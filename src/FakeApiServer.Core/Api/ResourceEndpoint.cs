@@ -74,6 +74,13 @@ internal sealed class ResourceEndpoint
         var info = request.Info;
         var method = context.Request.Method;
         var named = info.Name.Length > 0;
+        if (request.Definition.CreateOnly is { } createOnly)
+        {
+            return method == "POST" && !named && info.Subresource.Length == 0 && (info.Namespace.Length > 0 || !request.Definition.Namespaced)
+                ? CreateOnlyVerb.HandleAsync(context, request, createOnly)
+                : throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+        }
+
         return method switch
         {
             "GET" when named && info.Subresource == "scale" => ScaleVerb.GetAsync(context, request),

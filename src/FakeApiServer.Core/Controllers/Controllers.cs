@@ -20,6 +20,7 @@ internal static class Controllers
         new Nodes.NodeSimulator(context),
         new Scheduling.Scheduler(context),
         new Kubelet.Kubelet(context),
+        new ClusterRoleAggregation.ClusterRoleAggregationController(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.ClusterRoleAggregation;
 using FakeApiServer.Registry;
+using FakeApiServer.Security.Authorization.Rbac;
 
 namespace FakeApiServer.Hosting;
 
 /// <summary>
 /// The objects every cluster has from the start, created through the registry when missing (so a restart on an
-/// existing data folder keeps what is there): the four system namespaces and the `kubernetes` service.
+/// existing data folder keeps what is there): the four system namespaces, the `kubernetes` service and the
+/// bootstrap RBAC policy.
 /// </summary>
 internal static class Bootstrap
 {
@@ -40,6 +43,47 @@ internal static class Bootstrap
                 },
             };
             await CreateIgnoringExistingAsync(services, "default", service, cancellationToken);
+        }
+
+        await EnsureRbacPolicyAsync(catalog, cancellationToken);
+    }
+
+    /// <summary>
+    /// The bootstrap RBAC policy, when rbac.authorization.k8s.io is served; aggregated roles are created with their
+    /// rules already gathered, so they are usable before (or without) the aggregation controller.
+    /// </summary>
+    private static async Task EnsureRbacPolicyAsync(ResourceCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(RbacPolicy.Group, "v1", "clusterroles") is not { } roles
+            || catalog.Find(RbacPolicy.Group, "v1", "clusterrolebindings") is not { } bindings)
+        {
+            return;
+        }
+
+        var known = new List<JsonObject>();
+        foreach (var role in BootstrapPolicy.ClusterRoles())
+        {
+            if (roles.TryGet("", role.Name()) is { } stored)
+            {
+                known.Add(ObjectJson.Parse(stored.Value));
+                continue;
+            }
+
+            if (AggregatedRules.For(role, known) is { } rules)
+            {
+                role["rules"] = rules;
+            }
+
+            known.Add((JsonObject)role.DeepClone());
+            await CreateIgnoringExistingAsync(roles, "", role, cancellationToken);
+        }
+
+        foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
+        {
+            if (bindings.TryGet("", binding.Name()) is null)
+            {
+                await CreateIgnoringExistingAsync(bindings, "", binding, cancellationToken);
+            }
         }
     }
 

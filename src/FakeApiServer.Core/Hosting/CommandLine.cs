@@ -22,6 +22,7 @@ public static class CommandLine
         "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
+        "authorization-mode",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -110,6 +111,7 @@ public static class CommandLine
                 "max-mutating-requests-inflight" => options with { Limits = options.Limits with { MaxMutatingRequestsInflight = Count(name, value) } },
                 "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },
                 "request-timeout" => options with { Limits = options.Limits with { RequestTimeout = Schema.Cel.CelFunctions.TryParseDuration(value, out var timeout) && timeout >= TimeSpan.Zero ? timeout : throw Bad(name, value, "must be a duration such as 60s or 1m0s") } },
+                "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }

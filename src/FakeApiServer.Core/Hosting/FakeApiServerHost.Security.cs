@@ -1,12 +1,14 @@
 using System.Collections.Frozen;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
+using FakeApiServer.Security.Authorization;
 using FakeApiServer.Security.Limits;
 using FakeApiServer.Security.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Hosting;
 
@@ -40,10 +42,12 @@ public sealed partial class FakeApiServerHost
         });
 
     /// <summary>
-    /// The filters every request passes before its route, in kube-apiserver's order: authentication (when on), the
-    /// timeout of requests that are not long-running, the in-flight limits, the per-user watch limit.
+    /// The filters every request passes before its route, in kube-apiserver's order: authentication (when on),
+    /// impersonation and authorization, the timeout of requests that are not long-running, the in-flight limits, the
+    /// per-user watch limit.
     /// </summary>
-    private static void UseRequestFilters(WebApplication app, FakeApiServerOptions options, FrozenDictionary<string, UserInfo> tokens, ClusterPki? pki, TimeProvider time)
+    private static void UseRequestFilters(
+        WebApplication app, FakeApiServerOptions options, FrozenDictionary<string, UserInfo> tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time)
     {
         if (options.AuthenticatesRequests)
         {
@@ -52,6 +56,7 @@ public sealed partial class FakeApiServerHost
             app.Use(next => context => authentication.InvokeAsync(context, next));
         }
 
+        app.UseImpersonationAndAuthorization(authorizer, logger);
         var timeout = new RequestTimeout(options.Limits, time);
         app.Use(next => context => timeout.InvokeAsync(context, next));
         var inFlight = new InFlightLimit(options.Limits);

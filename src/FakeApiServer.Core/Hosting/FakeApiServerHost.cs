@@ -10,10 +10,15 @@ using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
 using FakeApiServer.Apis.Networking;
+using FakeApiServer.Apis.Rbac;
+using FakeApiServer.Apis.Authentication.SelfSubjectReviews;
+using FakeApiServer.Apis.Authorization;
 using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.CustomResources;
 using FakeApiServer.Schema;
+using FakeApiServer.Security.Authorization;
+using FakeApiServer.Security.Authorization.Rbac;
 using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -125,6 +130,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
             var schemas = new CustomResourceSchemas(BuiltInSchemas.Instance);
             var crds = new CustomResourceDefinitionController(store, time, schemas, logger);
+            var rbacPolicy = new RbacPolicySource(store);
+            var authorizer = AuthorizationModes.Build(options.EffectiveAuthorizationMode, rbacPolicy);
             var definitions = ApiEnablement.Served(
                 CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options))
                     .Concat(AppsGroup.Resources())
@@ -133,7 +140,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(DiscoveryGroup.Resources())
                     .Concat(NetworkingGroup.Resources())
                     .Concat(AdmissionRegistrationGroup.Resources())
-                    .Concat(ApiExtensionsGroup.Resources(crds, time)),
+                    .Concat(ApiExtensionsGroup.Resources(crds, time))
+                    .Concat(RbacGroup.Resources(new EscalationCheck(authorizer, rbacPolicy)))
+                    .Concat(AuthorizationGroup.Resources(authorizer))
+                    .Concat(SelfSubjectReviews.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
             var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger));
@@ -155,7 +165,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
-            UseRequestFilters(app, options, tokens, pki, time);
+            UseRequestFilters(app, options, tokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 

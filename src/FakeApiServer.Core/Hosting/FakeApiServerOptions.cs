@@ -58,6 +58,15 @@ public sealed record FakeApiServerOptions
     /// <summary>How admission webhooks are reached (--webhook-service-url-template, --webhook-service-address).</summary>
     public WebhookOptions Webhooks { get; init; } = new();
 
+    /// <summary>
+    /// The authorization modes in order (--authorization-mode, e.g. "RBAC" or "AlwaysAllow"); null for the default,
+    /// <see cref="EffectiveAuthorizationMode"/>. Members of system:masters are always allowed.
+    /// </summary>
+    public string? AuthorizationMode { get; init; }
+
+    /// <summary>The authorization modes in force: as given, else RBAC when serving TLS and AlwaysAllow on plain http.</summary>
+    public string EffectiveAuthorizationMode => AuthorizationMode ?? (ServesTls ? "RBAC" : "AlwaysAllow");
+
     /// <summary>fsync every commit (PRAGMA synchronous=FULL); false trades power-loss safety for speed (--sync=normal).</summary>
     public bool SynchronousFull { get; init; } = true;
 

@@ -19,6 +19,9 @@ internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = 
 
     /// <summary>Where warnings for the client go (admission webhooks' warnings become Warning headers).</summary>
     public IWarningSink Warnings { get; init; } = NoWarnings.Instance;
+
+    /// <summary>Who writes (checked by <see cref="ResourceDefinition.WriteAuthorization"/>); null for the server's own writes.</summary>
+    public Security.UserInfo? User { get; init; }
 }
 
 /// <summary>metav1.DeleteOptions, from the body or the query.</summary>

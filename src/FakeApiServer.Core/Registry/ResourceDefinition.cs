@@ -74,6 +74,15 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// <summary>Work the registry does after a committed write (upstream's AfterCreate/AfterUpdate hooks), or null.</summary>
     public IResourceWriteHooks? Hooks { get; init; }
 
+    /// <summary>Checks writes against their writer (RBAC roles and bindings: no escalation), or null.</summary>
+    public IWriteAuthorization? WriteAuthorization { get; init; }
+
+    /// <summary>
+    /// The handler of a create-only resource that is never stored (the access reviews, SelfSubjectReview), or null. Such a
+    /// resource serves only POST to its collection, which answers 201 with what the handler returns.
+    /// </summary>
+    public ICreateOnlyResource? CreateOnly { get; init; }
+
     /// <summary>Who registered this definition at runtime (the CRD's name), or null for the built-in kinds.</summary>
     public string? Owner { get; init; }
 
@@ -96,6 +105,30 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public string NamespacePrefix(string ns) => Namespaced && ns.Length > 0 ? KeyPrefix + ns + "/" : KeyPrefix;
 
     public string Key(string ns, string name) => Namespaced ? KeyPrefix + ns + "/" + name : KeyPrefix + name;
+
+    /// <summary>
+    /// Checks an incoming object's apiVersion and kind against this version (400 when they differ), or fills them in when
+    /// both are missing, as upstream's decoder does for a body sent to a resource's path.
+    /// </summary>
+    public void CheckTypeMeta(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var apiVersion = obj.GetString("apiVersion");
+        var kind = obj.GetString("kind");
+        if (string.IsNullOrEmpty(apiVersion) && string.IsNullOrEmpty(kind))
+        {
+            obj["apiVersion"] = ApiVersion;
+            obj["kind"] = Kind;
+        }
+        else if (apiVersion != ApiVersion)
+        {
+            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({ApiVersion})");
+        }
+        else if (kind != Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Kind})");
+        }
+    }
 
     /// <summary>Shows a stored object as this version: its apiVersion becomes <see cref="ApiVersion"/> (conversion None).</summary>
     public JsonObject ToServedVersion(JsonObject obj)

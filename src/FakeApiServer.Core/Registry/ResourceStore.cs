@@ -133,6 +133,11 @@ internal sealed class ResourceStore
         await _admission.AdmitAsync(admission, cancellationToken);
         obj = admission.Object!;
         CheckTypeAndNamespace(obj, ns);
+        if (Definition.WriteAuthorization is { } authorization && options.User is { } user)
+        {
+            authorization.AuthorizeCreate(user, ns, obj);
+        }
+
         Definition.ToStorageVersion(obj);
         var meta = obj.Metadata();
         if (!string.IsNullOrEmpty(meta.GetString("resourceVersion")))
@@ -285,6 +290,11 @@ internal sealed class ResourceStore
             var admission = Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings);
             await _admission.AdmitAsync(admission, cancellationToken);
             newObj = admission.Object!;
+            if (Definition.WriteAuthorization is { } authorization && options.User is { } user)
+            {
+                authorization.AuthorizeUpdate(user, ns, newObj, oldObj);
+            }
+
             strategy.PrepareForUpdate(newObj, oldObj);
 
             // A status strategy rebuilds the object from the stored one, metadata included: read it again.
@@ -496,22 +506,7 @@ internal sealed class ResourceStore
 
     private void CheckTypeAndNamespace(JsonObject obj, string ns)
     {
-        var apiVersion = obj.GetString("apiVersion");
-        var kind = obj.GetString("kind");
-        if (string.IsNullOrEmpty(apiVersion) && string.IsNullOrEmpty(kind))
-        {
-            obj["apiVersion"] = Definition.ApiVersion;
-            obj["kind"] = Definition.Kind;
-        }
-        else if (apiVersion != Definition.ApiVersion)
-        {
-            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({Definition.ApiVersion})");
-        }
-        else if (kind != Definition.Kind)
-        {
-            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Definition.Kind})");
-        }
-
+        Definition.CheckTypeMeta(obj);
         var meta = obj.Metadata();
         if (!Definition.Namespaced)
         {
