@@ -50,6 +50,37 @@ public sealed class TlsTests
             result.ToString());
     }
 
+    [KubectlTheory]
+    [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
+    public async Task Over_tls_rbac_is_the_default_the_admin_certificate_is_a_master_and_a_request_without_credentials_is_forbidden(string version)
+    {
+        using var timeout = E2E.Timeout();
+        var ct = timeout.Token;
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Tls = true }, ct);
+        using var kubectl = Kubectl.For(cluster, version);
+
+        // The written kubeconfig is the admin: allowed everything, and it may impersonate.
+        Assert.Equal("yes", (await kubectl.RunAsync("auth", "can-i", "delete", "secrets", "-n", "kube-system")).Succeeded().Stdout.Trim());
+        var asBob = await kubectl.RunAsync("get", "configmaps", "--as=bob");
+        Assert.NotEqual(0, asBob.ExitCode);
+        Assert.Contains(
+            "Error from server (Forbidden): configmaps is forbidden: User \"bob\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"default\"",
+            asBob.Stderr, StringComparison.Ordinal);
+
+        // Without credentials: anonymous, and RBAC refuses it as kube-apiserver does.
+        using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            BaseAddress = cluster.BaseAddress,
+        };
+        using var response = await anonymous.GetAsync("/api/v1/namespaces/default/configmaps", ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("\"kind\":\"Status\"", body, StringComparison.Ordinal);
+        Assert.Contains(
+            "configmaps is forbidden: User \\\"system:anonymous\\\" cannot list resource \\\"configmaps\\\" in API group \\\"\\\" in the namespace \\\"default\\\"",
+            body, StringComparison.Ordinal);
+    }
+
     private static string ConfigMap(string name, string data) => $"""
         apiVersion: v1
         kind: ConfigMap
