@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Load.Ceilings;
 
 /// <summary>
-/// The fastest a watch fan-out can be here: bare Kestrel where each POSTed 2 KiB object becomes one line
-/// ({"type":"ADDED","resourceVersion":"N","object":...}) written to every client's chunked stream.
+/// The fastest a watch fan-out can be here: bare Kestrel where each POSTed 2 KiB object is written durably (one SQLite
+/// row, WAL + synchronous=FULL, as the insert ceiling; an API server too must commit before it tells watchers) and then
+/// becomes one line ({"type":"ADDED","resourceVersion":"N","object":...}) written to every client's chunked stream.
 /// </summary>
 internal static class FanOutCeiling
 {
@@ -20,6 +21,7 @@ internal static class FanOutCeiling
         context.Progress($"ceiling: bare fan-out to {watchers} watchers");
         var streams = new ConcurrentDictionary<Channel<byte[]>, bool>();
         var gate = new Lock();
+        await using var durable = await DurableRowWriter.OpenAsync(context.WorkDir, cancellationToken);
         long revision = 0;
 
         async Task WatchAsync(HttpContext c)
@@ -55,6 +57,7 @@ internal static class FanOutCeiling
             using var body = new MemoryStream();
             await c.Request.Body.CopyToAsync(body, c.RequestAborted);
             var bytes = body.ToArray();
+            await durable.InsertAsync(bytes, c.RequestAborted);
             lock (gate)
             {
                 var prefix = Encoding.ASCII.GetBytes($"{{\"type\":\"ADDED\",\"resourceVersion\":\"{++revision}\",\"object\":");

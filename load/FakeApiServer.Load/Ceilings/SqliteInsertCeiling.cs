@@ -1,7 +1,6 @@
 using FakeApiServer.Load.Harness;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 
 namespace FakeApiServer.Load.Ceilings;
 
@@ -18,42 +17,14 @@ internal static class SqliteInsertCeiling
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(report);
         context.Progress("ceiling: SQLite insert per request");
-        var path = Path.Combine(context.WorkDir, "ceiling-" + Guid.NewGuid().ToString("N")[..8] + ".db");
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        await using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE kv (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, value BLOB NOT NULL);";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        using var writeLock = new SemaphoreSlim(1);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO kv (key, value) VALUES ($key, $value)";
-        var key = insert.Parameters.Add("$key", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Blob);
-        long sequence = 0;
+        await using var writer = await DurableRowWriter.OpenAsync(context.WorkDir, cancellationToken);
 
         async Task InsertAsync(HttpContext c)
         {
             using var body = new MemoryStream();
             await c.Request.Body.CopyToAsync(body, c.RequestAborted);
             var bytes = body.ToArray();
-            await writeLock.WaitAsync(c.RequestAborted);
-            try
-            {
-                await using var transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
-                key.Value = "/configmaps/ceiling/" + Interlocked.Increment(ref sequence);
-                value.Value = bytes;
-                await insert.ExecuteNonQueryAsync(c.RequestAborted);
-                await transaction.CommitAsync(c.RequestAborted);
-            }
-            finally
-            {
-                writeLock.Release();
-            }
-
+            await writer.InsertAsync(bytes, c.RequestAborted);
             c.Response.StatusCode = StatusCodes.Status201Created;
             c.Response.ContentType = "application/json";
             await c.Response.Body.WriteAsync(bytes, c.RequestAborted);
@@ -71,7 +42,6 @@ internal static class SqliteInsertCeiling
             },
             cancellationToken);
         report.Notes.Add("insert ceiling: one connection, one transaction per request, serialized by a lock, WAL + synchronous=FULL (the server's default durability, without its group commit)");
-        SqliteConnection.ClearAllPools();
         return stats;
     }
 }

@@ -6,19 +6,22 @@ using Microsoft.Extensions.Logging;
 namespace FakeApiServer.Load.Harness;
 
 /// <summary>
-/// A FakeApiServer started in this process on 127.0.0.1:0 with its SQLite store in a temporary folder on disk (so
-/// durability is real) and only the namespace and garbage-collector controllers, so only the load writes.
+/// A FakeApiServer on 127.0.0.1:0 with its SQLite store in a temporary folder on disk (so durability is real) and only
+/// the namespace and garbage-collector controllers, so only the load writes. Started in this process (memory figures
+/// then cover it), or as a child process (server and load generator then have separate heaps and collectors).
 /// </summary>
 internal sealed class ServerUnderTest : IAsyncDisposable
 {
-    private readonly FakeApiServerHost _host;
+    private readonly FakeApiServerHost? _host;
+    private readonly ChildProcess? _process;
 
-    private ServerUnderTest(FakeApiServerHost host, string dataDir)
+    private ServerUnderTest(FakeApiServerHost? host, ChildProcess? process, Uri baseAddress, string dataDir)
     {
         _host = host;
+        _process = process;
         DataDir = dataDir;
-        Http = HttpDriver.Create(host.BaseAddress);
-        Client = new Kubernetes(new KubernetesClientConfiguration { Host = host.BaseAddress.ToString() });
+        Http = HttpDriver.Create(baseAddress);
+        Client = new Kubernetes(new KubernetesClientConfiguration { Host = baseAddress.ToString() });
     }
 
     /// <summary>The raw HTTP driver.</summary>
@@ -47,7 +50,25 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 LogLevel = LogLevel.Warning,
             },
             handleSignals: false, timeProvider: null, cancellationToken);
-        return new ServerUnderTest(host, dataDir);
+        return new ServerUnderTest(host, null, host.BaseAddress, dataDir);
+    }
+
+    /// <summary>Starts the built fakeapiserver program as a child process, with its store in a fresh folder under <paramref name="workDir"/>.</summary>
+    public static async Task<ServerUnderTest> StartProcessAsync(string workDir, CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var process = ChildProcess.Start(
+            ServerBinary.Locate(), "--data-dir", dataDir, "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
+        try
+        {
+            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Creates a namespace (409 if it exists is fine).</summary>
@@ -101,7 +122,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         Client.Dispose();
         Http.Dispose();
-        await _host.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
         StoreFiles.TryDelete(DataDir);
     }
 }

@@ -5,7 +5,8 @@ namespace FakeApiServer.Load.Scenarios;
 
 /// <summary>
 /// 20 informers (LIST, then WATCH from the list's resourceVersion) over 5 kinds of 2k objects each, all started at
-/// once; all must be synced within 3x the raw scan (the same 5 LISTs done once, sequentially, with HttpClient).
+/// once, against the server in its own process; all must be synced within 3x the raw scan (the same 5 LISTs done once,
+/// sequentially, with HttpClient).
 /// </summary>
 internal sealed class InformersScenario : IScenario
 {
@@ -21,7 +22,9 @@ internal sealed class InformersScenario : IScenario
     {
         var perKind = context.Profile.InformerObjects;
         var kinds = ResourceKind.InformerKinds;
-        await using var server = await ServerUnderTest.StartAsync(context.WorkDir, cancellationToken);
+        // The server runs as its own process, as users run it: 20 informers parsing 10k objects here must not share its
+        // heap and collector.
+        await using var server = await ServerUnderTest.StartProcessAsync(context.WorkDir, cancellationToken);
         await server.CreateNamespaceAsync(Ns, cancellationToken);
         context.Progress($"informers: seeding {kinds.Count} kinds x {perKind:N0}");
         foreach (var kind in kinds)

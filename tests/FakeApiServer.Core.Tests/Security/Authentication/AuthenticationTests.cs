@@ -25,7 +25,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task Over_tls_a_request_without_credentials_is_anonymous_and_served_when_anonymous_auth_is_on()
+    public async Task Over_tls_a_request_without_credentials_is_anonymous_and_served_when_anonymous_auth_is_on_and_authorization_allows_all()
     {
         using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);
         var ct = timeout.Token;

@@ -20,8 +20,13 @@ internal sealed class SecuredServer : IAsyncDisposable
     public Uri BaseAddress => Host.BaseAddress;
 
     /// <summary>Options for a test server: port 0, in memory, the namespace controller only, quiet logs.</summary>
+    /// <summary>
+    /// In-memory options for the authentication and limit tests. Authorization is AlwaysAllow (TLS would otherwise
+    /// default to RBAC), so what these tests see is authentication alone; RBAC has its own tests.
+    /// </summary>
     public static FakeApiServerOptions Options() => new()
     {
+        AuthorizationMode = "AlwaysAllow",
         Port = 0,
         InMemory = true,
         Controllers = ControllerSelection.Parse("namespace"),
