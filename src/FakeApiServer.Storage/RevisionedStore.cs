@@ -105,9 +105,18 @@ public sealed partial class RevisionedStore : IRevisionedStore
         return Task.Run(
             () =>
             {
-                Directory.CreateDirectory(directory);
-                var log = SqliteRevisionLog.Open(Path.Combine(directory, StoreOptions.DatabaseFileName), options.SynchronousFull, logger);
-                return OpenAsync(options, log, timeProvider, loggerFactory, cancellationToken);
+                var path = Path.Combine(directory, StoreOptions.DatabaseFileName);
+                try
+                {
+                    Directory.CreateDirectory(directory);
+                    var log = SqliteRevisionLog.Open(path, options.SynchronousFull, logger);
+                    return OpenAsync(options, log, timeProvider, loggerFactory, cancellationToken);
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+                {
+                    // A corrupt or unreadable file: say so in one line and leave the file exactly as it is.
+                    throw new StorageException($"cannot open the database {path}: {e.Message}", e);
+                }
             },
             cancellationToken);
     }
@@ -382,11 +391,12 @@ public sealed partial class RevisionedStore : IRevisionedStore
 #pragma warning restore CA1031
             {
                 Log.CommitFailed(_logger, events.Count, exception);
+                var failure = new StorageException("committing to the revision log failed: " + exception.Message, exception);
                 foreach (var pending in batch)
                 {
                     if (pending.Result is not null)
                     {
-                        pending.Completion.TrySetException(exception);
+                        pending.Completion.TrySetException(failure);
                     }
                 }
 

@@ -2,7 +2,7 @@ using FakeApiServer.Hosting;
 using Microsoft.Extensions.Configuration;
 
 // The command line: options from appsettings.json and flags, then one line with the URL, then serve until
-// Ctrl-C or SIGTERM. Bad flags: one line on stderr and exit code 2.
+// Ctrl-C or SIGTERM. Bad flags: one line on stderr and exit code 2; a database that cannot be opened: one line, exit code 1.
 FakeApiServerOptions options;
 try
 {
@@ -23,6 +23,12 @@ FakeApiServerHost host;
 try
 {
     host = await FakeApiServerHost.StartAsync(options, handleSignals: true, timeProvider: null, CancellationToken.None);
+}
+catch (FakeApiServer.Storage.StorageException e)
+{
+    // A data directory whose database cannot be opened (corrupt, unreadable): one line, and the file untouched.
+    await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
+    return 1;
 }
 catch (FormatException e)
 {

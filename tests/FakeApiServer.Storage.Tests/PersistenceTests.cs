@@ -16,6 +16,21 @@ public sealed class PersistenceTests : StoreTestBase
     }
 
     [Fact]
+    public async Task A_database_file_of_garbage_fails_the_open_with_one_line_and_stays_untouched()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var path = Path.Combine(DataDirectory, StoreOptions.DatabaseFileName);
+        var garbage = new byte[16 * 1024];
+        new Random(7).NextBytes(garbage);
+        await File.WriteAllBytesAsync(path, garbage, Ct);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => OpenOnDiskAsync());
+
+        Assert.Equal($"cannot open the database {path}: SQLite Error 26: 'file is not a database'.", error.Message);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(path, Ct));
+    }
+
+    [Fact]
     public async Task Restart_restores_objects_and_continues_revisions()
     {
         await using (var store = await OpenOnDiskAsync())

@@ -174,11 +174,13 @@ public sealed class RevisionedStoreWriteTests : StoreTestBase
         using var watch = store.Watch(string.Empty, store.CurrentRevision)!;
 
         log.Fail = true;
-        await Assert.ThrowsAsync<IOException>(async () => await UpdateAsync(store, "/a", 0, "lost"));
-        await Assert.ThrowsAsync<IOException>(async () => await CreateAsync(store, "/b"));
+        var failure = await Assert.ThrowsAsync<StorageException>(async () => await UpdateAsync(store, "/a", 0, "lost"));
+        await Assert.ThrowsAsync<StorageException>(async () => await CreateAsync(store, "/b"));
         log.Fail = false;
         var next = await CreateAsync(store, "/c");
 
+        Assert.IsType<IOException>(failure.InnerException);
+        Assert.StartsWith("committing to the revision log failed: ", failure.Message, StringComparison.Ordinal);
         Assert.Equal("v@1", Text(store.Latest.Get("/a")));
         Assert.Null(store.Latest.Get("/b"));
         Assert.Equal(2, next.Object!.Revision);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using FakeApiServer.Registry;
+using FakeApiServer.Storage;
 
 namespace FakeApiServer.Api;
 
@@ -15,7 +16,13 @@ internal static partial class ApiErrors
     public static async Task WriteAsync(HttpContext context, Exception error, ILogger logger)
     {
         var api = error as ApiException;
-        if (api is null)
+        if (error is StorageException storage)
+        {
+            // The store failed (disk full, read-only), not the server's code: a 500 as kube-apiserver answers
+            // etcd errors, already logged by the store, and nothing was written.
+            api = new ApiException(500, "InternalError", "Internal error occurred: " + storage.Message);
+        }
+        else if (api is null)
         {
             Log.UnhandledError(logger, context.Request.Method, context.Request.Path, error);
             api = new ApiException(500, "InternalError", "Internal error occurred: " + error.Message);

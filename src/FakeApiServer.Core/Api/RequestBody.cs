@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -36,7 +38,10 @@ internal static class RequestBody
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        // Go's JSON and YAML decoders read invalid UTF-8 as U+FFFD; System.Text.Json would fail later, deep
+        // inside the registry, when it first reads such a string. Replace the bad bytes once, here.
+        var bytes = buffer.ToArray();
+        return Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
     }
 
     /// <summary>Parses a body as the Content-Type says (YAML for yaml types, JSON otherwise); 400 when malformed.</summary>
@@ -54,15 +59,53 @@ internal static class RequestBody
 
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
-        }
-        catch (JsonException) when (FieldValidation.DuplicateFields(body).Count > 0)
-        {
-            // Duplicate fields are reported by fieldValidation (400 under Strict); otherwise the last one wins, as in Go.
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
-            return LastWins(document.RootElement);
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
+            CheckEscapedSurrogates(body);
+            return node;
         }
         catch (JsonException e)
+        {
+            try
+            {
+                if (FieldValidation.DuplicateFields(body).Count > 0)
+                {
+                    // Duplicate fields are reported by fieldValidation (400 under Strict); otherwise the last one wins, as in Go.
+                    using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+                    return LastWins(document.RootElement);
+                }
+            }
+            catch (JsonException)
+            {
+                // Malformed after the duplicate as well: the original error below says where.
+            }
+
+            throw ApiException.BadRequest("couldn't get version/kind; json parse error: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A lone UTF-16 surrogate escape ("\ud800") parses, but System.Text.Json fails when the registry first
+    /// reads the string; reject it here as malformed JSON (400) instead.
+    /// </summary>
+    private static void CheckEscapedSurrogates(byte[] body)
+    {
+        if (body.AsSpan().IndexOf("\\u"u8) < 0)
+        {
+            return;
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException e)
         {
             throw ApiException.BadRequest("couldn't get version/kind; json parse error: " + e.Message);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace FakeApiServer.Api;
@@ -9,20 +10,59 @@ namespace FakeApiServer.Api;
 /// <summary>YAML to a JSON tree with YAML 1.2 core-schema scalars (as sigs.k8s.io/yaml converts before decoding).</summary>
 internal static class YamlJson
 {
+    // The same nesting limit as request JSON (RequestBody). YamlDotNet builds its node tree recursively, so a
+    // body of 200,000 '[' would overflow the stack and end the process; the parser itself is not recursive.
+    private const int MaxDepth = 256;
+
+    // Aliases repeat a node without repeating its text ("billion laughs"): bound the expanded tree. A 3 MiB
+    // body without aliases stays far below this.
+    private const int MaxExpandedNodes = 4 * 1024 * 1024;
+
     public static JsonNode? Parse(byte[] utf8)
     {
+        var text = Encoding.UTF8.GetString(utf8);
         var stream = new YamlStream();
         try
         {
-            using var reader = new StringReader(Encoding.UTF8.GetString(utf8));
+            CheckDepth(text);
+            using var reader = new StringReader(text);
             stream.Load(reader);
         }
         catch (YamlException e)
         {
             throw ApiException.BadRequest("error converting YAML to JSON: " + e.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these, not a YamlException, on some malformed plain scalars and tags.
+            throw ApiException.BadRequest("error converting YAML to JSON: " + e.Message);
+        }
 
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        if (stream.Documents.Count == 0)
+        {
+            return null;
+        }
+
+        var budget = new ExpansionBudget(MaxExpandedNodes);
+        return Convert(stream.Documents[0].RootNode, budget);
+    }
+
+    private static void CheckDepth(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is SequenceStart or MappingStart && ++depth > MaxDepth)
+            {
+                throw ApiException.BadRequest($"error converting YAML to JSON: yaml: exceeded max depth of {MaxDepth}");
+            }
+
+            if (parser.Current is SequenceEnd or MappingEnd)
+            {
+                depth--;
+            }
+        }
     }
 
     /// <summary>Every document of a multi-document YAML text (fixtures, kubectl-style files).</summary>
@@ -31,24 +71,32 @@ internal static class YamlJson
         var stream = new YamlStream();
         using var reader = new StringReader(text);
         stream.Load(reader);
-        return stream.Documents.Select(d => Convert(d.RootNode));
+        return stream.Documents.Select(d => Convert(d.RootNode, new ExpansionBudget(MaxExpandedNodes)));
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    private static JsonNode? Convert(YamlNode node, ExpansionBudget budget)
     {
-        YamlMappingNode map => ConvertMap(map),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => ConvertScalar(scalar),
-        _ => null,
-    };
+        if (--budget.Remaining < 0)
+        {
+            throw ApiException.BadRequest("error converting YAML to JSON: yaml: document contains excessive aliasing");
+        }
 
-    private static JsonObject ConvertMap(YamlMappingNode map)
+        return node switch
+        {
+            YamlMappingNode map => ConvertMap(map, budget),
+            YamlSequenceNode seq => new JsonArray(seq.Children.Select(c => Convert(c, budget)).ToArray()),
+            YamlScalarNode scalar => ConvertScalar(scalar),
+            _ => null,
+        };
+    }
+
+    private static JsonObject ConvertMap(YamlMappingNode map, ExpansionBudget budget)
     {
         var obj = new JsonObject();
         foreach (var (key, value) in map.Children)
         {
             var name = key is YamlScalarNode s ? s.Value ?? "" : key.ToString();
-            obj[name] = Convert(value);
+            obj[name] = Convert(value, budget);
         }
 
         return obj;
@@ -84,5 +132,11 @@ internal static class YamlJson
         }
 
         return JsonValue.Create(value);
+    }
+
+    /// <summary>How many more JSON nodes one document may expand to.</summary>
+    private sealed class ExpansionBudget(int remaining)
+    {
+        public int Remaining { get; set; } = remaining;
     }
 }

@@ -229,4 +229,143 @@ public sealed class ErrorStatusTests
         Assert.Equal("from-yaml", (string?)created["metadata"]?["name"]);
         Assert.Equal("1", (string?)created["data"]?["a"]);
     }
+
+    [Theory]
+    [InlineData("[")]
+    [InlineData("{a: ")]
+    public async Task Deeply_nested_yaml_body_returns_400_Status_and_the_server_keeps_serving(string open)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(string.Concat(Enumerable.Repeat(open, 200_000)), "application/yaml"), ct);
+        using var after = await http.GetAsync("/api/v1/namespaces/default/configmaps", ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "error converting YAML to JSON: yaml: exceeded max depth of 256", ct);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Yaml_alias_bomb_returns_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        var bomb = new System.Text.StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 9; i++)
+        {
+            bomb.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
+        }
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(bomb.ToString(), "application/yaml"), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "error converting YAML to JSON: yaml: document contains excessive aliasing", ct);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/merge-patch+json")]
+    public async Task Invalid_utf8_in_a_body_is_read_as_replacement_characters_as_Go_does(string contentType)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"utf"}}"""), ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        byte[] body = [.. "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"a"u8, 0xff, 0xc3, .. "b\"}}"u8];
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/utf") { Content = new ByteArrayContent(body) };
+        if (contentType == "application/json")
+        {
+            request.Method = HttpMethod.Put;
+        }
+
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        using var response = await http.SendAsync(request, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("a\uFFFD\uFFFDb", (string?)(await response.ReadObjectAsync(ct))["data"]!["k"]);
+    }
+
+    [Fact]
+    public async Task Unknown_field_with_a_non_ascii_name_is_an_escaped_warning_not_a_500()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps?fieldValidation=Warn", Json("""{"metadata":{"name":"w"},"d\u00e4ta\ufeff":1}"""), ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Warning"), w => w.Contains("unknown field \\\"d\\u00e4ta\\ufeff\\\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lone_surrogate_escape_in_a_patch_returns_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"s"}}"""), ct);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/s")
+        {
+            Content = Json("""{"data":{"k":"\uD83D83D"}}""", "application/strategic-merge-patch+json"),
+        };
+
+        using var response = await http.SendAsync(request, ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
+
+    [Fact]
+    public async Task Strategic_merge_patch_with_non_string_retainKeys_returns_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"r"}}"""), ct);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/r")
+        {
+            Content = Json("""{"$retainKeys":[{}],"data":{"a":"b"}}""", "application/strategic-merge-patch+json"),
+        };
+
+        using var response = await http.SendAsync(request, ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "invalid patch format of retainKeys", ct);
+    }
+
+    [Theory]
+    [InlineData("!<tag:%zz> x")]
+    [InlineData("a: !<%> b")]
+    public async Task Yaml_that_YamlDotNet_rejects_with_a_non_yaml_exception_returns_400_Status(string yaml)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json(yaml, "application/yaml"), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
+
+    [Fact]
+    public async Task Malformed_json_after_a_duplicate_field_returns_400_Status()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("{\"metadata\":{\"name\":\"d\"},\"metadata\":{\"name\":\"d\t\"}}"), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", null, ct);
+    }
 }

@@ -105,7 +105,10 @@ internal static class StrategicMergePatch
 
         if (patch[RetainKeysDirective] is JsonArray retain)
         {
-            var keep = retain.Select(k => k?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            // Upstream's ErrBadPatchFormatForRetainKeys, a 400: the directive must list field names.
+            var keep = retain.Select(k => k is JsonValue v && v.TryGetValue(out string? name)
+                ? name
+                : throw ApiException.BadRequest("invalid patch format of retainKeys")).ToHashSet(StringComparer.Ordinal);
             foreach (var key in original.Select(p => p.Key).Where(k => !keep.Contains(k)).ToList())
             {
                 original.Remove(key);
