@@ -9,12 +9,20 @@ internal sealed partial class ControllerManager : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly ILogger _logger;
 
-    public ControllerManager(IEnumerable<IController> controllers, ControllerSelection selection, ILogger logger)
+    /// <param name="controllers">Every known controller.</param>
+    /// <param name="selection">Which of them run.</param>
+    /// <param name="ready">
+    /// What the controllers wait for before they start: the built-in schemas every write needs. Built once, on one
+    /// thread, while the others wait without blocking: controllers racing to build them would each hold a pool thread,
+    /// and on a small machine the server's first requests would queue behind them.
+    /// </param>
+    /// <param name="logger">The logger.</param>
+    public ControllerManager(IEnumerable<IController> controllers, ControllerSelection selection, Task ready, ILogger logger)
     {
         _logger = logger;
         foreach (var controller in controllers.Where(c => selection.IsEnabled(c.Name)))
         {
-            _running.Add(RunAsync(controller, _stop.Token));
+            _running.Add(RunAsync(controller, ready, _stop.Token));
         }
     }
 
@@ -26,13 +34,14 @@ internal sealed partial class ControllerManager : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(IController controller, CancellationToken cancellationToken)
+    private async Task RunAsync(IController controller, Task ready, CancellationToken cancellationToken)
     {
         // Off the caller's thread: a controller's synchronous start must not delay the server's.
         await Task.Yield();
-        Log.Starting(_logger, controller.Name);
         try
         {
+            await ready.WaitAsync(cancellationToken);
+            Log.Starting(_logger, controller.Name);
             await controller.RunAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
