@@ -48,13 +48,16 @@ internal sealed class MemorySampler : IAsyncDisposable
         return new MemorySampler(time);
     }
 
-    /// <summary>A full, compacting collection: what remains is live.</summary>
+    /// <summary>
+    /// A full, compacting collection that also gives the freed memory back to the operating system (Aggressive): what
+    /// remains is live, and the resident set is what the live data needs rather than what the collector kept committed.
+    /// </summary>
     public static void SettleHeap()
     {
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <inheritdoc/>
