@@ -129,7 +129,7 @@ internal sealed class ResourceStore
         CheckTypeAndNamespace(obj, ns);
 
         // Mutating admission, before the strategy and before a generated name exists (upstream's create handler).
-        var admission = Admission(AdmissionOperation.Create, ns, obj.Name(), obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings);
+        var admission = Admission(AdmissionOperation.Create, ns, obj.Name(), obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User);
         await _admission.AdmitAsync(admission, cancellationToken);
         obj = admission.Object!;
         CheckTypeAndNamespace(obj, ns);
@@ -187,7 +187,7 @@ internal sealed class ResourceStore
 
             // Validating admission, after the strategy validated the object.
             await _admission.ValidateAsync(
-                Admission(AdmissionOperation.Create, ns, name, obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings), cancellationToken);
+                Admission(AdmissionOperation.Create, ns, name, obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User), cancellationToken);
 
             var key = Definition.Key(ns, name);
             if (options.DryRun)
@@ -287,7 +287,7 @@ internal sealed class ResourceStore
 
             // Mutating admission, before the strategy (upstream's update transformers); pods/binding is a create of a Binding upstream.
             var operation = options.Subresource == "binding" ? AdmissionOperation.Create : AdmissionOperation.Update;
-            var admission = Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings);
+            var admission = Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User);
             await _admission.AdmitAsync(admission, cancellationToken);
             newObj = admission.Object!;
             if (Definition.WriteAuthorization is { } authorization && options.User is { } user)
@@ -337,7 +337,7 @@ internal sealed class ResourceStore
 
             // Validating admission, after the strategy, also for a no-op update (upstream's updateValidation).
             await _admission.ValidateAsync(
-                Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings), cancellationToken);
+                Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User), cancellationToken);
 
             if (JsonNode.DeepEquals(newObj, oldObj))
             {
@@ -395,7 +395,7 @@ internal sealed class ResourceStore
             }
 
             // Admission of the delete (both phases, upstream's AdmissionToValidateObjectDeleteFunc), after the preconditions.
-            var deletion = Admission(AdmissionOperation.Delete, ns, name, null, obj, "", options.DryRun, null, options.Warnings);
+            var deletion = Admission(AdmissionOperation.Delete, ns, name, null, obj, "", options.DryRun, null, options.Warnings, null);
             await _admission.AdmitAsync(deletion, cancellationToken);
             await _admission.ValidateAsync(deletion, cancellationToken);
 
@@ -469,8 +469,9 @@ internal sealed class ResourceStore
     /// <summary>The admission request of a write to this resource.</summary>
     private AdmissionRequest Admission(
         AdmissionOperation operation, string ns, string name, JsonObject? obj, JsonObject? oldObj, string subresource, bool dryRun, string? fieldManager,
-        IWarningSink warnings) => new()
+        IWarningSink warnings, Security.UserInfo? user) => new()
     {
+        User = user is null ? AdmissionUser.Admin : new AdmissionUser(user.Name, user.Uid, user.Groups),
         Operation = operation,
         Definition = Definition,
         Subresource = subresource,

@@ -64,6 +64,27 @@ public sealed class WebhookApiTests
     }
 
     [Fact]
+    public async Task A_webhook_sees_the_impersonated_user_and_groups_of_the_request()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var ct = timeout.Token;
+        await using var webhook = await TestWebhookServer.StartAsync(_ => TestWebhookServer.Allow(), ct);
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        await ConfigureAsync(http, mutating: false, "watch-users", ct, Webhook("users.example.com", ClientConfig(webhook, "/validate")));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, ConfigMaps) { Content = ConfigMap("by-alice") };
+        request.Headers.Add("Impersonate-User", "alice");
+        request.Headers.Add("Impersonate-Group", "devs");
+        using var created = await http.SendAsync(request, ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var user = webhook.Requests.Last(r => (string?)r["name"] == "by-alice")["userInfo"]!;
+        Assert.Equal("alice", (string?)user["username"]);
+        Assert.Equal(["devs", "system:authenticated"], user["groups"]!.AsArray().Select(g => (string?)g));
+    }
+
+    [Fact]
     public async Task A_denying_validating_webhook_refuses_with_upstreams_message_and_sees_the_objects()
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
@@ -89,7 +110,8 @@ public sealed class WebhookApiTests
         Assert.Equal("default", (string?)create["namespace"]);
         Assert.Equal("configmaps", (string?)create["resource"]!["resource"]);
         Assert.Equal("ConfigMap", (string?)create["kind"]!["kind"]);
-        Assert.Equal("system:admin", (string?)create["userInfo"]!["username"]);
+        // Plain http authenticates nobody: the request is system:unsecured, as kube-apiserver's former insecure port.
+        Assert.Equal("system:unsecured", (string?)create["userInfo"]!["username"]);
         Assert.Equal("tester", (string?)create["options"]!["fieldManager"]);
         Assert.False((bool?)create["dryRun"]);
         Assert.Null(create["oldObject"]);
