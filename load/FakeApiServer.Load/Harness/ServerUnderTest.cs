@@ -33,6 +33,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>The store's folder.</summary>
     public string DataDir { get; }
 
+    /// <summary>What a child-process server wrote to stdout and stderr so far (empty for one in this process).</summary>
+    public IReadOnlyList<string> ProcessLog => _process?.Lines ?? [];
+
     /// <summary>Starts a server with its store in a fresh folder under <paramref name="workDir"/>.</summary>
     public static async Task<ServerUnderTest> StartAsync(
         string workDir, CancellationToken cancellationToken, bool synchronousFull = true, int historyWindow = 10_000)

@@ -20,11 +20,10 @@ internal sealed class ChurnScenario : IScenario
     public async Task RunAsync(RunContext context, ScenarioReport report, CancellationToken cancellationToken)
     {
         var profile = context.Profile;
-        var dataDir = Path.Combine(context.WorkDir, "churn-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dataDir);
-        await using var child = ChildProcess.Start(
-            ServerBinary.Locate(), "--data-dir", dataDir, "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
-        using var http = HttpDriver.Create(await child.UrlAsync(cancellationToken));
+        // A child process, so its log can be searched for "database is locked".
+        await using var server = await ServerUnderTest.StartProcessAsync(context.WorkDir, cancellationToken);
+        var http = server.Http;
+        var dataDir = server.DataDir;
         var path = ResourceKind.ConfigMaps.Path(Ns);
         var create = await HttpDriver.SendAsync(http, HttpDriver.WithBody(HttpMethod.Post, "/api/v1/namespaces", ObjectBodies.Namespace(Ns)), cancellationToken);
         report.CheckErrors += create.Ok ? 0 : 1;
@@ -94,7 +93,7 @@ internal sealed class ChurnScenario : IScenario
             sizeAtHalf = sizeAtEnd;
         }
 
-        var log = child.Lines;
+        var log = server.ProcessLog;
         var locked = log.Count(l => l.Contains("database is locked", StringComparison.OrdinalIgnoreCase));
         var failures = log.Count(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal) || l.Contains(" fail: ", StringComparison.Ordinal));
         var serverErrors = writes.ErrorsByStatus.Where(e => e.Key.StartsWith('5')).Sum(e => e.Value);
