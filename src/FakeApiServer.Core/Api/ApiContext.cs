@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Api;
 
-/// <summary>What request handlers share: the catalog of served resources, the store, the clock and the server's lifetime.</summary>
+/// <summary>What request handlers share: the catalog of served resources, the store, the clock, the protobuf codec and the server's lifetime.</summary>
 internal sealed class ApiContext
 {
-    public ApiContext(ResourceCatalog catalog, IRevisionedStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
+    public ApiContext(ResourceCatalog catalog, IRevisionedStore store, TimeProvider time, ILogger logger, ProtobufResponses protobuf, CancellationToken stopping)
     {
+        Protobuf = protobuf;
         Catalog = catalog;
         Store = store;
         Time = time;
@@ -23,6 +24,9 @@ internal sealed class ApiContext
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The protobuf codec and the per-object cache of its encodings.</summary>
+    public ProtobufResponses Protobuf { get; }
 
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }

@@ -59,7 +59,7 @@ internal static class ApiEndpoints
             var parts = path.Split('/', 5, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length >= 2 && parts[0] == "api" && parts[1] == "v1")
             {
-                return parts.Length == 2 ? Get(c, () => WriteJsonAsync(c, _discovery.ApiResourceList("", "v1"))) : HandleResourcesAsync(c, "", "v1", path["/api/v1/".Length..]);
+                return parts.Length == 2 ? Get(c, () => WriteDiscoveryDocumentAsync(c, _discovery.ApiResourceList("", "v1"))) : HandleResourcesAsync(c, "", "v1", path["/api/v1/".Length..]);
             }
 
             if (parts.Length >= 4 && parts[0] == "apis")
@@ -75,13 +75,13 @@ internal static class ApiEndpoints
                 (1 or 2, var h) when HealthChecks.Contains(h) => WriteTextAsync(c, parts.Length == 1 && c.Request.Query.ContainsKey("verbose") ? $"[+]ping ok\n[+]etcd ok\n{h} check passed\n" : "ok"),
                 (1, "api") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
                     ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: true, v), v)
-                    : WriteJsonAsync(c, DiscoveryDocuments.ApiVersions(c.Request.Host.Value ?? "127.0.0.1")),
+                    : WriteDiscoveryDocumentAsync(c, DiscoveryDocuments.ApiVersions(c.Request.Host.Value ?? "127.0.0.1")),
                 (1, "apis") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
                     ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: false, v), v)
-                    : WriteJsonAsync(c, _discovery.ApiGroupList()),
-                (2, "apis") => _discovery.ApiGroup(parts[1]) is { } doc ? WriteJsonAsync(c, doc) : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
+                    : WriteDiscoveryDocumentAsync(c, _discovery.ApiGroupList()),
+                (2, "apis") => _discovery.ApiGroup(parts[1]) is { } doc ? WriteDiscoveryDocumentAsync(c, doc) : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
                 (3, "apis") => _api.Catalog.ServesGroupVersion(parts[1], parts[2])
-                    ? WriteJsonAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
+                    ? WriteDiscoveryDocumentAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
                     : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
                 (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2(c),
                 (2, "openapi") when parts[1] == "v3" => WriteJsonAsync(c, _openApi.Root()),
@@ -95,6 +95,23 @@ internal static class ApiEndpoints
         private Task Get(HttpContext c, Func<Task> handle) => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method)
             ? handle()
             : WriteErrorAsync(c, ApiException.MethodNotAllowedPath(), _api);
+
+        /// <summary>
+        /// A legacy discovery document (APIVersions, APIGroupList, APIGroup, APIResourceList): kube-apiserver negotiates
+        /// these like any object, so a client that prefers protobuf gets protobuf; JSON otherwise (/version is always JSON).
+        /// </summary>
+        private Task WriteDiscoveryDocumentAsync(HttpContext c, JsonObject document)
+        {
+            var apiVersion = document.GetString("apiVersion") ?? "v1";
+            var kind = document.GetString("kind") ?? "";
+            if (MediaTypes.PrefersProtobuf(c.Request.Headers.Accept) && _api.Protobuf.Codec.Supports(apiVersion, kind))
+            {
+                c.Response.Headers.Vary = "Accept";
+                return WriteBytesAsync(c, _api.Protobuf.Built(apiVersion, kind, ObjectJson.Serialize(document)), MediaTypes.Protobuf, null);
+            }
+
+            return WriteJsonAsync(c, document);
+        }
 
         private Task HandleResourcesAsync(HttpContext c, string group, string version, string path) => _resources.HandleAsync(c, group, version, path);
 
@@ -121,7 +138,7 @@ internal static class ApiEndpoints
         }
     }
 
-    private static Task WriteErrorAsync(HttpContext context, ApiException error, ApiContext api) => ApiErrors.WriteAsync(context, error, api.Logger);
+    private static Task WriteErrorAsync(HttpContext context, ApiException error, ApiContext api) => ApiErrors.WriteAsync(context, error, api.Logger, api.Protobuf);
 
     private static Task WriteDiscoveryAsync(HttpContext context, JsonObject document, string version)
     {

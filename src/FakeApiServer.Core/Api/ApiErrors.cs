@@ -12,8 +12,11 @@ namespace FakeApiServer.Api;
 /// </summary>
 internal static partial class ApiErrors
 {
-    /// <summary>Writes a Failure Status for <paramref name="error"/>.</summary>
-    public static async Task WriteAsync(HttpContext context, Exception error, ILogger logger)
+    /// <summary>
+    /// Writes a Failure Status for <paramref name="error"/>: in protobuf when <paramref name="protobuf"/> is given and
+    /// the client prefers it (Status has a protobuf form under every path, custom resources' too), in JSON otherwise.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, Exception error, ILogger logger, ProtobufResponses? protobuf = null)
     {
         var api = error as ApiException;
         if (error is StorageException storage)
@@ -33,9 +36,22 @@ internal static partial class ApiErrors
             return;
         }
 
-        context.Response.StatusCode = api.Code;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(StatusBytes(api), context.RequestAborted);
+        await WriteStatusAsync(context, api.Code, StatusBytes(api), protobuf);
+    }
+
+    /// <summary>Writes a Status (given as JSON) as the client prefers: protobuf (when <paramref name="protobuf"/> is given) or JSON.</summary>
+    public static async Task WriteStatusAsync(HttpContext context, int code, byte[] statusJson, ProtobufResponses? protobuf)
+    {
+        context.Response.StatusCode = code;
+        if (protobuf is not null && MediaTypes.PrefersProtobuf(context.Request.Headers.Accept))
+        {
+            context.Response.ContentType = MediaTypes.Protobuf;
+            await context.Response.Body.WriteAsync(protobuf.Built("v1", "Status", statusJson), context.RequestAborted);
+            return;
+        }
+
+        context.Response.ContentType = MediaTypes.Json;
+        await context.Response.Body.WriteAsync(statusJson, context.RequestAborted);
     }
 
     /// <summary>The Status object for an error, as JSON bytes (also the object of a watch ERROR event).</summary>

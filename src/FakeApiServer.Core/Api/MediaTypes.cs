@@ -7,6 +7,10 @@ internal static class MediaTypes
 {
     public const string Json = "application/json";
     public const string Yaml = "application/yaml";
+    public const string Protobuf = "application/vnd.kubernetes.protobuf";
+
+    /// <summary>A protobuf watch response: length-prefixed WatchEvent frames (upstream appends ";stream=watch" to any non-JSON watch type).</summary>
+    public const string ProtobufWatch = Protobuf + ";stream=watch";
     public const string JsonPatch = "application/json-patch+json";
     public const string MergePatch = "application/merge-patch+json";
     public const string StrategicMergePatch = "application/strategic-merge-patch+json";
@@ -20,10 +24,25 @@ internal static class MediaTypes
         Json,
         TableV1,
         TableV1Beta1,
+        Protobuf,
     }
 
-    /// <summary>Picks the response form for a resource request, or throws 406 when nothing listed is acceptable.</summary>
-    public static ResourceForm NegotiateResource(string? accept)
+    /// <summary>
+    /// Picks the response form for a resource request, or throws 406 when nothing listed is acceptable.
+    /// <paramref name="protobuf"/> says whether the kind has a protobuf form (built-in kinds); without one (custom
+    /// resources) a protobuf entry is passed over for the next one, as the CRD handler's standard serializers do.
+    /// </summary>
+    public static ResourceForm NegotiateResource(string? accept, bool protobuf = false) =>
+        TryNegotiateResource(accept, protobuf)
+            ?? throw ApiException.NotAcceptable("application/json, application/yaml, application/vnd.kubernetes.protobuf");
+
+    /// <summary>
+    /// Whether a kind that always has a protobuf form is answered in protobuf: a Status (an error, a delete's Success;
+    /// even under a custom resource's path) or a legacy discovery document. The first acceptable plain entry decides.
+    /// </summary>
+    public static bool PrefersProtobuf(string? accept) => TryNegotiateResource(accept, protobuf: true) == ResourceForm.Protobuf;
+
+    private static ResourceForm? TryNegotiateResource(string? accept, bool protobuf)
     {
         if (string.IsNullOrWhiteSpace(accept))
         {
@@ -33,6 +52,17 @@ internal static class MediaTypes
         foreach (var type in Parse(accept))
         {
             var media = type.MediaType.Value ?? "";
+            if (media is Protobuf)
+            {
+                // Tables and other as= conversions have no protobuf form: try the next entry.
+                if (protobuf && Param(type, "as") is null)
+                {
+                    return ResourceForm.Protobuf;
+                }
+
+                continue;
+            }
+
             if (media is "application/json")
             {
                 var @as = Param(type, "as");
@@ -64,7 +94,7 @@ internal static class MediaTypes
             }
         }
 
-        throw ApiException.NotAcceptable("application/json, application/yaml, application/vnd.kubernetes.protobuf");
+        return null;
     }
 
     /// <summary>The aggregated discovery version the Accept list asks for first ("v2", "v2beta1"), or null for legacy discovery.</summary>

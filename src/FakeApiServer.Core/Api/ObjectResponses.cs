@@ -8,18 +8,26 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Api;
 
 /// <summary>
-/// Writes objects, lists and tables. Stored objects are already JSON bytes: a get or a list copies them to the
-/// response as they are (encode once); only tables parse them.
+/// Writes objects, lists and tables, in JSON or (built-in kinds, when the client prefers it) protobuf. Stored objects
+/// are already JSON bytes: a get or a list copies them to the response as they are (encode once); only tables parse
+/// them; protobuf bodies come from <see cref="ProtobufResponses"/>, which encodes each stored version once.
 /// </summary>
 internal static class ObjectResponses
 {
     /// <summary>How much of a list is buffered before it is flushed to the client.</summary>
     private const int ListFlushBytes = 256 * 1024;
 
-    public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, TimeProvider time)
+    public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, ApiContext api)
     {
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(definition));
         context.Response.StatusCode = statusCode;
+        if (form == MediaTypes.ResourceForm.Protobuf)
+        {
+            context.Response.ContentType = MediaTypes.Protobuf;
+            await context.Response.Body.WriteAsync(api.Protobuf.Object(definition, json), context.RequestAborted);
+            return;
+        }
+
         json = definition.ServedBytes(json);
         if (form == MediaTypes.ResourceForm.Json)
         {
@@ -29,18 +37,24 @@ internal static class ObjectResponses
         }
 
         var obj = ObjectJson.Parse(json);
-        await WriteTableAsync(context, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, time.GetUtcNow());
+        await WriteTableAsync(context, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, api.Time.GetUtcNow());
     }
 
-    public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, TimeProvider time)
+    public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, ApiContext api)
     {
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(definition));
         var rv = list.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = 200;
+        if (form == MediaTypes.ResourceForm.Protobuf)
+        {
+            await WriteProtobufListAsync(context, definition, list, rv, api.Protobuf);
+            return;
+        }
+
         if (form != MediaTypes.ResourceForm.Json)
         {
             var objects = list.Items.Select(i => definition.ToServedVersion(ObjectJson.Parse(i.Value))).ToList();
-            await WriteTableAsync(context, definition, form, objects, rv, list.Continue, list.RemainingItemCount, time.GetUtcNow());
+            await WriteTableAsync(context, definition, form, objects, rv, list.Continue, list.RemainingItemCount, api.Time.GetUtcNow());
             return;
         }
 
@@ -72,6 +86,25 @@ internal static class ObjectResponses
             writer.WriteEndObject();
         }
 
+        await body.FlushAsync(context.RequestAborted);
+    }
+
+    private static async Task WriteProtobufListAsync(HttpContext context, ResourceDefinition definition, ListResult list, string rv, ProtobufResponses protobuf)
+    {
+        context.Response.ContentType = MediaTypes.Protobuf;
+        byte[] listMeta;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
+            {
+                WriteListMetaObject(writer, rv, list.Continue, list.RemainingItemCount);
+            }
+
+            listMeta = buffer.ToArray();
+        }
+
+        var body = context.Response.BodyWriter;
+        await protobuf.WriteListAsync(body, definition, listMeta, list.Items.Select(i => i.Value), context.RequestAborted);
         await body.FlushAsync(context.RequestAborted);
     }
 
@@ -203,7 +236,13 @@ internal static class ObjectResponses
 
     private static void WriteListMeta(Utf8JsonWriter writer, string resourceVersion, string? continueToken, long? remaining)
     {
-        writer.WriteStartObject("metadata");
+        writer.WritePropertyName("metadata");
+        WriteListMetaObject(writer, resourceVersion, continueToken, remaining);
+    }
+
+    private static void WriteListMetaObject(Utf8JsonWriter writer, string resourceVersion, string? continueToken, long? remaining)
+    {
+        writer.WriteStartObject();
         writer.WriteString("resourceVersion", resourceVersion);
         if (continueToken is not null)
         {
@@ -234,4 +273,6 @@ internal static class ObjectResponses
         body.Write("}\n"u8);
         return body.FlushAsync(cancellationToken);
     }
+
+
 }

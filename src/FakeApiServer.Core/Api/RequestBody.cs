@@ -7,16 +7,13 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Api;
 
 /// <summary>
-/// Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON or YAML (or protobuf for the kinds
-/// <see cref="Protobuf.KubernetesProtobuf"/> decodes), always into a JSON tree.
+/// Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON, YAML or protobuf (built-in kinds,
+/// <see cref="ProtobufBodies"/>), always into a JSON tree.
 /// </summary>
 internal static class RequestBody
 {
     /// <summary>kube-apiserver's MaxRequestBodyBytes (3 MiB).</summary>
     public const long MaxBytes = 3 * 1024 * 1024;
-
-    /// <summary>What kubectl's typed clients send (kubectl auth can-i, kubectl create rolebinding...).</summary>
-    private const string ProtobufMediaType = "application/vnd.kubernetes.protobuf";
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -132,35 +129,26 @@ internal static class RequestBody
         }
     }
 
-    /// <summary>Reads a body that must be one object (create, update).</summary>
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        (await ReadObjectAndBytesAsync(request, cancellationToken)).Object;
+    /// <summary>Reads a body that must be one object (create, update, a subresource's object, a review).</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, ExpectedBody expected, CancellationToken cancellationToken) =>
+        (await ReadObjectAndBytesAsync(request, expected, cancellationToken)).Object;
 
-    /// <summary>Reads a body that must be one object, with its raw bytes (for duplicate-field checks).</summary>
-    public static async Task<(JsonObject Object, byte[] Bytes)> ReadObjectAndBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a body that must be one object, with its raw bytes (for duplicate-field checks; empty for protobuf,
+    /// whose fields cannot repeat in the JSON it decodes to).
+    /// </summary>
+    public static async Task<(JsonObject Object, byte[] Bytes)> ReadObjectAndBytesAsync(HttpRequest request, ExpectedBody expected, CancellationToken cancellationToken)
     {
         var contentType = MediaTypes.ContentType(request.ContentType);
-        if (contentType == ProtobufMediaType)
+        if (contentType == MediaTypes.Protobuf)
         {
-            var body = await ReadBytesAsync(request, cancellationToken);
-            JsonObject? decoded;
-            try
-            {
-                decoded = Protobuf.KubernetesProtobuf.Decode(body);
-            }
-            catch (FormatException e)
-            {
-                throw ApiException.BadRequest("the protobuf body could not be decoded: " + e.Message);
-            }
-
-            // Kinds whose protobuf form is not decoded answer 415, and clients retry with JSON.
-            return (decoded ?? throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml"), []);
+            return (ProtobufBodies.DecodeObject(await ReadBytesAsync(request, cancellationToken), expected), []);
         }
 
         if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
         {
-            // Protobuf (what kubectl's typed clients try first) and CBOR are not served; clients fall back to JSON on 415.
-            throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml");
+            // CBOR and other types are not served; clients fall back to JSON on 415.
+            throw ApiException.UnsupportedMediaType(contentType, expected.ProtobufServed ? ProtobufBodies.AcceptedTypes : ProtobufBodies.AcceptedTypesWithoutProtobuf);
         }
 
         var bytes = await ReadBytesAsync(request, cancellationToken);
@@ -168,5 +156,18 @@ internal static class RequestBody
         return (node as JsonObject ?? throw ApiException.BadRequest(node is null
             ? "the body of the request is empty; an object is required"
             : "the object provided is unrecognized: expected a JSON object"), bytes);
+    }
+
+    /// <summary>
+    /// Reads an optional options body (DeleteOptions of a delete or deletecollection): null when empty; JSON, YAML or
+    /// protobuf (whose envelope may name DeleteOptions under any apiVersion, as upstream registers it in every group).
+    /// </summary>
+    public static async Task<JsonNode?> ReadOptionsAsync(HttpRequest request, ExpectedBody expected, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadBytesAsync(request, cancellationToken);
+        var contentType = MediaTypes.ContentType(request.ContentType);
+        return bytes.Length == 0 ? null
+            : contentType == MediaTypes.Protobuf ? ProtobufBodies.DecodeObject(bytes, expected)
+            : Parse(bytes, contentType);
     }
 }

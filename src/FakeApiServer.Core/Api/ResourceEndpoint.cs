@@ -32,7 +32,7 @@ internal sealed class ResourceEndpoint
         }
         catch (Exception e)
         {
-            await ApiErrors.WriteAsync(context, e, _api.Logger);
+            await ApiErrors.WriteAsync(context, e, _api.Logger, _api.Protobuf);
         }
     }
 
@@ -115,6 +115,9 @@ internal sealed class ResourceEndpoint
 internal sealed record ResourceRequest(ApiContext Api, RequestInfo Info, ResourceStore Store)
 {
     public ResourceDefinition Definition => Store.Definition;
+
+    /// <summary>What a body sent to the resource (or its /status) holds: an object of the endpoint's kind.</summary>
+    public ExpectedBody ExpectedBody => new(Api.Protobuf.Codec, Definition.ApiVersion, Definition.Kind);
 
     /// <summary>The strategy that governs writes to the named subresource (the main strategy for the resource itself).</summary>
     public IResourceStrategy WriteStrategy => Info.Subresource switch

@@ -1,5 +1,6 @@
 using FakeApiServer.Admission;
 using FakeApiServer.Api;
+using FakeApiServer.Api.Protobuf;
 using FakeApiServer.Apis.AdmissionRegistration;
 using FakeApiServer.Apis.ApiExtensions;
 using FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
@@ -164,7 +165,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             }
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-            var api = new ApiContext(catalog, store, time, logger, lifetime.ApplicationStopping);
+            var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping);
             UseRequestFilters(app, options, tokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);

@@ -14,7 +14,7 @@ internal static class BindingVerb
     {
         // Admission sees pods/binding, as upstream; no field manager: binding records no managedFields.
         var options = QueryOptions.Write(context.Request.Query) with { Subresource = "binding", Warnings = new ResponseWarnings(context) };
-        var binding = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var binding = await RequestBody.ReadObjectAsync(context.Request, new ExpectedBody(request.Api.Protobuf.Codec, "v1", "Binding"), context.RequestAborted);
         var node = binding["target"]?["name"]?.GetValue<string>();
         var name = request.Info.Name;
         if (string.IsNullOrEmpty(node))
@@ -24,8 +24,6 @@ internal static class BindingVerb
 
         await PodBinding.BindAsync(request.Store, request.Info.Namespace, name, node, request.Api.Time, options, context.RequestAborted);
 
-        context.Response.StatusCode = 201;
-        context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(ApiErrors.SuccessBytes(new StatusDetails(null, null, null)), context.RequestAborted);
+        await ApiErrors.WriteStatusAsync(context, 201, ApiErrors.SuccessBytes(new StatusDetails(null, null, null)), request.Api.Protobuf);
     }
 }

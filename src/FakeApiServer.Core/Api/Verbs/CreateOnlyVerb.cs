@@ -10,9 +10,9 @@ internal static class CreateOnlyVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request, ICreateOnlyResource resource)
     {
         var definition = request.Definition;
-        var obj = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var obj = await RequestBody.ReadObjectAsync(context.Request, request.ExpectedBody, context.RequestAborted);
         definition.CheckTypeMeta(obj);
         var answer = resource.Create(context.GetUser(), request.Info.Namespace, obj);
-        await ObjectResponses.WriteObjectAsync(context, definition, ObjectJson.Serialize(answer), 201, request.Api.Time);
+        await ObjectResponses.WriteObjectAsync(context, definition, ObjectJson.Serialize(answer), 201, request.Api);
     }
 }

@@ -8,9 +8,9 @@ internal static class CreateVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = QueryOptions.Write(context.Request, "", "CreateOptions");
-        var (obj, body) = await RequestBody.ReadObjectAndBytesAsync(context.Request, context.RequestAborted);
+        var (obj, body) = await RequestBody.ReadObjectAndBytesAsync(context.Request, request.ExpectedBody, context.RequestAborted);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, obj, body);
         var created = await request.Store.CreateAsync(request.Info.Namespace, obj, options, context.RequestAborted);
-        await ObjectResponses.WriteObjectAsync(context, request.Definition, created.Value, 201, request.Api.Time);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, created.Value, 201, request.Api);
     }
 }

@@ -10,7 +10,7 @@ internal static class DeleteCollectionVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var listOptions = QueryOptions.List(context.Request.Query);
-        var deleteOptions = await DeleteVerb.ReadOptionsAsync(context);
+        var deleteOptions = await DeleteVerb.ReadOptionsAsync(context, request);
         var list = ResourceList.List(request.Definition, request.Api.Store, request.Info.Namespace, listOptions with { Limit = null, Continue = null });
         var deleted = new List<StoredObject>();
         foreach (var item in list.Items)
@@ -28,6 +28,6 @@ internal static class DeleteCollectionVerb
         }
 
         await ObjectResponses.WriteListAsync(context, request.Definition,
-            new ListResult(deleted, request.Api.Store.CurrentRevision, null, null), request.Api.Time);
+            new ListResult(deleted, request.Api.Store.CurrentRevision, null, null), request.Api);
     }
 }

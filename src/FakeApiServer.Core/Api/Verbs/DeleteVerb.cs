@@ -6,33 +6,30 @@ namespace FakeApiServer.Api.Verbs;
 
 /// <summary>
 /// delete: a Success Status when the object is gone at once; the object (200) when finalizers keep it, now
-/// carrying deletionTimestamp. Options come from the body (often without kind/apiVersion), the query, or neither.
+/// carrying deletionTimestamp. Options come from the body (JSON, YAML or protobuf; often without kind/apiVersion), the query, or neither.
 /// </summary>
 internal static class DeleteVerb
 {
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var options = await ReadOptionsAsync(context);
+        var options = await ReadOptionsAsync(context, request);
         var result = await request.Store.DeleteAsync(request.Info.Namespace, request.Info.Name, options, context.RequestAborted);
         if (!result.Removed || request.Definition.ReturnDeletedObject)
         {
-            await ObjectResponses.WriteObjectAsync(context, request.Definition, result.Object.Value, 200, request.Api.Time);
+            await ObjectResponses.WriteObjectAsync(context, request.Definition, result.Object.Value, 200, request.Api);
             return;
         }
 
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = MediaTypes.Json;
         var details = new StatusDetails(request.Info.Name, request.Definition.Group, request.Definition.Plural)
         {
             Uid = ObjectJson.Parse(result.Object.Value).Uid(),
         };
-        await context.Response.Body.WriteAsync(ApiErrors.SuccessBytes(details), context.RequestAborted);
+        await ApiErrors.WriteStatusAsync(context, 200, ApiErrors.SuccessBytes(details), request.Api.Protobuf);
     }
 
-    public static async Task<DeleteOptions> ReadOptionsAsync(HttpContext context)
+    public static async Task<DeleteOptions> ReadOptionsAsync(HttpContext context, ResourceRequest request)
     {
-        var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
-        var body = RequestBody.Parse(bytes, MediaTypes.ContentType(context.Request.ContentType));
+        var body = await RequestBody.ReadOptionsAsync(context.Request, ExpectedBody.DeleteOptions(request.Api.Protobuf.Codec), context.RequestAborted);
         if (body is not (null or JsonObject))
         {
             throw ApiException.BadRequest("the body of a delete must be a DeleteOptions object");

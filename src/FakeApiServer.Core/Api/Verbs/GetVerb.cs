@@ -12,6 +12,6 @@ internal static class GetVerb
             ? Registry.ResourceList.SnapshotFor(request.Api.Store, rv, null).Get(request.Definition.Key(request.Info.Namespace, request.Info.Name))
                 ?? throw ApiException.NotFound(request.Definition.GroupResource, request.Info.Name)
             : request.Store.Get(request.Info.Namespace, request.Info.Name);
-        return ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, 200, request.Api.Time);
+        return ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, 200, request.Api);
     }
 }

@@ -10,6 +10,6 @@ internal static class ListVerb
     {
         var options = QueryOptions.List(context.Request.Query);
         var list = ResourceList.List(request.Definition, request.Api.Store, request.Info.Namespace, options);
-        return ObjectResponses.WriteListAsync(context, request.Definition, list, request.Api.Time);
+        return ObjectResponses.WriteListAsync(context, request.Definition, list, request.Api);
     }
 }

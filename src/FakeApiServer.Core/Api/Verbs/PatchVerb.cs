@@ -63,7 +63,7 @@ internal static class PatchVerb
 
             return patched;
         }, request.WriteStrategy, options, context.RequestAborted);
-        await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api.Time);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api);
     }
 
     /// <summary>
@@ -78,6 +78,6 @@ internal static class PatchVerb
             ?? throw ApiException.BadRequest("error decoding YAML: the apply patch must be an object");
         var (stored, created) = await request.Store.ApplyAsync(
             request.Info.Namespace, request.Info.Name, config, request.WriteStrategy, options, context.RequestAborted);
-        await ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, created ? 201 : 200, request.Api.Time);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, created ? 201 : 200, request.Api);
     }
 }

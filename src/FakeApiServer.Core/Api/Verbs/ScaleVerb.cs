@@ -12,16 +12,18 @@ namespace FakeApiServer.Api.Verbs;
 /// </summary>
 internal static class ScaleVerb
 {
+    private const string ScaleApiVersion = "autoscaling/v1";
+
     public static Task GetAsync(HttpContext context, ResourceRequest request)
     {
         var stored = request.Store.Get(request.Info.Namespace, request.Info.Name);
         var scale = ToScale(request.Definition, ObjectJson.Parse(stored.Value));
-        return WriteScaleAsync(context, scale);
+        return WriteScaleAsync(context, request.Api.Protobuf, scale);
     }
 
     public static async Task UpdateAsync(HttpContext context, ResourceRequest request)
     {
-        var body = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var body = await RequestBody.ReadObjectAsync(context.Request, ScaleBody(request.Api.Protobuf), context.RequestAborted);
         await WriteReplicasAsync(context, request, _ => body);
     }
 
@@ -78,7 +80,7 @@ internal static class ScaleVerb
 
             return obj;
         }, definition.Strategy, options, context.RequestAborted);
-        await WriteScaleAsync(context, ToScale(definition, ObjectJson.Parse(updated.Value)));
+        await WriteScaleAsync(context, request.Api.Protobuf, ToScale(definition, ObjectJson.Parse(updated.Value)));
     }
 
     private static JsonObject ToScale(ResourceDefinition definition, JsonObject obj)
@@ -106,7 +108,7 @@ internal static class ScaleVerb
         return new JsonObject
         {
             ["kind"] = "Scale",
-            ["apiVersion"] = "autoscaling/v1",
+            ["apiVersion"] = ScaleApiVersion,
             ["metadata"] = new JsonObject
             {
                 ["name"] = meta["name"]?.DeepClone(),
@@ -120,11 +122,22 @@ internal static class ScaleVerb
         };
     }
 
-    private static async Task WriteScaleAsync(HttpContext context, JsonObject scale)
+    /// <summary>The Scale every /scale endpoint reads and writes (custom resources' too: the scale handler has protobuf).</summary>
+    private static ExpectedBody ScaleBody(ProtobufResponses protobuf) => new(protobuf.Codec, ScaleApiVersion, "Scale");
+
+    private static async Task WriteScaleAsync(HttpContext context, ProtobufResponses protobuf, JsonObject scale)
     {
         context.Response.StatusCode = 200;
+        var json = ObjectJson.Serialize(scale);
+        if (MediaTypes.NegotiateResource(context.Request.Headers.Accept, protobuf.Codec.Supports(ScaleApiVersion, "Scale")) == MediaTypes.ResourceForm.Protobuf)
+        {
+            context.Response.ContentType = MediaTypes.Protobuf;
+            await context.Response.Body.WriteAsync(protobuf.Built(ScaleApiVersion, "Scale", json), context.RequestAborted);
+            return;
+        }
+
         context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(ObjectJson.Serialize(scale), context.RequestAborted);
+        await context.Response.Body.WriteAsync(json, context.RequestAborted);
     }
 
     private static JsonNode? GetPath(JsonObject obj, string path)

@@ -10,7 +10,7 @@ internal static class UpdateVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = QueryOptions.Write(context.Request, request.Info.Subresource, "UpdateOptions");
-        var (body, bytes) = await RequestBody.ReadObjectAndBytesAsync(context.Request, context.RequestAborted);
+        var (body, bytes) = await RequestBody.ReadObjectAndBytesAsync(context.Request, request.ExpectedBody, context.RequestAborted);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, current =>
@@ -24,6 +24,6 @@ internal static class UpdateVerb
 
             return (JsonObject)body.DeepClone();
         }, request.WriteStrategy, options, context.RequestAborted);
-        await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api.Time);
+        await ObjectResponses.WriteObjectAsync(context, request.Definition, updated.Value, 200, request.Api);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace FakeApiServer.Api.Verbs;
 
 /// <summary>
-/// watch: a chunked stream of newline-terminated JSON events, flushed one by one. Errors found after the stream
+/// watch: a chunked stream of newline-terminated JSON events (or length-prefixed protobuf WatchEvent frames), flushed one by one. Errors found after the stream
 /// started (a compacted resourceVersion) arrive as an ERROR event carrying a Status, as the watch cache sends them.
 /// Bookmarks every minute when asked for, and one before a timeout closes the stream; the stream also ends cleanly
 /// when the server stops.
@@ -24,8 +24,8 @@ internal static class WatchVerb
     {
         var options = QueryOptions.List(context.Request.Query);
         ResourceWatch.ValidateOptions(options);
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept);
         var api = request.Api;
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(request.Definition));
         var definition = request.Definition;
         var timeout = options.TimeoutSeconds is > 0 ? TimeSpan.FromSeconds(options.TimeoutSeconds.Value)
             : DefaultTimeout;
@@ -38,6 +38,7 @@ internal static class WatchVerb
         {
             MediaTypes.ResourceForm.TableV1 => MediaTypes.TableV1,
             MediaTypes.ResourceForm.TableV1Beta1 => MediaTypes.TableV1Beta1,
+            MediaTypes.ResourceForm.Protobuf => MediaTypes.ProtobufWatch,
             _ => MediaTypes.Json,
         };
         await context.Response.StartAsync(token);
@@ -87,7 +88,7 @@ internal static class WatchVerb
                     catch (ApiException e)
                     {
                         // The stream has started: an error found now (e.g. a too large resourceVersion) can only be an ERROR event.
-                        await WriteAsync(context.Response.BodyWriter, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
+                        await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
                             context.Request.Query, api.Time.GetUtcNow(), token);
                         return;
                     }
@@ -99,7 +100,7 @@ internal static class WatchVerb
 
                     var change = events.Current;
                     lastRevision = Math.Max(lastRevision, change.Revision);
-                    await WriteAsync(context.Response.BodyWriter, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
+                    await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
                     if (change.Type == ResourceEventType.Error)
                     {
                         return;
@@ -119,7 +120,7 @@ internal static class WatchVerb
 
                 if (options.AllowWatchBookmarks)
                 {
-                    await WriteAsync(context.Response.BodyWriter, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision),
+                    await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision),
                         context.Request.Query, api.Time.GetUtcNow(), token);
                 }
 
@@ -155,8 +156,28 @@ internal static class WatchVerb
     }
 
     private static ValueTask<System.IO.Pipelines.FlushResult> WriteAsync(
-        System.IO.Pipelines.PipeWriter body, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change, IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
+        System.IO.Pipelines.PipeWriter body, ProtobufResponses protobuf, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change,
+        IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (form == MediaTypes.ResourceForm.Protobuf)
+        {
+            // Length-prefixed WatchEvent frames; the object of each is a whole protobuf body (magic + envelope).
+            switch (change.Type)
+            {
+                case ResourceEventType.Error:
+                    protobuf.WriteFrame(body, change.Type, "v1", "Status", ApiErrors.StatusBytes(change.Error!));
+                    break;
+                case ResourceEventType.Bookmark:
+                    protobuf.WriteFrame(body, change.Type, definition.ApiVersion, definition.Kind, BookmarkBytes(definition, change));
+                    break;
+                default:
+                    protobuf.WriteObjectFrame(body, change.Type, definition, change.Object!.Value);
+                    break;
+            }
+
+            return body.FlushAsync(cancellationToken);
+        }
+
         var (type, bytes) = change.Type switch
         {
             ResourceEventType.Error => (change.Type, ApiErrors.StatusBytes(change.Error!)),
