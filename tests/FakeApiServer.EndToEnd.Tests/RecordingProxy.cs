@@ -7,10 +7,10 @@ namespace FakeApiServer.EndToEnd.Tests;
 
 /// <summary>
 /// A loopback TCP proxy in front of the server that passes bytes through unchanged and notes, per connection, each
-/// plain-HTTP/1.1 request line and when its response's status line comes back. It tells a test when kubectl's watch
-/// request has been answered (the watch is open), without turning on kubectl's verbose logging (which writes to
-/// stderr). Request and status lines are found by pattern in the byte stream; bodies are JSON, so a false match
-/// would need JSON holding a request line.
+/// plain-HTTP/1.1 request line with its Content-Type and Accept headers, and when its response's status line comes
+/// back. It tells a test when kubectl's watch request has been answered (the watch is open), and which media types
+/// kubectl sent and asked for, without turning on kubectl's verbose logging (which writes to stderr). Request heads and
+/// status lines are found by pattern in the byte stream; a false match would need a body holding a whole request head.
 /// </summary>
 public sealed partial class RecordingProxy : IAsyncDisposable
 {
@@ -18,6 +18,7 @@ public sealed partial class RecordingProxy : IAsyncDisposable
     private readonly Uri _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _answered = [];
+    private readonly List<SentRequest> _sent = [];
     private readonly List<Task> _tasks = [];
     private readonly Task _accepting;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,6 +46,18 @@ public sealed partial class RecordingProxy : IAsyncDisposable
             lock (_answered)
             {
                 return [.. _answered];
+            }
+        }
+    }
+
+    /// <summary>Every request sent through the proxy, in order, with its Content-Type and Accept headers.</summary>
+    public IReadOnlyList<SentRequest> Sent
+    {
+        get
+        {
+            lock (_sent)
+            {
+                return [.. _sent];
             }
         }
     }
@@ -130,11 +143,17 @@ public sealed partial class RecordingProxy : IAsyncDisposable
             await server.ConnectAsync(_target.Host, _target.Port, _stop.Token);
             var pending = new Queue<string>();
             using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            var up = PumpAsync(client.GetStream(), server.GetStream(), RequestLine(), m =>
+            var up = PumpAsync(client.GetStream(), server.GetStream(), RequestHead(), m =>
             {
+                var line = m.Groups["line"].Value;
                 lock (pending)
                 {
-                    pending.Enqueue(m.Value.TrimEnd());
+                    pending.Enqueue(line);
+                }
+
+                lock (_sent)
+                {
+                    _sent.Add(new SentRequest(line, Header(m, "Content-Type"), Header(m, "Accept")));
                 }
             }, cut.Token);
             var down = PumpAsync(server.GetStream(), client.GetStream(), StatusLine(), _ =>
@@ -199,9 +218,24 @@ public sealed partial class RecordingProxy : IAsyncDisposable
         previous.TrySetResult();
     }
 
-    [GeneratedRegex(@"(?:GET|HEAD|POST|PUT|PATCH|DELETE) \S+ HTTP/1\.1\r\n")]
-    private static partial Regex RequestLine();
+    private static string? Header(Match head, string name)
+    {
+        foreach (var line in head.Groups["headers"].Value.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.AsSpan(0, colon).Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"(?<line>(?:GET|HEAD|POST|PUT|PATCH|DELETE) \S+ HTTP/1\.1)\r\n(?<headers>(?:[^\r\n]+\r\n)*)\r\n")]
+    private static partial Regex RequestHead();
 
     [GeneratedRegex(@"HTTP/1\.1 \d{3}[^\r\n]*\r\n")]
     private static partial Regex StatusLine();
 }
+

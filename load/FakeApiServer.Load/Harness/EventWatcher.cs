@@ -5,8 +5,10 @@ using HdrHistogram;
 namespace FakeApiServer.Load.Harness;
 
 /// <summary>
-/// One client reading a newline-delimited JSON event stream (a Kubernetes watch or the bare fan-out ceiling): counts
-/// events, checks that resourceVersions only grow, and records each event's latency from the writer's sent timestamp.
+/// One client reading a newline-delimited JSON event stream (a Kubernetes watch or the bare fan-out ceiling) or a
+/// protobuf watch stream (length-prefixed WatchEvent frames, when the server answers
+/// application/vnd.kubernetes.protobuf;stream=watch): counts events, checks that resourceVersions only grow, and
+/// records each event's latency from the writer's sent timestamp.
 /// </summary>
 internal sealed class EventWatcher : IAsyncDisposable
 {
@@ -48,12 +50,12 @@ internal sealed class EventWatcher : IAsyncDisposable
     public Task Completion { get; }
 
     /// <summary>Starts a streaming GET and returns once the response headers arrived (the watch is registered).</summary>
-    public static async Task<EventWatcher> OpenAsync(HttpClient http, string path, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<EventWatcher> OpenAsync(HttpClient http, string path, TimeProvider time, CancellationToken cancellationToken, string? accept = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = HttpDriver.Get(path, accept);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
@@ -66,13 +68,13 @@ internal sealed class EventWatcher : IAsyncDisposable
     }
 
     /// <summary>Opens <paramref name="count"/> watchers at once.</summary>
-    public static async Task<List<EventWatcher>> OpenManyAsync(HttpClient http, string path, int count, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<List<EventWatcher>> OpenManyAsync(HttpClient http, string path, int count, TimeProvider time, CancellationToken cancellationToken, string? accept = null)
     {
         var watchers = new EventWatcher[count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
-            async (i, ct) => watchers[i] = await OpenAsync(http, path, time, ct));
+            async (i, ct) => watchers[i] = await OpenAsync(http, path, time, ct, accept));
         return [.. watchers];
     }
 
@@ -115,13 +117,20 @@ internal sealed class EventWatcher : IAsyncDisposable
         var token = _stop.Token;
         await using var stream = await _response.Content.ReadAsStreamAsync(token);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var framed = _response.Content.Headers.ContentType?.MediaType == ProtobufScan.MediaType;
         try
         {
             while (true)
             {
                 var read = await reader.ReadAsync(token);
                 var buffer = read.Buffer;
-                while (TryReadLine(ref buffer, out var line))
+                while (framed && TryReadFrame(ref buffer, out var frame))
+                {
+                    Bytes += frame.Length + 4;
+                    OnFrame(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
+                }
+
+                while (!framed && TryReadLine(ref buffer, out var line))
                 {
                     Bytes += line.Length + 1;
                     if (line.IsSingleSegment)
@@ -162,6 +171,58 @@ internal sealed class EventWatcher : IAsyncDisposable
         return true;
     }
 
+    /// <summary>A protobuf watch frame: a 4-byte big-endian length, then that many bytes.</summary>
+    private static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
+    {
+        Span<byte> prefix = stackalloc byte[4];
+        if (buffer.Length < 4)
+        {
+            frame = default;
+            return false;
+        }
+
+        buffer.Slice(0, 4).CopyTo(prefix);
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(prefix);
+        if (buffer.Length < 4 + length)
+        {
+            frame = default;
+            return false;
+        }
+
+        frame = buffer.Slice(4, length);
+        buffer = buffer.Slice(4 + length);
+        return true;
+    }
+
+    private void OnFrame(ReadOnlySpan<byte> watchEvent)
+    {
+        var now = _time.GetTimestamp();
+        if (ProtobufScan.IsError(watchEvent))
+        {
+            ErrorEvents++;
+            return;
+        }
+
+        var metadata = ProtobufScan.ObjectMetadata(watchEvent);
+        Record(ProtobufScan.ResourceVersion(metadata), ProtobufScan.Sent(metadata), now);
+    }
+
+    private void Record(long rv, long sent, long now)
+    {
+        if (rv <= _lastResourceVersion)
+        {
+            OutOfOrder++;
+        }
+
+        _lastResourceVersion = Math.Max(rv, _lastResourceVersion);
+        if (sent > 0)
+        {
+            Harness.Latency.Record(Latency, _time, sent, now);
+        }
+
+        Interlocked.Increment(ref _received);
+    }
+
     private void OnLine(ReadOnlySpan<byte> line)
     {
         if (line.IsEmpty)
@@ -176,19 +237,6 @@ internal sealed class EventWatcher : IAsyncDisposable
             return;
         }
 
-        var rv = JsonScan.ResourceVersion(line);
-        if (rv <= _lastResourceVersion)
-        {
-            OutOfOrder++;
-        }
-
-        _lastResourceVersion = Math.Max(rv, _lastResourceVersion);
-        var sent = JsonScan.Sent(line);
-        if (sent > 0)
-        {
-            Harness.Latency.Record(Latency, _time, sent, now);
-        }
-
-        Interlocked.Increment(ref _received);
+        Record(JsonScan.ResourceVersion(line), JsonScan.Sent(line), now);
     }
 }

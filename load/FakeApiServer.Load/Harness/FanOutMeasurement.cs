@@ -52,13 +52,14 @@ internal static class FanOutMeasurement
     /// <param name="watchers">How many watchers.</param>
     /// <param name="write">Writes event <c>i</c> stamped with the sent timestamp.</param>
     /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="accept">The watchers' Accept header (null: none, JSON).</param>
     public static async Task<FanOutResult> RunAsync(
         RunContext context, string name, HttpClient http, string watchPath, int watchers,
-        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken)
+        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var time = context.Time;
-        var open = await EventWatcher.OpenManyAsync(http, watchPath, watchers, time, cancellationToken);
+        var open = await EventWatcher.OpenManyAsync(http, watchPath, watchers, time, cancellationToken, accept);
         try
         {
             var writer = await context.Runner.RunAsync(

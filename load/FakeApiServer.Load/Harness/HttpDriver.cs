@@ -52,6 +52,18 @@ internal static class HttpDriver
     /// <summary>A GET.</summary>
     public static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
+    /// <summary>A GET with an Accept header (e.g. the protobuf-first list client-go's typed clients send).</summary>
+    public static HttpRequestMessage Get(string path, string? accept)
+    {
+        var request = Get(path);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        return request;
+    }
+
     /// <summary>A request with a JSON (or merge patch) body.</summary>
     public static HttpRequestMessage WithBody(HttpMethod method, string path, byte[] body, MediaTypeHeaderValue? type = null)
     {

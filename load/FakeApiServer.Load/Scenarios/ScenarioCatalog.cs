@@ -17,6 +17,7 @@ internal static class ScenarioCatalog
         new MemoryScenario(),
         new WatchFanOutScenario(),
         new WatchResumeScenario(),
+        new ProtobufScenario(),
         new InformersScenario(),
         new ChurnScenario(),
     ];
