@@ -26,6 +26,8 @@ internal sealed class ProtobufCodec
     public void EncodeList(IBufferWriter<byte> output, string apiVersion, string listKind, string itemKind,
         ReadOnlySpan<byte> listMetaJson, IEnumerable<ReadOnlyMemory<byte>> itemsJson) => throw new NotSupportedException();
 
+    public JsonObject DecodeWatchEvent(ReadOnlySpan<byte> watchEvent) => throw new NotSupportedException();
+
     public void EncodeWatchFrame(IBufferWriter<byte> output, string type, string apiVersion, string kind, ReadOnlySpan<byte> json) => throw new NotSupportedException();
 }
 

@@ -192,9 +192,10 @@ public sealed class ErrorStatusTests
         await using var cluster = await FakeCluster.StartAsync(ct);
         using var http = cluster.Http();
 
-        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("x", "application/vnd.kubernetes.protobuf"), ct);
+        using var response = await http.PostAsync("/api/v1/namespaces/default/configmaps", Json("x", "application/cbor"), ct);
 
-        await response.AssertStatusAsync(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", null, ct);
+        await response.AssertStatusAsync(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf", ct);
     }
 
     [Fact]

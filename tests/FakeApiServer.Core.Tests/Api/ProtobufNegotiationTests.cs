@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using FakeApiServer.Api.Protobuf;
 using FakeApiServer.Testing;
 using FakeApiServer.Tests.Apis.ApiExtensions;
+using k8s;
 using k8s.Models;
 using static FakeApiServer.Tests.Api.ApiTestSupport;
 
