@@ -8,7 +8,7 @@ namespace FakeApiServer.Api;
 
 /// <summary>
 /// Reads request bodies: at most 3 MiB (kube-apiserver's limit), JSON or YAML (or protobuf for the kinds
-/// <see cref="Protobuf.KubernetesProtobuf"/> decodes), always into a JSON tree.
+/// <see cref="Protobuf.ProtobufCodec"/> decodes), always into a JSON tree.
 /// </summary>
 internal static class RequestBody
 {
@@ -17,6 +17,9 @@ internal static class RequestBody
 
     /// <summary>What kubectl's typed clients send (kubectl auth can-i, kubectl create rolebinding...).</summary>
     private const string ProtobufMediaType = "application/vnd.kubernetes.protobuf";
+
+    /// <summary>The protobuf codec (immutable, built once); the HTTP wiring is to take it from the host's services instead.</summary>
+    private static readonly Protobuf.ProtobufCodec ProtobufCodec = Protobuf.ProtobufCodec.Create();
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -143,18 +146,19 @@ internal static class RequestBody
         if (contentType == ProtobufMediaType)
         {
             var body = await ReadBytesAsync(request, cancellationToken);
-            JsonObject? decoded;
             try
             {
-                decoded = Protobuf.KubernetesProtobuf.Decode(body);
+                return (ProtobufCodec.Decode(body), []);
             }
-            catch (FormatException e)
+            catch (Protobuf.ProtobufFormatException e)
             {
                 throw ApiException.BadRequest("the protobuf body could not be decoded: " + e.Message);
             }
-
-            // Kinds whose protobuf form is not decoded answer 415, and clients retry with JSON.
-            return (decoded ?? throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml"), []);
+            catch (Protobuf.ProtobufUnsupportedKindException)
+            {
+                // Kinds with no protobuf form (custom resources) answer 415, and clients retry with JSON.
+                throw ApiException.UnsupportedMediaType(contentType, "application/json, application/yaml");
+            }
         }
 
         if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
