@@ -1,6 +1,6 @@
 namespace FakeApiServer.Api.Protobuf;
 
-/// <summary>Reads protocol buffer wire format: tags, varints and length-delimited fields. Malformed input throws <see cref="FormatException"/>.</summary>
+/// <summary>Reads protocol buffer wire format: tags, varints, fixed and length-delimited values. Malformed input throws <see cref="ProtobufFormatException"/>.</summary>
 internal ref struct ProtobufReader
 {
     private readonly ReadOnlySpan<byte> _data;
@@ -18,17 +18,23 @@ internal ref struct ProtobufReader
     public (int Field, int WireType) ReadTag()
     {
         var tag = ReadVarint();
-        return ((int)(tag >> 3), (int)(tag & 7));
+        var number = tag >> 3;
+        if (number == 0 || number > int.MaxValue)
+        {
+            throw new ProtobufFormatException($"illegal field number {number} (tag {tag})");
+        }
+
+        return ((int)number, (int)(tag & 7));
     }
 
     public ulong ReadVarint()
     {
         ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
+        for (var shift = 0; shift < 70; shift += 7)
         {
             if (_position >= _data.Length)
             {
-                throw new FormatException("truncated varint");
+                throw new ProtobufFormatException("truncated varint: the message ends inside a number");
             }
 
             var b = _data[_position++];
@@ -39,7 +45,13 @@ internal ref struct ProtobufReader
             }
         }
 
-        throw new FormatException("varint too long");
+        throw new ProtobufFormatException("varint longer than 10 bytes");
+    }
+
+    public ulong ReadFixed64()
+    {
+        var bytes = Take(8);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
     }
 
     public ReadOnlySpan<byte> ReadLengthDelimited()
@@ -47,7 +59,7 @@ internal ref struct ProtobufReader
         var length = ReadVarint();
         if (length > (ulong)(_data.Length - _position))
         {
-            throw new FormatException("truncated field");
+            throw new ProtobufFormatException($"length {length} runs past the end of the message ({_data.Length - _position} bytes left)");
         }
 
         var value = _data.Slice(_position, (int)length);
@@ -64,26 +76,28 @@ internal ref struct ProtobufReader
                 ReadVarint();
                 break;
             case 1:
-                Advance(8);
+                Take(8);
                 break;
             case 2:
                 ReadLengthDelimited();
                 break;
             case 5:
-                Advance(4);
+                Take(4);
                 break;
             default:
-                throw new FormatException("unsupported wire type " + wireType);
+                throw new ProtobufFormatException("unsupported wire type " + wireType);
         }
     }
 
-    private void Advance(int count)
+    private ReadOnlySpan<byte> Take(int count)
     {
         if (count > _data.Length - _position)
         {
-            throw new FormatException("truncated field");
+            throw new ProtobufFormatException("truncated fixed-size value");
         }
 
+        var value = _data.Slice(_position, count);
         _position += count;
+        return value;
     }
 }
