@@ -28,8 +28,6 @@ internal static class ProtobufBodies
     /// <summary>What a custom resource's object may be: its standard serializers, protobuf left out.</summary>
     public const string AcceptedTypesWithoutProtobuf = "application/json, application/yaml";
 
-    private static readonly byte[] Magic = "k8s\0"u8.ToArray();
-
     /// <summary>The object a protobuf body holds, in the server's JSON form; 400 when malformed, 415 when the endpoint has no protobuf form.</summary>
     public static JsonObject DecodeObject(byte[] body, ExpectedBody expected)
     {
@@ -38,30 +36,27 @@ internal static class ProtobufBodies
             throw ApiException.UnsupportedMediaType(MediaTypes.Protobuf, AcceptedTypesWithoutProtobuf);
         }
 
-        // The protobuf serializer's own checks, before any type is known (so "unrecognized", with a summary of the data).
-        var problem = body.Length == 0 ? "empty data"
-            : !body.AsSpan().StartsWith(Magic) ? "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]"
-            : body.Length == Magic.Length ? "empty body"
-            : null;
-        if (problem is not null)
-        {
-            throw ApiException.BadRequest($"the object provided is unrecognized (must be of type {expected.Kind}): {problem} ({Summary(body)})");
-        }
-
         try
         {
             return expected.Codec.Decode(body, expected.ApiVersion, expected.Kind);
+        }
+        catch (ProtobufFormatException e) when (!HasEnvelope(body))
+        {
+            // The serializer's own checks (no magic, nothing after it) fail before any type is known: "unrecognized".
+            throw ApiException.BadRequest($"the object provided is unrecognized (must be of type {expected.Kind}): {e.Message} ({Summary(body)})");
+        }
+        catch (ProtobufFormatException e)
+        {
+            throw ApiException.BadRequest($"{expected.Kind} in version \"{VersionOf(expected.ApiVersion)}\" cannot be handled as a {expected.Kind}: {e.Message}");
         }
         catch (ProtobufUnsupportedKindException e)
         {
             throw ApiException.BadRequest(
                 $"{e.Kind} in version \"{VersionOf(e.ApiVersion)}\" cannot be handled as a {expected.Kind}: no kind \"{e.Kind}\" is registered for version \"{e.ApiVersion}\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"");
         }
-        catch (ProtobufFormatException e)
-        {
-            throw ApiException.BadRequest($"{expected.Kind} in version \"{VersionOf(expected.ApiVersion)}\" cannot be handled as a {expected.Kind}: {e.Message}");
-        }
     }
+
+    private static bool HasEnvelope(byte[] body) => body.Length > ProtobufCodec.Magic.Length && body.AsSpan().StartsWith(ProtobufCodec.Magic);
 
     private static string VersionOf(string apiVersion) => apiVersion[(apiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];
 

@@ -36,9 +36,10 @@ internal static class RequestBody
         }
 
         // Go's JSON and YAML decoders read invalid UTF-8 as U+FFFD; System.Text.Json would fail later, deep
-        // inside the registry, when it first reads such a string. Replace the bad bytes once, here.
+        // inside the registry, when it first reads such a string. Replace the bad bytes once, here (text bodies only:
+        // a protobuf body is binary, and its strings are checked by the codec).
         var bytes = buffer.ToArray();
-        return Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
+        return MediaTypes.ContentType(request.ContentType) == MediaTypes.Protobuf || Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
     }
 
     /// <summary>Parses a body as the Content-Type says (YAML for yaml types, JSON otherwise); 400 when malformed.</summary>

@@ -150,13 +150,16 @@ public sealed class ProtobufNegotiationTests
 
         using var notProtobuf = await SendAsync(http, HttpMethod.Post, ConfigMaps, "application/json", Encoding.UTF8.GetBytes("""{"metadata":{"name":"x"}}"""), ct);
         using var onlyMagic = await SendAsync(http, HttpMethod.Post, ConfigMaps, "application/json", "k8s\0"u8.ToArray(), ct);
-        using var wrongVersion = await SendAsync(http, HttpMethod.Post, ConfigMaps, "application/json", Encode("v2", "ConfigMap", "v1", "ConfigMap", configMap), ct);
+        using var unknownVersion = await SendAsync(http, HttpMethod.Post, ConfigMaps, "application/json", Encode("v2", "ConfigMap", "v1", "ConfigMap", configMap), ct);
+        using var otherVersion = await SendAsync(http, HttpMethod.Post, "/apis/events.k8s.io/v1/namespaces/default/events", "application/json", Encode("v1", "Event", configMap), ct);
         using var widget = await SendAsync(http, HttpMethod.Post, "/apis/example.com/v1/namespaces/default/widgets", "application/json", Encode("v1", "ConfigMap", configMap), ct);
 
         await notProtobuf.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
             "the object provided is unrecognized (must be of type ConfigMap): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({\"metadata\":{\"name\":\"x\"}})", ct);
         await onlyMagic.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the object provided is unrecognized (must be of type ConfigMap): empty body (6b387300)", ct);
-        await wrongVersion.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the API version in the data (v2) does not match the expected API version (v1)", ct);
+        await unknownVersion.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
+            "ConfigMap in version \"v2\" cannot be handled as a ConfigMap: no kind \"ConfigMap\" is registered for version \"v2\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"", ct);
+        await otherVersion.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the API version in the data (v1) does not match the expected API version (events.k8s.io/v1)", ct);
         await widget.AssertStatusAsync(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml", ct);
     }
