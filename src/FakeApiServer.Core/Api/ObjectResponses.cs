@@ -104,7 +104,7 @@ internal static class ObjectResponses
         }
 
         var body = context.Response.BodyWriter;
-        await protobuf.WriteListAsync(body, definition, listMeta, list.Items.Select(i => i.Value), context.RequestAborted);
+        await protobuf.WriteListAsync(body, definition, listMeta, list.Items.Select(i => i.Value).ToList(), context.RequestAborted);
         await body.FlushAsync(context.RequestAborted);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using FakeApiServer.Api.Protobuf;
@@ -9,12 +10,22 @@ namespace FakeApiServer.Api;
 /// <summary>
 /// The protobuf side of content negotiation (application/vnd.kubernetes.protobuf): which kinds answer in protobuf
 /// and their bodies. A stored object's message is encoded once per stored version and kept as long as the stored
-/// bytes live (a weak table keyed by them), so a GET, a LIST item and every watcher's event reuse it, as
-/// kube-apiserver's watch cache keeps one serialization per object for all watchers. One per host.
+/// bytes live (a weak table keyed by them), so a GET, a LIST item and every watcher's frame wrap the same message
+/// bytes in their envelope instead of encoding again, as kube-apiserver's watch cache keeps one serialization per
+/// object for all watchers. One per host.
 /// </summary>
 internal sealed class ProtobufResponses
 {
-    private readonly ConditionalWeakTable<byte[], EncodedObject> _objects = [];
+    /// <summary>How much of a list is written before the pipe is flushed to the client.</summary>
+    private const int ListFlushBytes = 256 * 1024;
+
+    /// <summary>The list's items field: 2 in every list the server serves (only PartialObjectMetadataList, not served, differs).</summary>
+    private const byte ItemsTag = 0x12;
+
+    /// <summary>contentEncoding = 3 and contentType = 4 of runtime.Unknown, empty, as Go always writes them.</summary>
+    private static ReadOnlySpan<byte> EnvelopeEnd => [0x1A, 0x00, 0x22, 0x00];
+
+    private readonly ConditionalWeakTable<byte[], EncodedMessage> _messages = [];
 
     public ProtobufResponses(ProtobufCodec codec) => Codec = codec;
 
@@ -23,38 +34,152 @@ internal sealed class ProtobufResponses
     /// <summary>Whether the kind has a protobuf form (built-in kinds do; custom resources and Tables do not).</summary>
     public bool Serves(ResourceDefinition definition) => Codec.Supports(definition.ApiVersion, definition.Kind);
 
-    /// <summary>A stored object as a whole protobuf body ("k8s\0" + runtime.Unknown), from the cache when encoded before.</summary>
+    /// <summary>A stored object as a whole protobuf body ("k8s\0" + runtime.Unknown).</summary>
     public byte[] Object(ResourceDefinition definition, byte[] stored)
     {
-        if (_objects.TryGetValue(stored, out var encoded) && encoded.ApiVersion == definition.ApiVersion)
-        {
-            return encoded.Body;
-        }
-
-        // The served version differs from the stored one only in apiVersion, which travels in the envelope.
-        var body = Codec.Encode(definition.ApiVersion, definition.Kind, stored);
-        _objects.AddOrUpdate(stored, new EncodedObject(definition.ApiVersion, body));
-        return body;
+        var message = Message(definition, stored);
+        using var writer = new ProtobufWriter(message.Length + 64);
+        WriteEnvelope(writer, definition.ApiVersion, definition.Kind, message);
+        return writer.WrittenSpan.ToArray();
     }
 
-    /// <summary>An object built by the server (a Scale, a review's answer, a Status) as a whole protobuf body.</summary>
+    /// <summary>An object built by the server (a Scale, a review's answer, a Status, a discovery document) as a whole protobuf body.</summary>
     public byte[] Built(string apiVersion, string kind, byte[] json) => Codec.Encode(apiVersion, kind, json);
 
-    /// <summary>A list of stored objects as one protobuf body, written to the response pipe.</summary>
-    public Task WriteListAsync(PipeWriter output, ResourceDefinition definition, byte[] listMetaJson, IEnumerable<byte[]> stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// A list of stored objects as one protobuf body, streamed to the response pipe: the items' messages (cached) give
+    /// the list's length up front, so the envelope is written first and the items follow in chunks.
+    /// </summary>
+    public async Task WriteListAsync(PipeWriter output, ResourceDefinition definition, byte[] listMetaJson, IReadOnlyList<byte[]> stored, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        Codec.EncodeList(output, definition.ApiVersion, definition.ListKind, definition.Kind, listMetaJson, stored.Select(s => (ReadOnlyMemory<byte>)s));
-        return Task.CompletedTask;
+        // The codec writes the list's envelope and ListMeta (an empty list); the items are appended to its raw.
+        var empty = new ArrayBufferWriter<byte>(128);
+        Codec.EncodeList(empty, definition.ApiVersion, definition.ListKind, definition.Kind, listMetaJson, []);
+        var (typeMeta, listMeta) = SplitEnvelope(empty.WrittenSpan);
+        var messages = new byte[stored.Count][];
+        long itemsLength = 0;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = Message(definition, stored[i]);
+            itemsLength += 1 + ProtobufWriter.VarintSize((ulong)messages[i].Length) + messages[i].Length;
+        }
+
+        output.Write(ProtobufCodec.Magic);
+        output.Write(typeMeta);
+        WriteTagAndLength(output, 0x12, (ulong)(listMeta.Length + itemsLength));
+        output.Write(listMeta);
+        long pending = 0;
+        foreach (var message in messages)
+        {
+            WriteTagAndLength(output, ItemsTag, (ulong)message.Length);
+            output.Write(message);
+            pending += message.Length;
+            if (pending >= ListFlushBytes)
+            {
+                pending = 0;
+                await output.FlushAsync(cancellationToken);
+            }
+        }
+
+        output.Write(EnvelopeEnd);
     }
 
     /// <summary>One watch frame (4-byte length + WatchEvent) carrying a stored object of <paramref name="definition"/>'s kind.</summary>
-    public void WriteObjectFrame(IBufferWriter<byte> output, ResourceEventType type, ResourceDefinition definition, byte[] stored) =>
-        Codec.EncodeWatchFrame(output, EventType(type), definition.ApiVersion, definition.Kind, stored);
+    public void WriteObjectFrame(IBufferWriter<byte> output, ResourceEventType type, ResourceDefinition definition, byte[] stored)
+    {
+        var message = Message(definition, stored);
+        using var writer = new ProtobufWriter(message.Length + 96);
+        writer.WriteRaw([0, 0, 0, 0]);
+        writer.WriteTag(0x0A);
+        writer.WriteString(EventType(type));
+        writer.WriteTag(0x12);
+        var rawExtension = writer.BeginLengthDelimited();
+        writer.WriteTag(0x0A);
+        var raw = writer.BeginLengthDelimited();
+        WriteEnvelope(writer, definition.ApiVersion, definition.Kind, message);
+        writer.EndLengthDelimited(raw);
+        writer.EndLengthDelimited(rawExtension);
+        var frame = output.GetSpan(writer.Length);
+        writer.WrittenSpan.CopyTo(frame);
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(writer.Length - 4));
+        output.Advance(writer.Length);
+    }
 
     /// <summary>One watch frame carrying an object built for the event (a bookmark's object, an ERROR's Status).</summary>
     public void WriteFrame(IBufferWriter<byte> output, ResourceEventType type, string apiVersion, string kind, byte[] json) =>
         Codec.EncodeWatchFrame(output, EventType(type), apiVersion, kind, json);
+
+    /// <summary>The object's bare message, encoded once per stored version (and per served apiVersion, which can change the message).</summary>
+    private byte[] Message(ResourceDefinition definition, byte[] stored)
+    {
+        if (_messages.TryGetValue(stored, out var encoded) && encoded.ApiVersion == definition.ApiVersion)
+        {
+            return encoded.Message;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(stored.Length);
+        Codec.EncodeMessage(buffer, definition.ApiVersion, definition.Kind, stored);
+        var message = buffer.WrittenSpan.ToArray();
+        _messages.AddOrUpdate(stored, new EncodedMessage(definition.ApiVersion, message));
+        return message;
+    }
+
+    /// <summary>"k8s\0" + runtime.Unknown{typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2 (the message), contentEncoding, contentType}.</summary>
+    private static void WriteEnvelope(ProtobufWriter writer, string apiVersion, string kind, byte[] message)
+    {
+        writer.WriteRaw(ProtobufCodec.Magic);
+        writer.WriteTag(0x0A);
+        var typeMeta = writer.BeginLengthDelimited();
+        writer.WriteTag(0x0A);
+        writer.WriteString(apiVersion);
+        writer.WriteTag(0x12);
+        writer.WriteString(kind);
+        writer.EndLengthDelimited(typeMeta);
+        writer.WriteTag(0x12);
+        writer.WriteBytes(message);
+        writer.WriteRaw(EnvelopeEnd);
+    }
+
+    /// <summary>An encoded envelope's typeMeta field (tag, length and content) and its raw's content.</summary>
+    private static (byte[] TypeMeta, byte[] Raw) SplitEnvelope(ReadOnlySpan<byte> body)
+    {
+        var reader = new ProtobufReader(body[ProtobufCodec.Magic.Length..]);
+        byte[] typeMeta = [];
+        byte[] raw = [];
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            var value = wireType == 2 ? reader.ReadLengthDelimited() : default;
+            if (field == 1)
+            {
+                using var withTag = new ProtobufWriter(value.Length + 8);
+                withTag.WriteTag(0x0A);
+                withTag.WriteBytes(value);
+                typeMeta = withTag.WrittenSpan.ToArray();
+            }
+            else if (field == 2)
+            {
+                raw = value.ToArray();
+            }
+        }
+
+        return (typeMeta, raw);
+    }
+
+    private static void WriteTagAndLength(PipeWriter output, byte tag, ulong length)
+    {
+        var span = output.GetSpan(11);
+        span[0] = tag;
+        var i = 1;
+        while (length >= 0x80)
+        {
+            span[i++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        span[i++] = (byte)length;
+        output.Advance(i);
+    }
 
     private static string EventType(ResourceEventType type) => type switch
     {
@@ -65,5 +190,5 @@ internal sealed class ProtobufResponses
         _ => "ERROR",
     };
 
-    private sealed record EncodedObject(string ApiVersion, byte[] Body);
+    private sealed record EncodedMessage(string ApiVersion, byte[] Message);
 }
