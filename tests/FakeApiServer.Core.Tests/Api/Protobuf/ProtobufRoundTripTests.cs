@@ -52,6 +52,6 @@ public sealed class ProtobufRoundTripTests
         var registered = Codec.Kinds.All.Select(k => k.Message).ToHashSet();
 
         Assert.Empty(top.Where(m => !registered.Contains(m)).Select(m => m.FullName));
-        Assert.Equal(327 + 4, top.Count); // messages.tsv's top-level kinds of k8s.io/api and apiextensions, and the fork's four
+        X
     }
 }
