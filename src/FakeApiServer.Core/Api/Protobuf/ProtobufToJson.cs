@@ -37,6 +37,10 @@ internal static class ProtobufToJson
                     : JsonValue.Create((int)ScalarOf(message, data, 2));
             case SpecialMessage.RawJson:
                 return ReadRawJson(message, data, envelopes);
+            case SpecialMessage.StringList:
+                var items = new JsonObject();
+                ReadFields(message, data, items, envelopes);
+                return items[message.Fields[0].JsonName!]?.DeepClone() ?? new JsonArray();
             default:
                 var fields = new JsonObject();
                 ReadFields(message, data, fields, envelopes);
