@@ -25,7 +25,7 @@ internal sealed class ProtobufResponses
     /// <summary>contentEncoding = 3 and contentType = 4 of runtime.Unknown, empty, as Go always writes them.</summary>
     private static ReadOnlySpan<byte> EnvelopeEnd => [0x1A, 0x00, 0x22, 0x00];
 
-    private readonly ConditionalWeakTable<byte[], EncodedMessage> _messages = [];
+    private readonly ConditionalWeakTable<byte[], EncodedObject> _objects = [];
 
     public ProtobufResponses(ProtobufCodec codec) => Codec = codec;
 
@@ -34,13 +34,19 @@ internal sealed class ProtobufResponses
     /// <summary>Whether the kind has a protobuf form (built-in kinds do; custom resources and Tables do not).</summary>
     public bool Serves(ResourceDefinition definition) => Codec.Supports(definition.ApiVersion, definition.Kind);
 
-    /// <summary>A stored object as a whole protobuf body ("k8s\0" + runtime.Unknown).</summary>
+    /// <summary>A stored object as a whole protobuf body ("k8s\0" + runtime.Unknown), kept with its message.</summary>
     public byte[] Object(ResourceDefinition definition, byte[] stored)
     {
-        var message = Message(definition, stored);
-        using var writer = new ProtobufWriter(message.Length + 64);
-        WriteEnvelope(writer, definition.ApiVersion, definition.Kind, message);
-        return writer.WrittenSpan.ToArray();
+        var encoded = Encoded(definition, stored);
+        if (encoded.Body is { } body)
+        {
+            return body;
+        }
+
+        using var writer = new ProtobufWriter(encoded.Message.Length + 64);
+        WriteEnvelope(writer, definition.ApiVersion, definition.Kind, encoded.Message);
+        encoded.Body = writer.WrittenSpan.ToArray();
+        return encoded.Body;
     }
 
     /// <summary>An object built by the server (a Scale, a review's answer, a Status, a discovery document) as a whole protobuf body.</summary>
@@ -60,7 +66,7 @@ internal sealed class ProtobufResponses
         long itemsLength = 0;
         for (var i = 0; i < messages.Length; i++)
         {
-            messages[i] = Message(definition, stored[i]);
+            messages[i] = Encoded(definition, stored[i]).Message;
             itemsLength += 1 + ProtobufWriter.VarintSize((ulong)messages[i].Length) + messages[i].Length;
         }
 
@@ -84,10 +90,24 @@ internal sealed class ProtobufResponses
         output.Write(EnvelopeEnd);
     }
 
-    /// <summary>One watch frame (4-byte length + WatchEvent) carrying a stored object of <paramref name="definition"/>'s kind.</summary>
+    /// <summary>
+    /// One watch frame (4-byte length + WatchEvent) carrying a stored object of <paramref name="definition"/>'s kind;
+    /// the frame is kept with the object, so every watcher of the event copies the same bytes.
+    /// </summary>
     public void WriteObjectFrame(IBufferWriter<byte> output, ResourceEventType type, ResourceDefinition definition, byte[] stored)
     {
-        var message = Message(definition, stored);
+        var encoded = Encoded(definition, stored);
+        if (encoded.Frame is not { } frame || frame.Type != type)
+        {
+            frame = new WatchFrame(type, Frame(type, definition, encoded.Message));
+            encoded.Frame = frame;
+        }
+
+        output.Write(frame.Bytes);
+    }
+
+    private static byte[] Frame(ResourceEventType type, ResourceDefinition definition, byte[] message)
+    {
         using var writer = new ProtobufWriter(message.Length + 96);
         writer.WriteRaw([0, 0, 0, 0]);
         writer.WriteTag(0x0A);
@@ -99,29 +119,28 @@ internal sealed class ProtobufResponses
         WriteEnvelope(writer, definition.ApiVersion, definition.Kind, message);
         writer.EndLengthDelimited(raw);
         writer.EndLengthDelimited(rawExtension);
-        var frame = output.GetSpan(writer.Length);
-        writer.WrittenSpan.CopyTo(frame);
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(writer.Length - 4));
-        output.Advance(writer.Length);
+        var frame = writer.WrittenSpan.ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(frame.Length - 4));
+        return frame;
     }
 
     /// <summary>One watch frame carrying an object built for the event (a bookmark's object, an ERROR's Status).</summary>
     public void WriteFrame(IBufferWriter<byte> output, ResourceEventType type, string apiVersion, string kind, byte[] json) =>
         Codec.EncodeWatchFrame(output, EventType(type), apiVersion, kind, json);
 
-    /// <summary>The object's bare message, encoded once per stored version (and per served apiVersion, which can change the message).</summary>
-    private byte[] Message(ResourceDefinition definition, byte[] stored)
+    /// <summary>The object's encodings, made once per stored version (and per served apiVersion, which can change the message).</summary>
+    private EncodedObject Encoded(ResourceDefinition definition, byte[] stored)
     {
-        if (_messages.TryGetValue(stored, out var encoded) && encoded.ApiVersion == definition.ApiVersion)
+        if (_objects.TryGetValue(stored, out var encoded) && encoded.ApiVersion == definition.ApiVersion)
         {
-            return encoded.Message;
+            return encoded;
         }
 
         var buffer = new ArrayBufferWriter<byte>(stored.Length);
         Codec.EncodeMessage(buffer, definition.ApiVersion, definition.Kind, stored);
-        var message = buffer.WrittenSpan.ToArray();
-        _messages.AddOrUpdate(stored, new EncodedMessage(definition.ApiVersion, message));
-        return message;
+        encoded = new EncodedObject(definition.ApiVersion, buffer.WrittenSpan.ToArray());
+        _objects.AddOrUpdate(stored, encoded);
+        return encoded;
     }
 
     /// <summary>"k8s\0" + runtime.Unknown{typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2 (the message), contentEncoding, contentType}.</summary>
@@ -190,5 +209,20 @@ internal sealed class ProtobufResponses
         _ => "ERROR",
     };
 
-    private sealed record EncodedMessage(string ApiVersion, byte[] Message);
+    /// <summary>
+    /// One stored object version's encodings: the message, and lazily its whole body and its latest watch frame. Two
+    /// requests racing to fill Body or Frame make equal bytes, so the last write winning is harmless.
+    /// </summary>
+    private sealed class EncodedObject(string apiVersion, byte[] message)
+    {
+        public string ApiVersion { get; } = apiVersion;
+
+        public byte[] Message { get; } = message;
+
+        public byte[]? Body { get; set; }
+
+        public WatchFrame? Frame { get; set; }
+    }
+
+    private sealed record WatchFrame(ResourceEventType Type, byte[] Bytes);
 }
