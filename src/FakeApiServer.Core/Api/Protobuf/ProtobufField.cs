@@ -21,6 +21,12 @@ internal sealed class ProtobufField
     /// <summary>A Go pointer: written only when set, so presence on the wire is meaningful.</summary>
     public required bool Pointer { get; init; }
 
+    /// <summary>
+    /// A field the KEP-3698 fork adds to an upstream message (PodIP.podNetwork, interfaceName): written only when the
+    /// JSON sets it, so an object without multi-network data encodes exactly as upstream 1.33 does.
+    /// </summary>
+    public bool ForkAddition { get; init; }
+
     /// <summary>The message of <see cref="TypeName"/>, set when the table is resolved.</summary>
     public ProtobufMessage? Message { get; internal set; }
 
@@ -42,7 +48,7 @@ internal sealed class ProtobufField
     /// messages (Verbs, ExtraValue) are nil-able; non-pointer scalars and structs are always written.
     /// </summary>
     public bool WrittenOnlyWhenSet =>
-        Pointer || Type == ProtobufFieldType.Bytes || Message?.Special == SpecialMessage.StringList;
+        Pointer || ForkAddition || Type == ProtobufFieldType.Bytes || Message?.Special == SpecialMessage.StringList;
 
     public override string ToString() => $"{JsonName ?? ProtoName} ({Number})";
 }

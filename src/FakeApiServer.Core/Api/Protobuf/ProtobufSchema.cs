@@ -67,7 +67,7 @@ internal sealed class ProtobufSchema
                 messages.Add(fullName, message);
             }
 
-            var field = ParseField(row);
+            var field = ParseField(row, forkAddition: message.PendingFields.Count > 0);
             if (message.PendingFields.Find(f => f.Number == field.Number) is { } existing)
             {
                 // Upstream's numbering wins; a fork field on a number upstream uses for something else has no protobuf form.
@@ -103,7 +103,7 @@ internal sealed class ProtobufSchema
         return new ProtobufSchema(messages.ToFrozenDictionary(StringComparer.Ordinal), notServed);
     }
 
-    private static ProtobufField ParseField(string[] row)
+    private static ProtobufField ParseField(string[] row, bool forkAddition = false)
     {
         var label = row[4] switch
         {
@@ -143,6 +143,7 @@ internal sealed class ProtobufSchema
                 var json => json,
             },
             Pointer = row[9].Contains("Go pointer", StringComparison.Ordinal),
+            ForkAddition = forkAddition,
         };
     }
 
