@@ -71,7 +71,7 @@ internal static class ApiEndpoints
 
             return Get(c, () => (parts.Length, parts.ElementAtOrDefault(0)) switch
             {
-                (1, "version") => WriteJsonAsync(c, _version),
+                (1, "version") => WriteVersionAsync(c, _version),
                 (1 or 2, var h) when HealthChecks.Contains(h) => WriteTextAsync(c, parts.Length == 1 && c.Request.Query.ContainsKey("verbose") ? $"[+]ping ok\n[+]etcd ok\n{h} check passed\n" : "ok"),
                 (1, "api") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
                     ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: true, v), v)
@@ -84,7 +84,7 @@ internal static class ApiEndpoints
                     ? WriteJsonAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
                     : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
                 (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2(c),
-                (2, "openapi") when parts[1] == "v3" => WriteJsonAsync(c, _openApi.Root()),
+                (2, "openapi") when parts[1] == "v3" => WriteBytesAsync(c, ObjectJson.Serialize(_openApi.Root()), MediaTypes.Json, null),
                 ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
                 (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
                 _ => WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
@@ -126,16 +126,24 @@ internal static class ApiEndpoints
     private static Task WriteDiscoveryAsync(HttpContext context, JsonObject document, string version)
     {
         context.Response.Headers.Vary = "Accept";
-        return WriteBytesAsync(context, ObjectJson.Serialize(document), $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList", null);
+        return WriteBytesAsync(context, ObjectJson.Serialize(document), $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList", null, negotiatedJson: true);
     }
 
     private static Task WriteJsonAsync(HttpContext context, JsonObject document)
     {
         context.Response.Headers.Vary = "Accept";
-        return WriteBytesAsync(context, ObjectJson.Serialize(document), MediaTypes.Json, null);
+        return WriteBytesAsync(context, ObjectJson.Serialize(document), MediaTypes.Json, null, negotiatedJson: true);
     }
 
-    private static async Task WriteBytesAsync(HttpContext context, byte[] body, string contentType, string? etag)
+    /// <summary>/version is written as upstream's WriteRawJSON does: always indented, without a trailing newline.</summary>
+    private static Task WriteVersionAsync(HttpContext context, JsonObject document) =>
+        WriteBytesAsync(context, JsonBody.Indent(ObjectJson.Serialize(document)), MediaTypes.Json, null);
+
+    /// <summary>
+    /// Writes a body with its ETag (304 when the client has it). A negotiated JSON body (discovery) is finished as
+    /// the API's objects are (newline, or pretty); the ETag is the compact form's either way.
+    /// </summary>
+    private static async Task WriteBytesAsync(HttpContext context, byte[] body, string contentType, string? etag, bool negotiatedJson = false)
     {
         etag ??= "\"" + Convert.ToHexString(SHA256.HashData(body)) + "\"";
         context.Response.Headers.ETag = etag;
@@ -147,6 +155,12 @@ internal static class ApiEndpoints
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = contentType;
+        if (negotiatedJson)
+        {
+            await JsonBody.WriteAsync(context, body);
+            return;
+        }
+
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 

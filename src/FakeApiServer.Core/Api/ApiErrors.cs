@@ -35,7 +35,7 @@ internal static partial class ApiErrors
 
         context.Response.StatusCode = api.Code;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(StatusBytes(api), context.RequestAborted);
+        await JsonBody.WriteAsync(context, StatusBytes(api));
     }
 
     /// <summary>The Status object for an error, as JSON bytes (also the object of a watch ERROR event).</summary>

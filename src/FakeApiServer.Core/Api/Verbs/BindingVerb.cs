@@ -26,6 +26,6 @@ internal static class BindingVerb
 
         context.Response.StatusCode = 201;
         context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(ApiErrors.SuccessBytes(new StatusDetails(null, null, null)), context.RequestAborted);
+        await JsonBody.WriteAsync(context, ApiErrors.SuccessBytes(new StatusDetails(null, null, null)));
     }
 }

@@ -26,7 +26,7 @@ internal static class DeleteVerb
         {
             Uid = ObjectJson.Parse(result.Object.Value).Uid(),
         };
-        await context.Response.Body.WriteAsync(ApiErrors.SuccessBytes(details), context.RequestAborted);
+        await JsonBody.WriteAsync(context, ApiErrors.SuccessBytes(details));
     }
 
     public static async Task<DeleteOptions> ReadOptionsAsync(HttpContext context)

@@ -124,7 +124,7 @@ internal static class ScaleVerb
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(ObjectJson.Serialize(scale), context.RequestAborted);
+        await JsonBody.WriteAsync(context, ObjectJson.Serialize(scale));
     }
 
     private static JsonNode? GetPath(JsonObject obj, string path)
