@@ -198,9 +198,11 @@ internal sealed class OpenApiDocuments
         if (action is "post" or "put" or "patch")
         {
             var content = new JsonObject();
-            var types = action == "patch"
-                ? new[] { MediaTypes.JsonPatch, MediaTypes.MergePatch, MediaTypes.StrategicMergePatch, MediaTypes.ApplyPatch }
-                : [MediaTypes.Json];
+            // Custom resources have no strategic merge patch (apiextensions' handler and OpenAPI builder leave it out):
+            // kubectl's client-side apply reads this list to pick its patch type. Keys in Go's map order (sorted).
+            var types = action != "patch" ? [MediaTypes.Json]
+                : d.StrategicMergePatch ? new[] { MediaTypes.ApplyPatch, MediaTypes.JsonPatch, MediaTypes.MergePatch, MediaTypes.StrategicMergePatch }
+                : [MediaTypes.ApplyPatch, MediaTypes.JsonPatch, MediaTypes.MergePatch];
             foreach (var type in types)
             {
                 content[type] = new JsonObject { ["schema"] = action == "patch" ? new JsonObject { ["type"] = "object" } : reference.DeepClone() };
