@@ -172,6 +172,27 @@ public sealed class DiscoveryTests
         Assert.Contains(schemas, s => s.Value?["x-kubernetes-group-version-kind"] is JsonArray gvk && gvk.Any(g => (string?)g?["kind"] == "ConfigMap"));
     }
 
+    [Theory]
+    [InlineData("/api/v1", "pods", "xPOwRZ+Yhw8=")]
+    [InlineData("/api/v1", "configmaps", "qFsyl6wFWjQ=")]
+    [InlineData("/api/v1", "namespaces", "Q3oi5N2YM8M=")]
+    [InlineData("/api/v1", "events", "r2yiGXH7wu8=")]
+    [InlineData("/apis/apps/v1", "deployments", "8aSe+NMegvE=")]
+    [InlineData("/apis/events.k8s.io/v1", "events", "r2yiGXH7wu8=")]
+    public async Task Legacy_discovery_carries_upstreams_storageVersionHash(string path, string resource, string hash)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        var list = JsonNode.Parse(await http.GetStringAsync(path, ct))!;
+        var resources = list["resources"]!.AsArray();
+
+        Assert.Equal(hash, (string?)resources.Single(r => (string?)r?["name"] == resource)?["storageVersionHash"]);
+        Assert.All(resources.Where(r => ((string?)r?["name"])!.Contains('/', StringComparison.Ordinal)), r => Assert.Null(r?["storageVersionHash"]));
+    }
+
     [Fact]
     public async Task OpenApi_v3_unknown_group_version_returns_404()
     {

@@ -65,6 +65,12 @@ internal sealed class DiscoveryDocuments
                 entry["categories"] = Strings(d.Categories);
             }
 
+            // Upstream sets it for resources whose storage reports a storage version: not the create-only reviews.
+            if (d.CreateOnly is null)
+            {
+                entry["storageVersionHash"] = d.StorageVersionHash;
+            }
+
             resources.Add(entry);
             foreach (var (sub, kind, verbs) in Subresources(d))
             {
