@@ -13,7 +13,7 @@ namespace FakeApiServer.Api;
 /// <summary>The HTTP surface: discovery, OpenAPI, version, health, metrics and the resource paths; everything else is a 404 Status.</summary>
 internal static class ApiEndpoints
 {
-    /// <summary>The OpenAPI v2 media type kubectl 1.27/1.28 ask for; an empty body is a valid empty protobuf document.</summary>
+    /// <summary>The Content-Type of the OpenAPI v2 protobuf document (kube-openapi answers this for both accepted spellings).</summary>
     private const string OpenApiV2Protobuf = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     /// <summary>
@@ -83,7 +83,7 @@ internal static class ApiEndpoints
                 (3, "apis") => _api.Catalog.ServesGroupVersion(parts[1], parts[2])
                     ? WriteJsonAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
                     : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
-                (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2(c),
+                (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2Async(c),
                 (2, "openapi") when parts[1] == "v3" => WriteBytesAsync(c, ObjectJson.Serialize(_openApi.Root()), MediaTypes.Json, null),
                 ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
                 (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
@@ -98,11 +98,23 @@ internal static class ApiEndpoints
 
         private Task HandleResourcesAsync(HttpContext c, string group, string version, string path) => _resources.HandleAsync(c, group, version, path);
 
-        private static Task WriteOpenApiV2(HttpContext c)
+        /// <summary>
+        /// /openapi/v2 as kube-openapi serves it: the first Accept clause (by quality) that names JSON or one of the two
+        /// protobuf spellings, or a wildcard, picks the form; the ETag is the same for both; nothing acceptable is a bare 406.
+        /// </summary>
+        private Task WriteOpenApiV2Async(HttpContext c)
         {
-            c.Response.StatusCode = 200;
-            c.Response.ContentType = OpenApiV2Protobuf;
-            return Task.CompletedTask;
+            c.Response.Headers.Vary = "Accept";
+            if (MediaTypes.NegotiateOpenApiV2(c.Request.Headers.Accept) is not { } protobuf)
+            {
+                c.Response.StatusCode = StatusCodes.Status406NotAcceptable;
+                return Task.CompletedTask;
+            }
+
+            var (json, proto, etag) = _openApi.V2();
+            return protobuf
+                ? WriteBytesAsync(c, proto, OpenApiV2Protobuf, "\"" + etag + "\"")
+                : WriteBytesAsync(c, json, MediaTypes.Json, "\"" + etag + "\"");
         }
 
         private Task WriteOpenApiV3Async(HttpContext c, string path)

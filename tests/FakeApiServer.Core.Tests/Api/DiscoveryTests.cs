@@ -206,21 +206,63 @@ public sealed class DiscoveryTests
         await response.AssertStatusAsync(HttpStatusCode.NotFound, "NotFound", null, ct);
     }
 
-    [Fact]
-    public async Task OpenApi_v2_answers_an_empty_protobuf_document()
+    [Theory]
+    [InlineData("application/json", "application/json")]
+    [InlineData("application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("application/com.github.proto-openapi.spec.v2.v1.0+protobuf, application/json", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("application/json;q=0.5, application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("*/*", "application/json")]
+    public async Task OpenApi_v2_serves_json_or_protobuf_as_accepted_with_one_etag(string accept, string contentType)
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         await using var cluster = await FakeCluster.StartAsync(ct);
         using var http = cluster.Http();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
-        request.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await http.SendAsync(request, ct);
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        using var json = await http.GetAsync("/openapi/v2", ct);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        again.Headers.TryAddWithoutValidation("Accept", accept);
+        again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag?.ToString());
+        using var notModified = await http.SendAsync(again, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(json.Headers.ETag, response.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        if (contentType == "application/json")
+        {
+            var doc = JsonNode.Parse(body)!;
+            Assert.Equal("2.0", (string?)doc["swagger"]);
+            var patch = doc["paths"]!["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]!["patch"]!;
+            Assert.Contains("application/strategic-merge-patch+json", patch["consumes"]!.AsArray().Select(c => (string?)c));
+            Assert.Equal("Deployment", (string?)patch["x-kubernetes-group-version-kind"]?["kind"]);
+            Assert.Equal("#/definitions/io.k8s.api.apps.v1.DeploymentSpec", (string?)doc["definitions"]!["io.k8s.api.apps.v1.Deployment"]!["properties"]!["spec"]!["$ref"]);
+        }
+        else
+        {
+            // gnostic Document: field 1 (swagger) is "2.0"; the kinds' extensions travel as NamedAny.
+            Assert.Equal(new byte[] { 0x0A, 3, (byte)'2', (byte)'.', (byte)'0' }, body[..5]);
+            Assert.Contains("#/definitions/io.k8s.api.apps.v1.DeploymentSpec", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_v2_answers_406_when_nothing_acceptable_is_asked_for()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
 
         using var response = await http.SendAsync(request, ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
     }
 
     [Fact]
