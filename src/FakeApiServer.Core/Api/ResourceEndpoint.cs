@@ -80,6 +80,7 @@ internal sealed class ResourceEndpoint
         "finalize" => definition.FinalizeStrategy is not null,
         "scale" => definition.Scale is not null,
         "binding" => definition.HasBinding,
+        "log" or "exec" or "attach" or "portforward" => definition.HasContainerStreams,
         _ => false,
     };
 
@@ -105,6 +106,7 @@ internal sealed class ResourceEndpoint
 
         return method switch
         {
+            "GET" or "POST" when named && ContainerStreamsVerb.Serves(info.Subresource, method) => ContainerStreamsVerb.HandleAsync(context, request),
             "GET" when named && info.Subresource == "scale" => ScaleVerb.GetAsync(context, request),
             "GET" when named => GetVerb.HandleAsync(context, request),
             "GET" when QueryIsWatch(context.Request.Query) => WatchVerb.HandleAsync(context, request),

@@ -50,6 +50,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public bool HasBinding { get; init; }
 
     /// <summary>
+    /// Whether pods/log, exec, attach and portforward are routed (pods only). Containers are simulated, so they answer
+    /// a Status saying so (<see cref="Api.Verbs.ContainerStreamsVerb"/>) until a kubelet simulation serves them (issue 18).
+    /// </summary>
+    public bool HasContainerStreams { get; init; }
+
+    /// <summary>
     /// Whether a delete that removes the object answers with the object rather than a Success Status (upstream's
     /// ReturnDeletedObject: pods and services; the typed clients expect that body).
     /// </summary>

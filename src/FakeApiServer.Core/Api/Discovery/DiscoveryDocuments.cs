@@ -182,6 +182,14 @@ internal sealed class DiscoveryDocuments
             yield return ("binding", ("", "v1", "Binding"), ["create"]);
         }
 
+        if (d.HasContainerStreams)
+        {
+            yield return ("attach", ("", "v1", "PodAttachOptions"), ["create", "get"]);
+            yield return ("exec", ("", "v1", "PodExecOptions"), ["create", "get"]);
+            yield return ("log", ("", "v1", "Pod"), ["get"]);
+            yield return ("portforward", ("", "v1", "PodPortForwardOptions"), ["create", "get"]);
+        }
+
         if (d.FinalizeStrategy is not null)
         {
             yield return ("finalize", (d.Group, d.Version, d.Kind), ["update"]);
