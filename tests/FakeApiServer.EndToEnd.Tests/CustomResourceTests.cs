@@ -131,6 +131,24 @@ public sealed class CustomResourceTests
 
     [KubectlTheory]
     [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
+    public async Task Client_side_apply_of_an_edited_custom_resource_sends_a_merge_patch_that_is_accepted(string version)
+    {
+        using var timeout = E2E.Timeout();
+        await using var cluster = await FakeCluster.StartAsync(timeout.Token);
+        using var kubectl = await WithWidgetCrdAsync(cluster, version);
+        (await kubectl.RunAsync("apply", "-f", kubectl.WriteFile("one.yaml", Widget("one", "  color: red")))).Succeeded();
+
+        var edited = (await kubectl.RunAsync("apply", "-f", kubectl.WriteFile("one.yaml", Widget("one", "  color: blue\n  replicas: 2")))).Succeeded();
+        var one = JsonNode.Parse((await kubectl.RunAsync("get", "widget", "one", "-o", "json")).Succeeded().Stdout)!;
+
+        Assert.Contains("widget.example.com/one configured", edited.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", edited.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("blue", (string?)one["spec"]!["color"]);
+        Assert.Equal(2, (int?)one["spec"]!["replicas"]);
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
     public async Task Invalid_custom_resources_are_refused_naming_the_field(string version)
     {
         using var timeout = E2E.Timeout();

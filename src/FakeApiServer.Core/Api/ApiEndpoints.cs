@@ -13,7 +13,7 @@ namespace FakeApiServer.Api;
 /// <summary>The HTTP surface: discovery, OpenAPI, version, health, metrics and the resource paths; everything else is a 404 Status.</summary>
 internal static class ApiEndpoints
 {
-    /// <summary>The OpenAPI v2 media type kubectl 1.27/1.28 ask for; an empty body is a valid empty protobuf document.</summary>
+    /// <summary>The Content-Type of the OpenAPI v2 protobuf document (kube-openapi answers this for both accepted spellings).</summary>
     private const string OpenApiV2Protobuf = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     /// <summary>
@@ -71,7 +71,7 @@ internal static class ApiEndpoints
 
             return Get(c, () => (parts.Length, parts.ElementAtOrDefault(0)) switch
             {
-                (1, "version") => WriteJsonAsync(c, _version),
+                (1, "version") => WriteVersionAsync(c, _version),
                 (1 or 2, var h) when HealthChecks.Contains(h) => WriteTextAsync(c, parts.Length == 1 && c.Request.Query.ContainsKey("verbose") ? $"[+]ping ok\n[+]etcd ok\n{h} check passed\n" : "ok"),
                 (1, "api") => MediaTypes.NegotiateDiscovery(c.Request.Headers.Accept) is { } v
                     ? WriteDiscoveryAsync(c, _discovery.Aggregated(core: true, v), v)
@@ -83,8 +83,8 @@ internal static class ApiEndpoints
                 (3, "apis") => _api.Catalog.ServesGroupVersion(parts[1], parts[2])
                     ? WriteDiscoveryDocumentAsync(c, _discovery.ApiResourceList(parts[1], parts[2]))
                     : WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
-                (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2(c),
-                (2, "openapi") when parts[1] == "v3" => WriteJsonAsync(c, _openApi.Root()),
+                (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2Async(c),
+                (2, "openapi") when parts[1] == "v3" => WriteBytesAsync(c, ObjectJson.Serialize(_openApi.Root()), MediaTypes.Json, null),
                 ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
                 (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
                 _ => WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
@@ -115,11 +115,23 @@ internal static class ApiEndpoints
 
         private Task HandleResourcesAsync(HttpContext c, string group, string version, string path) => _resources.HandleAsync(c, group, version, path);
 
-        private static Task WriteOpenApiV2(HttpContext c)
+        /// <summary>
+        /// /openapi/v2 as kube-openapi serves it: the first Accept clause (by quality) that names JSON or one of the two
+        /// protobuf spellings, or a wildcard, picks the form; the ETag is the same for both; nothing acceptable is a bare 406.
+        /// </summary>
+        private Task WriteOpenApiV2Async(HttpContext c)
         {
-            c.Response.StatusCode = 200;
-            c.Response.ContentType = OpenApiV2Protobuf;
-            return Task.CompletedTask;
+            c.Response.Headers.Vary = "Accept";
+            if (MediaTypes.NegotiateOpenApiV2(c.Request.Headers.Accept) is not { } protobuf)
+            {
+                c.Response.StatusCode = StatusCodes.Status406NotAcceptable;
+                return Task.CompletedTask;
+            }
+
+            var (json, proto, etag) = _openApi.V2();
+            return protobuf
+                ? WriteBytesAsync(c, proto, OpenApiV2Protobuf, "\"" + etag + "\"")
+                : WriteBytesAsync(c, json, MediaTypes.Json, "\"" + etag + "\"");
         }
 
         private Task WriteOpenApiV3Async(HttpContext c, string path)
@@ -143,16 +155,24 @@ internal static class ApiEndpoints
     private static Task WriteDiscoveryAsync(HttpContext context, JsonObject document, string version)
     {
         context.Response.Headers.Vary = "Accept";
-        return WriteBytesAsync(context, ObjectJson.Serialize(document), $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList", null);
+        return WriteBytesAsync(context, ObjectJson.Serialize(document), $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList", null, negotiatedJson: true);
     }
 
     private static Task WriteJsonAsync(HttpContext context, JsonObject document)
     {
         context.Response.Headers.Vary = "Accept";
-        return WriteBytesAsync(context, ObjectJson.Serialize(document), MediaTypes.Json, null);
+        return WriteBytesAsync(context, ObjectJson.Serialize(document), MediaTypes.Json, null, negotiatedJson: true);
     }
 
-    private static async Task WriteBytesAsync(HttpContext context, byte[] body, string contentType, string? etag)
+    /// <summary>/version is written as upstream's WriteRawJSON does: always indented, without a trailing newline.</summary>
+    private static Task WriteVersionAsync(HttpContext context, JsonObject document) =>
+        WriteBytesAsync(context, JsonBody.Indent(ObjectJson.Serialize(document)), MediaTypes.Json, null);
+
+    /// <summary>
+    /// Writes a body with its ETag (304 when the client has it). A negotiated JSON body (discovery) is finished as
+    /// the API's objects are (newline, or pretty); the ETag is the compact form's either way.
+    /// </summary>
+    private static async Task WriteBytesAsync(HttpContext context, byte[] body, string contentType, string? etag, bool negotiatedJson = false)
     {
         etag ??= "\"" + Convert.ToHexString(SHA256.HashData(body)) + "\"";
         context.Response.Headers.ETag = etag;
@@ -164,6 +184,12 @@ internal static class ApiEndpoints
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = contentType;
+        if (negotiatedJson)
+        {
+            await JsonBody.WriteAsync(context, body);
+            return;
+        }
+
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 

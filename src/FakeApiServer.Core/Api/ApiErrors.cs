@@ -51,7 +51,7 @@ internal static partial class ApiErrors
         }
 
         context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(statusJson, context.RequestAborted);
+        await JsonBody.WriteAsync(context, statusJson);
     }
 
     /// <summary>The Status object for an error, as JSON bytes (also the object of a watch ERROR event).</summary>

@@ -128,6 +128,54 @@ internal static class MediaTypes
         return null;
     }
 
+    /// <summary>
+    /// The /openapi/v2 form the Accept header asks for, as kube-openapi's goautoneg reading: clauses by quality (then
+    /// specificity), the first matching application/json (false), a protobuf spelling (true) or a wildcard (JSON);
+    /// null when none matches. No header means */*.
+    /// </summary>
+    public static bool? NegotiateOpenApiV2(string? accept)
+    {
+        if (string.IsNullOrWhiteSpace(accept))
+        {
+            return false;
+        }
+
+        // Parsed by hand: '@' in the protobuf spelling is not an HTTP token character, so the header parsers refuse it.
+        var clauses = accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select((clause, index) =>
+            {
+                var parts = clause.Split(';', StringSplitOptions.TrimEntries);
+                var quality = parts.Skip(1).Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "q") is { } q
+                    && double.TryParse(q[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 1.0;
+                var media = parts[0].Split('/', 2);
+                var type = media[0];
+                var subType = media.Length > 1 ? media[1] : "";
+                var specificity = type == "*" ? 0 : subType == "*" ? 1 : 2;
+                return (Type: type, SubType: subType, Quality: quality, Specificity: specificity, Index: index);
+            })
+            .Where(c => c.Quality > 0)
+            .OrderByDescending(c => c.Quality).ThenByDescending(c => c.Specificity).ThenBy(c => c.Index);
+        foreach (var clause in clauses)
+        {
+            if (clause.Type is not ("application" or "*"))
+            {
+                continue;
+            }
+
+            if (clause.SubType is "json" or "*")
+            {
+                return false;
+            }
+
+            if (clause.SubType is "com.github.proto-openapi.spec.v2@v1.0+protobuf" or "com.github.proto-openapi.spec.v2.v1.0+protobuf")
+            {
+                return true;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The media type of a request body without parameters, lower-cased ("application/json").</summary>
     public static string? ContentType(string? header) =>
         header is null ? null : MediaTypeHeaderValue.TryParse(header, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() : header.ToLowerInvariant();

@@ -32,7 +32,7 @@ internal static class ObjectResponses
         if (form == MediaTypes.ResourceForm.Json)
         {
             context.Response.ContentType = MediaTypes.Json;
-            await context.Response.Body.WriteAsync(json, context.RequestAborted);
+            await JsonBody.WriteAsync(context, json);
             return;
         }
 
@@ -59,33 +59,18 @@ internal static class ObjectResponses
         }
 
         context.Response.ContentType = MediaTypes.Json;
-        var body = context.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body, ObjectJson.WriterOptions))
+        if (JsonBody.IsPretty(context.Request))
         {
-            writer.WriteStartObject();
-            writer.WriteString("kind", definition.ListKind);
-            writer.WriteString("apiVersion", definition.ApiVersion);
-            WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
-            writer.WritePropertyName("items");
-            writer.WriteStartArray();
-            var flushed = 0L;
-            foreach (var item in list.Items)
-            {
-                writer.WriteRawValue(definition.ServedBytes(item.Value), skipInputValidation: true);
-
-                // Stream a large list instead of buffering it whole: the pipe holds at most one chunk at a time.
-                if (writer.BytesCommitted + writer.BytesPending - flushed >= ListFlushBytes)
-                {
-                    writer.Flush();
-                    flushed = writer.BytesCommitted;
-                    await body.FlushAsync(context.RequestAborted);
-                }
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            // Pretty output is for people (curl, browsers): the list is indented whole rather than streamed.
+            var buffer = new ArrayBufferWriter<byte>();
+            await WriteListJsonAsync(buffer, definition, list, rv, flushAsync: null);
+            await JsonBody.WriteAsync(context, buffer.WrittenMemory);
+            return;
         }
 
+        var body = context.Response.BodyWriter;
+        await WriteListJsonAsync(body, definition, list, rv, () => body.FlushAsync(context.RequestAborted));
+        JsonBody.EndStreamed(body);
         await body.FlushAsync(context.RequestAborted);
     }
 
@@ -108,19 +93,47 @@ internal static class ObjectResponses
         await body.FlushAsync(context.RequestAborted);
     }
 
+    private static async Task WriteListJsonAsync(
+        IBufferWriter<byte> output, ResourceDefinition definition, ListResult list, string rv, Func<ValueTask<FlushResult>>? flushAsync)
+    {
+        using var writer = new Utf8JsonWriter(output, ObjectJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("kind", definition.ListKind);
+        writer.WriteString("apiVersion", definition.ApiVersion);
+        WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
+        writer.WritePropertyName("items");
+        writer.WriteStartArray();
+        var flushed = 0L;
+        foreach (var item in list.Items)
+        {
+            writer.WriteRawValue(definition.ServedBytes(item.Value), skipInputValidation: true);
+
+            // Stream a large list instead of buffering it whole: the pipe holds at most one chunk at a time.
+            if (flushAsync is not null && writer.BytesCommitted + writer.BytesPending - flushed >= ListFlushBytes)
+            {
+                writer.Flush();
+                flushed = writer.BytesCommitted;
+                await flushAsync();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
     public static async Task WriteTableAsync(
         HttpContext context, ResourceDefinition definition, MediaTypes.ResourceForm form, IReadOnlyList<JsonObject> objects,
         string resourceVersion, string? continueToken, long? remaining, DateTimeOffset now)
     {
         var include = IncludeObject(context.Request.Query);
         context.Response.ContentType = form == MediaTypes.ResourceForm.TableV1 ? MediaTypes.TableV1 : MediaTypes.TableV1Beta1;
-        var body = context.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body, ObjectJson.WriterOptions))
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             WriteTable(writer, definition, form, objects, resourceVersion, continueToken, remaining, now, include);
         }
 
-        await body.FlushAsync(context.RequestAborted);
+        await JsonBody.WriteAsync(context, buffer.WrittenMemory);
     }
 
     /// <summary>The Table of a watch event: one row and the column definitions.</summary>

@@ -39,6 +39,15 @@ internal sealed class ResourceEndpoint
     private ResourceRequest Resolve(string group, string version, string path)
     {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+        // The deprecated watch paths (/api/v1/watch/..., /apis/{g}/{v}/watch/...): the rest names a collection or
+        // one object, as upstream's RequestInfoFactory strips the "watch" verb segment.
+        var watchPath = parts.Length > 1 && parts[0] == "watch";
+        if (watchPath)
+        {
+            parts = parts[1..];
+        }
+
         var info = RequestInfo.Parse(group, version, parts) ?? throw ApiException.NotFoundPath();
         var store = _api.Catalog.Find(group, version, info.Resource) ?? throw ApiException.NotFoundPath();
         var definition = store.Definition;
@@ -57,7 +66,12 @@ internal sealed class ResourceEndpoint
             throw ApiException.NotFoundPath();
         }
 
-        return new ResourceRequest(_api, info, store);
+        if (watchPath && info.Subresource.Length > 0)
+        {
+            throw ApiException.NotFoundPath();
+        }
+
+        return new ResourceRequest(_api, info, store) { WatchPath = watchPath };
     }
 
     private static bool HasSubresource(ResourceDefinition definition, string subresource) => subresource switch
@@ -66,6 +80,7 @@ internal sealed class ResourceEndpoint
         "finalize" => definition.FinalizeStrategy is not null,
         "scale" => definition.Scale is not null,
         "binding" => definition.HasBinding,
+        "log" or "exec" or "attach" or "portforward" => definition.HasContainerStreams,
         _ => false,
     };
 
@@ -74,6 +89,14 @@ internal sealed class ResourceEndpoint
         var info = request.Info;
         var method = context.Request.Method;
         var named = info.Name.Length > 0;
+        if (request.WatchPath)
+        {
+            // Upstream serves only GET (a watch of the collection, or of the one named object) on these paths.
+            return method == "GET" && request.Definition.CreateOnly is null
+                ? WatchVerb.HandleAsync(context, request)
+                : throw ApiException.MethodNotAllowedPath();
+        }
+
         if (request.Definition.CreateOnly is { } createOnly)
         {
             return method == "POST" && !named && info.Subresource.Length == 0 && (info.Namespace.Length > 0 || !request.Definition.Namespaced)
@@ -83,6 +106,7 @@ internal sealed class ResourceEndpoint
 
         return method switch
         {
+            "GET" or "POST" when named && ContainerStreamsVerb.Serves(info.Subresource, method) => ContainerStreamsVerb.HandleAsync(context, request),
             "GET" when named && info.Subresource == "scale" => ScaleVerb.GetAsync(context, request),
             "GET" when named => GetVerb.HandleAsync(context, request),
             "GET" when QueryIsWatch(context.Request.Query) => WatchVerb.HandleAsync(context, request),
@@ -118,6 +142,9 @@ internal sealed record ResourceRequest(ApiContext Api, RequestInfo Info, Resourc
 
     /// <summary>What a body sent to the resource (or its /status) holds: an object of the endpoint's kind.</summary>
     public ExpectedBody ExpectedBody => new(Api.Protobuf.Codec, Definition.ApiVersion, Definition.Kind);
+
+    /// <summary>The request came by a deprecated /watch/ path: a watch whatever the query says, of the named object if any.</summary>
+    public bool WatchPath { get; init; }
 
     /// <summary>The strategy that governs writes to the named subresource (the main strategy for the resource itself).</summary>
     public IResourceStrategy WriteStrategy => Info.Subresource switch

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Net.Security;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
@@ -25,6 +26,8 @@ public sealed partial class FakeApiServerHost
     /// Listens on the bind address: plain http (Kestrel's defaults), or HTTPS with HTTP/1.1 and
     /// HTTP/2 negotiated by ALPN (kubectl's choice). Client certificates are asked for and taken as they come; the
     /// authentication filter checks them against the client CAs, so a bad one is a 401 Status, not a failed handshake.
+    /// The handshake's CertificateRequest names the client CAs as acceptable issuers, as Go's tls.Config with ClientCAs
+    /// does (openssl s_client shows "Acceptable client certificate CA names"; clients with several certificates pick by it).
     /// </summary>
     private static void Listen(KestrelServerOptions kestrel, FakeApiServerOptions options, ClusterPki? pki) =>
         kestrel.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.Port, listen =>
@@ -32,11 +35,14 @@ public sealed partial class FakeApiServerHost
             if (pki is not null)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                var serving = SslStreamCertificateContext.Create(pki.ServingCertificate, additionalCertificates: null, offline: true,
+                    trust: SslCertificateTrust.CreateForX509Collection(pki.ClientCas, sendTrustInHandshake: true));
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = pki.ServingCertificate,
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = static (_, _, _) => true,
+                    OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = serving,
                 });
             }
         });

@@ -50,6 +50,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public bool HasBinding { get; init; }
 
     /// <summary>
+    /// Whether pods/log, exec, attach and portforward are routed (pods only). Containers are simulated, so they answer
+    /// a Status saying so (<see cref="Api.Verbs.ContainerStreamsVerb"/>) until a kubelet simulation serves them (issue 18).
+    /// </summary>
+    public bool HasContainerStreams { get; init; }
+
+    /// <summary>
     /// Whether a delete that removes the object answers with the object rather than a Success Status (upstream's
     /// ReturnDeletedObject: pods and services; the typed clients expect that body).
     /// </summary>
@@ -67,6 +73,31 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// version is the one stored, as for every built-in kind.
     /// </summary>
     public string? StorageApiVersion { get; init; }
+
+    /// <summary>
+    /// The apiVersion upstream's storage encodes this kind at when it is neither this version nor
+    /// <see cref="StorageApiVersion"/> (events.k8s.io/v1 Events are stored as core v1 Events); only discovery's
+    /// storageVersionHash reads it.
+    /// </summary>
+    public string? StorageEncodingApiVersion { get; init; }
+
+    /// <summary>A custom resource (served from a CRD): decoded as unstructured, so a wrong kind is not a conversion error.</summary>
+    public bool CustomResource { get; init; }
+
+    /// <summary>
+    /// Discovery's storageVersionHash, as upstream's StorageVersionHash: base64 of the first 8 bytes of the SHA-256 of
+    /// "group/version/kind" of the version objects are stored at ("/v1/Pod" for pods).
+    /// </summary>
+    public string StorageVersionHash
+    {
+        get
+        {
+            var apiVersion = StorageEncodingApiVersion ?? StorageApiVersion ?? ApiVersion;
+            var groupVersion = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion : "/" + apiVersion;
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupVersion + "/" + Kind));
+            return Convert.ToBase64String(hash, 0, 8);
+        }
+    }
 
     /// <summary>The Warning every request to this version gets (a deprecated custom resource version), or null.</summary>
     public string? DeprecationWarning { get; init; }
@@ -120,6 +151,13 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
             obj["apiVersion"] = ApiVersion;
             obj["kind"] = Kind;
         }
+        else if (!CustomResource && !string.IsNullOrEmpty(kind) && kind != Kind)
+        {
+            // Upstream decodes the body as the kind it names, then fails to convert it to this resource's internal type.
+            var version = string.IsNullOrEmpty(apiVersion) ? Version : apiVersion[(apiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            throw ApiException.BadRequest(
+                $"{kind} in version \"{version}\" cannot be handled as a {Kind}: converting ({version}.{kind}) to ({InternalPackage}.{Kind}): unknown conversion");
+        }
         else if (apiVersion != ApiVersion)
         {
             throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({ApiVersion})");
@@ -129,6 +167,9 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
             throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Kind})");
         }
     }
+
+    /// <summary>The Go package of upstream's internal type, as a conversion error names it: core for the core group (and events.k8s.io), else the group's first label.</summary>
+    private string InternalPackage => Group is "" or "events.k8s.io" ? "core" : Group.Split('.')[0];
 
     /// <summary>Shows a stored object as this version: its apiVersion becomes <see cref="ApiVersion"/> (conversion None).</summary>
     public JsonObject ToServedVersion(JsonObject obj)

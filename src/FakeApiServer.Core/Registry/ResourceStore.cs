@@ -168,10 +168,10 @@ internal sealed class ResourceStore
 
             var errors = ObjectMetaValidation.ValidateObjectMeta(meta, Definition.Namespaced, Definition.NameValidator)
                 .Concat(Definition.Strategy.Validate(obj)).ToList();
-            if (errors.Count == 0 && Definition.Allocator is { } allocator)
-            {
-                errors.AddRange(allocator.Allocate(obj, _store.Latest));
-            }
+
+            // Values allocated for this attempt are held until its write is finished (then the store has them, or nobody does).
+            using var allocation = errors.Count == 0 && Definition.Allocator is { } allocator ? allocator.Allocate(obj, _store.Latest) : ResourceAllocation.None;
+            errors.AddRange(allocation.Errors);
 
             if (errors.Count > 0)
             {
@@ -314,6 +314,10 @@ internal sealed class ResourceStore
             var errors = new List<FieldError>(ObjectMetaValidation.ValidateObjectMetaUpdate(newMeta, oldMeta));
             errors.AddRange(ObjectMetaValidation.ValidateObjectMeta(newMeta, Definition.Namespaced, Definition.NameValidator));
             errors.AddRange(strategy.ValidateUpdate(newObj, oldObj));
+            using var allocation = errors.Count == 0 && Definition.Allocator is { } allocator
+                ? allocator.AllocateUpdate(newObj, oldObj, key, _store.Latest)
+                : ResourceAllocation.None;
+            errors.AddRange(allocation.Errors);
             if (oldObj.HasDeletionTimestamp())
             {
                 var added = newObj.Finalizers().Except(oldObj.Finalizers()).ToList();

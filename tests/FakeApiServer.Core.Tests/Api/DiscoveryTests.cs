@@ -172,6 +172,27 @@ public sealed class DiscoveryTests
         Assert.Contains(schemas, s => s.Value?["x-kubernetes-group-version-kind"] is JsonArray gvk && gvk.Any(g => (string?)g?["kind"] == "ConfigMap"));
     }
 
+    [Theory]
+    [InlineData("/api/v1", "pods", "xPOwRZ+Yhw8=")]
+    [InlineData("/api/v1", "configmaps", "qFsyl6wFWjQ=")]
+    [InlineData("/api/v1", "namespaces", "Q3oi5N2YM8M=")]
+    [InlineData("/api/v1", "events", "r2yiGXH7wu8=")]
+    [InlineData("/apis/apps/v1", "deployments", "8aSe+NMegvE=")]
+    [InlineData("/apis/events.k8s.io/v1", "events", "r2yiGXH7wu8=")]
+    public async Task Legacy_discovery_carries_upstreams_storageVersionHash(string path, string resource, string hash)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        var list = JsonNode.Parse(await http.GetStringAsync(path, ct))!;
+        var resources = list["resources"]!.AsArray();
+
+        Assert.Equal(hash, (string?)resources.Single(r => (string?)r?["name"] == resource)?["storageVersionHash"]);
+        Assert.All(resources.Where(r => ((string?)r?["name"])!.Contains('/', StringComparison.Ordinal)), r => Assert.Null(r?["storageVersionHash"]));
+    }
+
     [Fact]
     public async Task OpenApi_v3_unknown_group_version_returns_404()
     {
@@ -185,21 +206,63 @@ public sealed class DiscoveryTests
         await response.AssertStatusAsync(HttpStatusCode.NotFound, "NotFound", null, ct);
     }
 
-    [Fact]
-    public async Task OpenApi_v2_answers_an_empty_protobuf_document()
+    [Theory]
+    [InlineData("application/json", "application/json")]
+    [InlineData("application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("application/com.github.proto-openapi.spec.v2.v1.0+protobuf, application/json", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("application/json;q=0.5, application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")]
+    [InlineData("*/*", "application/json")]
+    public async Task OpenApi_v2_serves_json_or_protobuf_as_accepted_with_one_etag(string accept, string contentType)
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         await using var cluster = await FakeCluster.StartAsync(ct);
         using var http = cluster.Http();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
-        request.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await http.SendAsync(request, ct);
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        using var json = await http.GetAsync("/openapi/v2", ct);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        again.Headers.TryAddWithoutValidation("Accept", accept);
+        again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag?.ToString());
+        using var notModified = await http.SendAsync(again, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(json.Headers.ETag, response.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        if (contentType == "application/json")
+        {
+            var doc = JsonNode.Parse(body)!;
+            Assert.Equal("2.0", (string?)doc["swagger"]);
+            var patch = doc["paths"]!["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]!["patch"]!;
+            Assert.Contains("application/strategic-merge-patch+json", patch["consumes"]!.AsArray().Select(c => (string?)c));
+            Assert.Equal("Deployment", (string?)patch["x-kubernetes-group-version-kind"]?["kind"]);
+            Assert.Equal("#/definitions/io.k8s.api.apps.v1.DeploymentSpec", (string?)doc["definitions"]!["io.k8s.api.apps.v1.Deployment"]!["properties"]!["spec"]!["$ref"]);
+        }
+        else
+        {
+            // gnostic Document: field 1 (swagger) is "2.0"; the kinds' extensions travel as NamedAny.
+            Assert.Equal(new byte[] { 0x0A, 3, (byte)'2', (byte)'.', (byte)'0' }, body[..5]);
+            Assert.Contains("#/definitions/io.k8s.api.apps.v1.DeploymentSpec", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_v2_answers_406_when_nothing_acceptable_is_asked_for()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
 
         using var response = await http.SendAsync(request, ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
     }
 
     [Fact]

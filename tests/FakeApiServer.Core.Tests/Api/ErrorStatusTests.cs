@@ -92,6 +92,25 @@ public sealed class ErrorStatusTests
         await response.AssertStatusAsync(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge", "Request entity too large: limit is 3145728", ct);
     }
 
+    [Theory]
+    [InlineData("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}""",
+        "Pod in version \"v1\" cannot be handled as a Namespace: converting (v1.Pod) to (core.Namespace): unknown conversion")]
+    [InlineData("/api/v1/namespaces", """{"kind":"Pod","metadata":{"name":"x"}}""",
+        "Pod in version \"v1\" cannot be handled as a Namespace: converting (v1.Pod) to (core.Namespace): unknown conversion")]
+    [InlineData("/apis/apps/v1/namespaces/default/deployments", """{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"x"}}""",
+        "StatefulSet in version \"v1\" cannot be handled as a Deployment: converting (v1.StatefulSet) to (apps.Deployment): unknown conversion")]
+    public async Task A_body_of_another_kind_is_a_400_conversion_error_as_upstreams_decoder_reports_it(string path, string body, string message)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync(path, Json(body), ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", message, ct);
+    }
+
     [Fact]
     public async Task Wrong_kind_in_the_body_returns_400()
     {
@@ -105,7 +124,8 @@ public sealed class ErrorStatusTests
         using var version = await http.PostAsync("/api/v1/namespaces/default/configmaps",
             Json("""{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"x"}}"""), ct);
 
-        await kind.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest", "the kind in the data (Secret) does not match the expected kind (ConfigMap)", ct);
+        await kind.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
+            "Secret in version \"v1\" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion", ct);
         await version.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
             "the API version in the data (apps/v1) does not match the expected API version (v1)", ct);
     }

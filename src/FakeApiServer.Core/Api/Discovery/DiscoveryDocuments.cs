@@ -65,6 +65,12 @@ internal sealed class DiscoveryDocuments
                 entry["categories"] = Strings(d.Categories);
             }
 
+            // Upstream sets it for resources whose storage reports a storage version: not the create-only reviews.
+            if (d.CreateOnly is null)
+            {
+                entry["storageVersionHash"] = d.StorageVersionHash;
+            }
+
             resources.Add(entry);
             foreach (var (sub, kind, verbs) in Subresources(d))
             {
@@ -174,6 +180,14 @@ internal sealed class DiscoveryDocuments
         if (d.HasBinding)
         {
             yield return ("binding", ("", "v1", "Binding"), ["create"]);
+        }
+
+        if (d.HasContainerStreams)
+        {
+            yield return ("attach", ("", "v1", "PodAttachOptions"), ["create", "get"]);
+            yield return ("exec", ("", "v1", "PodExecOptions"), ["create", "get"]);
+            yield return ("log", ("", "v1", "Pod"), ["get"]);
+            yield return ("portforward", ("", "v1", "PodPortForwardOptions"), ["create", "get"]);
         }
 
         if (d.FinalizeStrategy is not null)

@@ -25,6 +25,7 @@ internal sealed class OpenApiDocuments
     private readonly string _gitVersion;
     private readonly Lock _lock = new();
     private Built? _built;
+    private V2Built? _v2;
 
     public OpenApiDocuments(ResourceCatalog catalog, string gitVersion)
     {
@@ -45,6 +46,26 @@ internal sealed class OpenApiDocuments
     }
 
     public (byte[] Json, string Hash)? Get(string path) => Documents().TryGetValue(path, out var doc) ? (doc.Json, doc.Hash) : null;
+
+    /// <summary>
+    /// The /openapi/v2 document of the catalog's current state, as JSON and as gnostic protobuf, with the ETag
+    /// (the JSON's SHA-512 in hex, as kube-openapi computes it for both forms). Built on first use after each change.
+    /// </summary>
+    public (byte[] Json, byte[] Protobuf, string ETag) V2()
+    {
+        var version = _catalog.Current.Version;
+        if (Volatile.Read(ref _v2) is { } cached && cached.Version == version)
+        {
+            return (cached.Json, cached.Protobuf, cached.ETag);
+        }
+
+        var documents = Documents();
+        var v2 = OpenApiV2Document.Build(documents.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => ObjectJson.Parse(d.Value.Json)), _gitVersion);
+        var json = ObjectJson.Serialize(v2);
+        var built = new V2Built(version, json, OpenApiV2Protobuf.Encode(v2), Convert.ToHexString(SHA512.HashData(json)));
+        Volatile.Write(ref _v2, built);
+        return (built.Json, built.Protobuf, built.ETag);
+    }
 
     /// <summary>
     /// The documents of the catalog's current state. When the catalog changed (a CRD came or went), only the group/versions
@@ -89,6 +110,9 @@ internal sealed class OpenApiDocuments
 
     /// <summary>One group/version's document and the registries it was built from.</summary>
     private sealed record GroupVersionDocument(IReadOnlyList<ResourceStore> Stores, byte[] Json, string Hash);
+
+    /// <summary>The v2 document of one catalog version.</summary>
+    private sealed record V2Built(long Version, byte[] Json, byte[] Protobuf, string ETag);
 
     /// <summary>The documents of one catalog version.</summary>
     private sealed record Built(long Version, Dictionary<string, GroupVersionDocument> Documents);
@@ -198,9 +222,11 @@ internal sealed class OpenApiDocuments
         if (action is "post" or "put" or "patch")
         {
             var content = new JsonObject();
-            var types = action == "patch"
-                ? new[] { MediaTypes.JsonPatch, MediaTypes.MergePatch, MediaTypes.StrategicMergePatch, MediaTypes.ApplyPatch }
-                : [MediaTypes.Json];
+            // Custom resources have no strategic merge patch (apiextensions' handler and OpenAPI builder leave it out):
+            // kubectl's client-side apply reads this list to pick its patch type. Keys in Go's map order (sorted).
+            var types = action != "patch" ? [MediaTypes.Json]
+                : d.StrategicMergePatch ? new[] { MediaTypes.ApplyPatch, MediaTypes.JsonPatch, MediaTypes.MergePatch, MediaTypes.StrategicMergePatch }
+                : [MediaTypes.ApplyPatch, MediaTypes.JsonPatch, MediaTypes.MergePatch];
             foreach (var type in types)
             {
                 content[type] = new JsonObject { ["schema"] = action == "patch" ? new JsonObject { ["type"] = "object" } : reference.DeepClone() };

@@ -35,8 +35,7 @@ internal static class JsonPatch
                     root = Remove(root, path, out _);
                     break;
                 case "replace":
-                    root = Remove(root, path, out _);
-                    root = Add(root, path, Value(op));
+                    root = Replace(root, path, Value(op));
                     break;
                 case "move":
                 {
@@ -142,6 +141,45 @@ internal static class JsonPatch
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// replace as kube-apiserver's json-patch (evanphx/json-patch v4) does it: a member of an existing object is set
+    /// whether or not it was there (the C# client's cordon and rollout pause/restart rely on it); an array element
+    /// must exist (negative indices count from the end); a missing parent is an error.
+    /// </summary>
+    private static JsonNode? Replace(JsonNode? root, string pointer, JsonNode? value)
+    {
+        var tokens = Tokens(pointer);
+        if (tokens.Length == 0)
+        {
+            return value;
+        }
+
+        JsonNode? parent;
+        try
+        {
+            parent = tokens.Length == 1 ? root : Get(root, "/" + string.Join('/', tokens[..^1].Select(Escape)));
+        }
+        catch (JsonPatchException)
+        {
+            parent = null;
+        }
+
+        var last = tokens[^1];
+        switch (parent)
+        {
+            case JsonObject o:
+                o[last] = value;
+                return root;
+            case JsonArray a when int.TryParse(last, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index) && index >= -a.Count && index < a.Count:
+                a[index < 0 ? index + a.Count : index] = value;
+                return root;
+            case JsonArray:
+                throw new JsonPatchException($"replace operation does not apply: doc is missing key: {pointer}: missing value");
+            default:
+                throw new JsonPatchException($"replace operation does not apply: doc is missing path: {pointer}: missing value");
+        }
     }
 
     private static JsonNode? Remove(JsonNode? root, string pointer, out JsonNode? removed)

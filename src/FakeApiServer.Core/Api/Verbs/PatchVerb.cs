@@ -11,8 +11,8 @@ namespace FakeApiServer.Api.Verbs;
 /// </summary>
 internal static class PatchVerb
 {
-    /// <summary>The patch types served, in upstream's 415 message.</summary>
-    private const string Accepted = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
+    /// <summary>The patch types served, in upstream's 415 message (the installer's supportedTypes order).</summary>
+    private const string Accepted = "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml";
 
     /// <summary>What kinds without a strategic merge schema (custom resources) accept, in upstream's 415 message.</summary>
     private const string AcceptedWithoutSchema = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";

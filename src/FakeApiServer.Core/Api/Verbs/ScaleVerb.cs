@@ -137,7 +137,7 @@ internal static class ScaleVerb
         }
 
         context.Response.ContentType = MediaTypes.Json;
-        await context.Response.Body.WriteAsync(json, context.RequestAborted);
+        await JsonBody.WriteAsync(context, json);
     }
 
     private static JsonNode? GetPath(JsonObject obj, string path)

@@ -22,7 +22,7 @@ internal static class WatchVerb
 
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var options = QueryOptions.List(context.Request.Query);
+        var options = LimitToName(QueryOptions.List(context.Request.Query), request.Info.Name);
         ResourceWatch.ValidateOptions(options);
         var api = request.Api;
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(request.Definition));
@@ -153,6 +153,27 @@ internal static class WatchVerb
             {
             }
         }
+    }
+
+    /// <summary>
+    /// A watch of one named object (/watch/namespaces/{ns}/pods/{name}) selects metadata.name, as upstream's
+    /// ListResource does; a fieldSelector may only repeat that name.
+    /// </summary>
+    private static ListOptions LimitToName(ListOptions options, string name)
+    {
+        if (name.Length == 0)
+        {
+            return options;
+        }
+
+        if (!options.Fields.IsEverything)
+        {
+            return options.Fields.RequiresExactMatch("metadata.name", out var selected) && selected == name
+                ? options
+                : throw ApiException.BadRequest("fieldSelector metadata.name doesn't match requested name");
+        }
+
+        return options with { Fields = Selectors.FieldSelector.Parse("metadata.name=" + Selectors.FieldSelector.EscapeValue(name)) };
     }
 
     private static ValueTask<System.IO.Pipelines.FlushResult> WriteAsync(

@@ -42,6 +42,7 @@ internal static class CoreGroup
             StatusStrategy = new PodStatusStrategy(pods),
             Table = new PodTable(gates),
             HasBinding = true,
+            HasContainerStreams = true,
             ReturnDeletedObject = true,
             FieldSelectors = Fields(
                 ("spec.nodeName", o => o.FieldString("spec.nodeName") ?? ""),

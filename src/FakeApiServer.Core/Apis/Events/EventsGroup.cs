@@ -12,6 +12,7 @@ internal static class EventsGroup
         yield return new ResourceDefinition("events.k8s.io", "v1", "Event", "events", Namespaced: true)
         {
             ShortNames = ["ev"],
+            StorageEncodingApiVersion = "v1",
             Strategy = new ResourceStrategy(hasStatus: false),
             Table = new EventsV1EventTable(),
             FieldSelectors = CoreGroup.Fields(

@@ -59,6 +59,7 @@ internal static class CustomResourceVersions
                         scale.GetString("labelSelectorPath"), SpecSelectorFallback: false)
                     : null,
                 StrategicMergePatch = false,
+                CustomResource = true,
                 StorageApiVersion = storage is not null && storage != name ? group + "/" + storage : null,
                 DeprecationWarning = version["deprecated"] is JsonValue d && d.GetValueKind() == JsonValueKind.True
                     ? version.GetString("deprecationWarning") ?? $"{group}/{name} {kind} is deprecated"

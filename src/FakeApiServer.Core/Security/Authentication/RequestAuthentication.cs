@@ -40,7 +40,7 @@ internal sealed class RequestAuthentication
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.ContentType = "application/json";
-        return context.Response.Body.WriteAsync(UnauthorizedStatus, context.RequestAborted).AsTask();
+        return JsonBody.WriteAsync(context, UnauthorizedStatus).AsTask();
     }
 
     /// <summary>The user of a request with this client certificate and Authorization header, or null for 401.</summary>

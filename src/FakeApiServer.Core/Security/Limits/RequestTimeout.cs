@@ -56,7 +56,7 @@ internal sealed class RequestTimeout
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
             context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(TimeoutStatus, aborted);
+            await JsonBody.WriteAsync(context, TimeoutStatus);
         }
     }
 

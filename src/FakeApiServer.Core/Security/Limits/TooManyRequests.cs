@@ -18,6 +18,6 @@ internal static class TooManyRequests
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = "1";
         context.Response.ContentType = "application/json";
-        return context.Response.Body.WriteAsync(Status, context.RequestAborted).AsTask();
+        return JsonBody.WriteAsync(context, Status).AsTask();
     }
 }

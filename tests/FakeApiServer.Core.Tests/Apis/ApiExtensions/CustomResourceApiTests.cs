@@ -155,6 +155,24 @@ public sealed class CustomResourceApiTests
     }
 
     [Fact]
+    public async Task OpenApi_v3_offers_no_strategic_merge_patch_for_a_custom_resource_and_does_for_built_ins()
+    {
+        using var cts = new CancellationTokenSource(ApiTestSupport.TestTimeout);
+        var ct = cts.Token;
+        var (cluster, http) = await StartWithWidgetsAsync(ct);
+        await using var _ = cluster;
+        using var __ = http;
+
+        var custom = JsonNode.Parse(await http.GetStringAsync("/openapi/v3/apis/example.com/v1", ct))!;
+        var core = JsonNode.Parse(await http.GetStringAsync("/openapi/v3/api/v1", ct))!;
+
+        Assert.Equal(["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"],
+            custom["paths"]!["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}"]!["patch"]!["requestBody"]!["content"]!.AsObject().Select(c => c.Key));
+        Assert.Equal(["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"],
+            core["paths"]!["/api/v1/namespaces/{namespace}/configmaps/{name}"]!["patch"]!["requestBody"]!["content"]!.AsObject().Select(c => c.Key));
+    }
+
+    [Fact]
     public async Task Strategic_merge_patch_is_415_while_merge_json_patch_and_apply_work()
     {
         using var cts = new CancellationTokenSource(ApiTestSupport.TestTimeout);

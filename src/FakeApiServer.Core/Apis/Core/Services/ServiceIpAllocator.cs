@@ -9,8 +9,9 @@ namespace FakeApiServer.Apis.Core.Services;
 /// <summary>
 /// Allocates service cluster IPs from the dual-stack service ranges (default 10.96.0.0/16 and fd00:10:96::/112)
 /// and node ports from 30000-32767, as upstream's service REST allocators. The first address of the IPv4 range
-/// (10.96.0.1) is the `kubernetes` service's. Values in use are read from the current services; values handed out
-/// but not yet committed are remembered so that concurrent creates do not collide.
+/// (10.96.0.1) is the `kubernetes` service's. Values in use are those of the stored services (so a delete, or a change
+/// to ExternalName, frees them, and a restart rebuilds the allocations from the store as upstream's repair loop does),
+/// plus the values held by creates and updates in flight, so that concurrent writes do not collide.
 /// </summary>
 internal sealed class ServiceIpAllocator : IResourceAllocator
 {
@@ -21,7 +22,9 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
     private readonly Random _random;
     private readonly string _keyPrefix;
     private readonly Lock _lock = new();
-    private readonly HashSet<string> _handedOut = new(StringComparer.Ordinal);
+
+    /// <summary>Values held by writes in flight, released when their write is finished (<see cref="ResourceAllocation"/>).</summary>
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
 
     public ServiceIpAllocator(IReadOnlyList<string> serviceCidrs, Random random, string keyPrefix)
     {
@@ -33,24 +36,82 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
     /// <summary>The first usable address of the primary range: the `kubernetes` service's cluster IP.</summary>
     public string KubernetesServiceIp => _ranges[0].Address(1).ToString();
 
-    public IReadOnlyList<FieldError> Allocate(JsonObject obj, StoreSnapshot current)
+    public ResourceAllocation Allocate(JsonObject obj, StoreSnapshot current)
     {
-        if (obj["spec"] is not JsonObject spec || spec.GetString("type") == "ExternalName")
+        if (obj["spec"] is not JsonObject spec || !NeedsClusterIp(spec))
         {
-            return [];
+            return ResourceAllocation.None;
         }
 
         lock (_lock)
         {
-            var used = UsedValues(current);
+            var used = UsedValues(current, exceptKey: null);
+            var held = new List<string>();
             var errors = new List<FieldError>();
-            AllocateClusterIps(spec, used, errors);
-            AllocateNodePorts(spec, used, errors);
-            return errors;
+            AllocateClusterIps(spec, used, held, errors);
+            if (errors.Count == 0)
+            {
+                AllocateNodePorts(spec, used, held, errors);
+            }
+
+            return Hold(held, errors);
         }
     }
 
-    private void AllocateClusterIps(JsonObject spec, HashSet<string> used, List<FieldError> errors)
+    public ResourceAllocation AllocateUpdate(JsonObject newObj, JsonObject oldObj, string key, StoreSnapshot current)
+    {
+        if (newObj["spec"] is not JsonObject spec || !NeedsClusterIp(spec))
+        {
+            return ResourceAllocation.None;
+        }
+
+        lock (_lock)
+        {
+            // The object's own stored values are not "in use" against itself.
+            var used = UsedValues(current, key);
+            var held = new List<string>();
+            var errors = new List<FieldError>();
+            var oldSpec = oldObj["spec"] as JsonObject;
+            if (oldSpec is null || !NeedsClusterIp(oldSpec))
+            {
+                // ExternalName to a type with a cluster IP: allocated as on create (upstream's allocateUpdate).
+                AllocateClusterIps(spec, used, held, errors);
+            }
+            else
+            {
+                used.UnionWith(IpsOf(spec));
+            }
+
+            if (errors.Count == 0)
+            {
+                AllocateNodePorts(spec, used, held, errors);
+            }
+
+            return Hold(held, errors);
+        }
+    }
+
+    /// <summary>Upstream's needsClusterIP: every type but ExternalName has a clusterIP (an address or None).</summary>
+    private static bool NeedsClusterIp(JsonObject spec) => spec.GetString("type") != "ExternalName";
+
+    private ResourceAllocation Hold(List<string> held, List<FieldError> errors)
+    {
+        if (errors.Count > 0 || held.Count == 0)
+        {
+            return new ResourceAllocation(errors, null);
+        }
+
+        _held.UnionWith(held);
+        return new ResourceAllocation(errors, () =>
+        {
+            lock (_lock)
+            {
+                _held.ExceptWith(held);
+            }
+        });
+    }
+
+    private void AllocateClusterIps(JsonObject spec, HashSet<string> used, List<string> held, List<FieldError> errors)
     {
         var requested = spec.GetString("clusterIP");
         if (requested == "None")
@@ -85,19 +146,17 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
             var wanted = i == 0 ? requested : (spec["clusterIPs"] as JsonArray)?.ElementAtOrDefault(i)?.GetValue<string>();
             if (!string.IsNullOrEmpty(wanted))
             {
-                if (!IPAddress.TryParse(wanted, out var address) || !range.Contains(address))
+                // Upstream's allocClusterIPs: the whole clusterIPs list is the value, the allocator's error the detail.
+                var problem = !IPAddress.TryParse(wanted, out var address) || !range.Contains(address)
+                    ? $"the provided IP ({wanted}) is not in the valid range. The range of valid IPs is {range}"
+                    : !used.Add(wanted) ? "provided IP is already allocated" : null;
+                if (problem is not null)
                 {
-                    errors.Add(FieldError.Invalid($"spec.clusterIPs[{i}]", wanted, $"failed to allocate IP {wanted}: provided IP is not in the valid range. The range of valid IPs is {range}"));
-                    continue;
+                    errors.Add(FieldError.Invalid("spec.clusterIPs", new GoStringSlice(RequestedIps(spec, requested)), $"failed to allocate IP {wanted}: {problem}"));
+                    return;
                 }
 
-                if (!used.Add(wanted))
-                {
-                    errors.Add(FieldError.Invalid($"spec.clusterIPs[{i}]", wanted, $"failed to allocate IP {wanted}: provided IP is already allocated"));
-                    continue;
-                }
-
-                _handedOut.Add(wanted);
+                held.Add(wanted);
                 ips.Add(wanted);
                 continue;
             }
@@ -109,6 +168,7 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
                 continue;
             }
 
+            held.Add(ip);
             ips.Add(ip);
         }
 
@@ -121,6 +181,21 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
         }
     }
 
+    /// <summary>The clusterIPs the client asked for, as upstream has them after defaulting clusterIPs from clusterIP.</summary>
+    private static List<string> RequestedIps(JsonObject spec, string? requested)
+    {
+        var ips = IpsOf(spec).ToList();
+        if (ips.Count == 0 && !string.IsNullOrEmpty(requested))
+        {
+            ips.Add(requested);
+        }
+
+        return ips;
+    }
+
+    private static IEnumerable<string> IpsOf(JsonObject spec) =>
+        spec["clusterIPs"] is JsonArray ips ? ips.Select(ip => ip?.GetValue<string>() ?? "") : [];
+
     private string? Pick(ServiceCidr range, HashSet<string> used)
     {
         // Random probing as upstream's allocator; the range is large against the number of services in tests.
@@ -129,7 +204,6 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
             var candidate = range.Address(2 + _random.NextInt64(range.Size - 3)).ToString();
             if (used.Add(candidate))
             {
-                _handedOut.Add(candidate);
                 return candidate;
             }
         }
@@ -137,7 +211,7 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
         return null;
     }
 
-    private void AllocateNodePorts(JsonObject spec, HashSet<string> used, List<FieldError> errors)
+    private void AllocateNodePorts(JsonObject spec, HashSet<string> used, List<string> held, List<FieldError> errors)
     {
         if (spec.GetString("type") is not ("NodePort" or "LoadBalancer") || spec["ports"] is not JsonArray ports)
         {
@@ -162,6 +236,10 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
                 {
                     errors.Add(FieldError.Invalid($"spec.ports[{i}].nodePort", requested.Value, "provided port is already allocated"));
                 }
+                else
+                {
+                    held.Add("port:" + requested);
+                }
 
                 continue;
             }
@@ -171,7 +249,7 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
                 var candidate = _random.Next(NodePortMin, NodePortMax + 1);
                 if (used.Add("port:" + candidate))
                 {
-                    _handedOut.Add("port:" + candidate);
+                    held.Add("port:" + candidate);
                     port["nodePort"] = candidate;
                     break;
                 }
@@ -179,18 +257,21 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
         }
     }
 
-    private HashSet<string> UsedValues(StoreSnapshot current)
+    /// <summary>The cluster IPs and node ports of the stored services (but the one at <paramref name="exceptKey"/>) and of writes in flight.</summary>
+    private HashSet<string> UsedValues(StoreSnapshot current, string? exceptKey)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
+        var used = new HashSet<string>(_held, StringComparer.Ordinal);
         foreach (var stored in current.Range(_keyPrefix))
         {
-            var service = ObjectJson.Parse(stored.Value);
-            if (service["spec"]?["clusterIPs"] is JsonArray ips)
+            if (stored.Key == exceptKey)
             {
-                foreach (var ip in ips)
-                {
-                    used.Add(ip?.GetValue<string>() ?? "");
-                }
+                continue;
+            }
+
+            var service = ObjectJson.Parse(stored.Value);
+            if (service["spec"] is JsonObject spec)
+            {
+                used.UnionWith(IpsOf(spec));
             }
 
             if (service["spec"]?["ports"] is JsonArray ports)
@@ -205,10 +286,13 @@ internal sealed class ServiceIpAllocator : IResourceAllocator
             }
         }
 
-        // Values handed out earlier are in use until a snapshot shows them committed (or the create failed and they are reused later).
-        _handedOut.RemoveWhere(used.Contains);
-        used.UnionWith(_handedOut);
         return used;
+    }
+
+    /// <summary>A []string as Go's %#v prints it in a field error: []string{"10.96.0.77"}.</summary>
+    private sealed record GoStringSlice(IReadOnlyList<string> Values)
+    {
+        public override string ToString() => "[]string{" + string.Join(", ", Values.Select(v => System.Text.Json.JsonSerializer.Serialize(v))) + "}";
     }
 
     /// <summary>One service range in CIDR notation.</summary>

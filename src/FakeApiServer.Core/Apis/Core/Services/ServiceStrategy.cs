@@ -28,11 +28,58 @@ internal sealed class ServiceStrategy() : ResourceStrategy(hasStatus: true)
         }
 
         ApplyDefaults(spec);
-        foreach (var field in new[] { "clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy" })
+        if (NeedsClusterIp(oldSpec) && !NeedsClusterIp(spec))
         {
-            if (spec[field] is null && oldSpec[field] is { } value)
+            DropClusterIpFields(spec, oldSpec);
+        }
+        else if (NeedsClusterIp(spec))
+        {
+            // Upstream's patchAllocatedValues: an update that leaves the allocated values out keeps them.
+            foreach (var field in ClusterIpFields)
             {
-                spec[field] = value.DeepClone();
+                if (spec[field] is null && oldSpec[field] is { } value)
+                {
+                    spec[field] = value.DeepClone();
+                }
+            }
+        }
+
+        if (NeedsNodePorts(oldSpec) && !NeedsNodePorts(spec) && spec["ports"] is JsonArray ports && oldSpec["ports"] is JsonArray oldPorts
+            && ports.Select(p => p?["nodePort"]?.ToJsonString()).SequenceEqual(oldPorts.Select(p => p?["nodePort"]?.ToJsonString())))
+        {
+            // dropTypeDependentFields: node ports the client did not change are released with the type that needed them.
+            foreach (var port in ports.OfType<JsonObject>())
+            {
+                port.Remove("nodePort");
+            }
+        }
+    }
+
+    private static readonly string[] ClusterIpFields = ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"];
+
+    private static bool NeedsClusterIp(JsonObject spec) => spec.GetString("type") != "ExternalName";
+
+    private static bool NeedsNodePorts(JsonObject spec) => spec.GetString("type") is "NodePort" or "LoadBalancer";
+
+    /// <summary>
+    /// Upstream's dropTypeDependentFields on a change to ExternalName: the cluster IP fields the client left as they
+    /// were (or left out) are wiped, which releases the addresses; values the client changed stay for validation to judge.
+    /// </summary>
+    private static void DropClusterIpFields(JsonObject spec, JsonObject oldSpec)
+    {
+        var sameIps = spec["clusterIP"] is null && spec["clusterIPs"] is null
+            || JsonNode.DeepEquals(spec["clusterIP"], oldSpec["clusterIP"]) && (spec["clusterIPs"] is null || JsonNode.DeepEquals(spec["clusterIPs"], oldSpec["clusterIPs"]));
+        if (sameIps)
+        {
+            spec.Remove("clusterIP");
+            spec.Remove("clusterIPs");
+        }
+
+        foreach (var field in new[] { "ipFamilies", "ipFamilyPolicy" })
+        {
+            if (spec[field] is null || JsonNode.DeepEquals(spec[field], oldSpec[field]))
+            {
+                spec.Remove(field);
             }
         }
     }
