@@ -56,18 +56,21 @@ internal sealed class ProtobufSchema
         }
 
         var notServed = new List<string>();
+        var forkMessages = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in Rows(forkFieldsTsv, fieldsHeader))
         {
             var fullName = row[0] + "." + row[1];
-            if (!messages.TryGetValue(fullName, out var message))
+            var upstream = messages.TryGetValue(fullName, out var message) && message.GoPackage.Length > 0 && !forkMessages.Contains(fullName);
+            if (message is null)
             {
                 // A message only the fork has (PodNetwork, Network...): in the package's Go import path.
                 var topLevel = row[9].Contains("top-level kind", StringComparison.Ordinal);
                 message = new ProtobufMessage(row[0], row[1], goPackages[row[0]], topLevel, SpecialMessage.None);
                 messages.Add(fullName, message);
+                forkMessages.Add(fullName);
             }
 
-            var field = ParseField(row, forkAddition: message.PendingFields.Count > 0);
+            var field = ParseField(row, forkAddition: upstream);
             if (message.PendingFields.Find(f => f.Number == field.Number) is { } existing)
             {
                 // Upstream's numbering wins; a fork field on a number upstream uses for something else has no protobuf form.
