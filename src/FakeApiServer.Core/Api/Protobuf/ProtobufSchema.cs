@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
 
@@ -12,14 +11,14 @@ internal sealed class ProtobufSchema
 {
     private const string ResourcePrefix = "FakeApiServer.Api.Protobuf.Tables.";
 
-    private ProtobufSchema(FrozenDictionary<string, ProtobufMessage> messages, IReadOnlyList<string> forkFieldsNotServed)
+    private ProtobufSchema(IReadOnlyDictionary<string, ProtobufMessage> messages, IReadOnlyList<string> forkFieldsNotServed)
     {
         Messages = messages;
         ForkFieldsNotServed = forkFieldsNotServed;
     }
 
     /// <summary>Fully-qualified message name (k8s.io.api.core.v1.Pod) → message.</summary>
-    public FrozenDictionary<string, ProtobufMessage> Messages { get; }
+    public IReadOnlyDictionary<string, ProtobufMessage> Messages { get; }
 
     /// <summary>
     /// The fork's fields whose number upstream already uses for another field (PodSpec.networks = 40 against
@@ -103,7 +102,7 @@ internal sealed class ProtobufSchema
             message.Seal();
         }
 
-        return new ProtobufSchema(messages.ToFrozenDictionary(StringComparer.Ordinal), notServed);
+        return new ProtobufSchema(messages, notServed);
     }
 
     private static ProtobufField ParseField(string[] row, bool forkAddition = false)
