@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
 
@@ -12,14 +11,14 @@ internal sealed class ProtobufSchema
 {
     private const string ResourcePrefix = "FakeApiServer.Api.Protobuf.Tables.";
 
-    private ProtobufSchema(FrozenDictionary<string, ProtobufMessage> messages, IReadOnlyList<string> forkFieldsNotServed)
+    private ProtobufSchema(IReadOnlyDictionary<string, ProtobufMessage> messages, IReadOnlyList<string> forkFieldsNotServed)
     {
         Messages = messages;
         ForkFieldsNotServed = forkFieldsNotServed;
     }
 
     /// <summary>Fully-qualified message name (k8s.io.api.core.v1.Pod) → message.</summary>
-    public FrozenDictionary<string, ProtobufMessage> Messages { get; }
+    public IReadOnlyDictionary<string, ProtobufMessage> Messages { get; }
 
     /// <summary>
     /// The fork's fields whose number upstream already uses for another field (PodSpec.networks = 40 against
@@ -56,18 +55,21 @@ internal sealed class ProtobufSchema
         }
 
         var notServed = new List<string>();
+        var forkMessages = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in Rows(forkFieldsTsv, fieldsHeader))
         {
             var fullName = row[0] + "." + row[1];
-            if (!messages.TryGetValue(fullName, out var message))
+            var upstream = messages.TryGetValue(fullName, out var message) && message.GoPackage.Length > 0 && !forkMessages.Contains(fullName);
+            if (message is null)
             {
                 // A message only the fork has (PodNetwork, Network...): in the package's Go import path.
                 var topLevel = row[9].Contains("top-level kind", StringComparison.Ordinal);
                 message = new ProtobufMessage(row[0], row[1], goPackages[row[0]], topLevel, SpecialMessage.None);
                 messages.Add(fullName, message);
+                forkMessages.Add(fullName);
             }
 
-            var field = ParseField(row, forkAddition: message.PendingFields.Count > 0);
+            var field = ParseField(row, forkAddition: upstream);
             if (message.PendingFields.Find(f => f.Number == field.Number) is { } existing)
             {
                 // Upstream's numbering wins; a fork field on a number upstream uses for something else has no protobuf form.
@@ -100,7 +102,7 @@ internal sealed class ProtobufSchema
             message.Seal();
         }
 
-        return new ProtobufSchema(messages.ToFrozenDictionary(StringComparer.Ordinal), notServed);
+        return new ProtobufSchema(messages, notServed);
     }
 
     private static ProtobufField ParseField(string[] row, bool forkAddition = false)
