@@ -25,6 +25,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 
     public required IResourceStrategy Strategy { get; init; }
 
+    /// <summary>
+    /// The kind's scheme defaulting, applied by the registry to every incoming object (create, update, patch, apply)
+    /// before admission and the strategy, as upstream's decoder does; null when the kind has no defaults.
+    /// </summary>
+    public IResourceDefaulter? Defaulter { get; init; }
+
     /// <summary>The /status subresource's strategy, or null when the kind has none.</summary>
     public IResourceStrategy? StatusStrategy { get; init; }
 

@@ -15,6 +15,7 @@ internal static class AdmissionRegistrationGroup
         {
             Categories = ["api-extensions"],
             Strategy = new MutatingWebhookConfigurationStrategy(),
+            Defaulter = new ResourceDefaulter(o => WebhookDefaults.Apply(o, mutating: true)),
             Table = new WebhookConfigurationTable(),
         };
 
@@ -22,6 +23,7 @@ internal static class AdmissionRegistrationGroup
         {
             Categories = ["api-extensions"],
             Strategy = new ValidatingWebhookConfigurationStrategy(),
+            Defaulter = new ResourceDefaulter(o => WebhookDefaults.Apply(o, mutating: false)),
             Table = new WebhookConfigurationTable(),
         };
     }

@@ -39,6 +39,7 @@ internal static class CoreGroup
             ShortNames = ["po"],
             Categories = ["all"],
             Strategy = pods,
+            Defaulter = PodDefaults.Pod,
             StatusStrategy = new PodStatusStrategy(pods),
             Table = new PodTable(gates),
             HasBinding = true,
@@ -61,6 +62,7 @@ internal static class CoreGroup
             ShortNames = ["svc"],
             Categories = ["all"],
             Strategy = services,
+            Defaulter = ServiceDefaults.Instance,
             StatusStrategy = new StatusStrategy(services),
             Table = new ServiceTable(),
             ReturnDeletedObject = true,
@@ -96,6 +98,7 @@ internal static class CoreGroup
         yield return new ResourceDefinition("", "v1", "Secret", "secrets", Namespaced: true)
         {
             Strategy = new SecretStrategy(),
+            Defaulter = SecretStrategy.Defaults,
             Table = new SecretTable(),
             FieldSelectors = Fields(("type", o => o.GetString("type") ?? "")),
         };

@@ -20,6 +20,7 @@ internal static class NetworkingGroup
         {
             ShortNames = ["pn"],
             Strategy = podNetworks,
+            Defaulter = new ResourceDefaulter(PodNetworkStrategy.DefaultEnabled),
             StatusStrategy = new PodNetworkStatusStrategy(podNetworks),
             Table = new PodNetworkTable(),
         };

@@ -52,22 +52,4 @@ internal static class WorkloadValidation
     /// <summary>Go's %#v of a map[string]string, as upstream prints the template labels.</summary>
     private static string FormatMap(Dictionary<string, string> map) =>
         "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":\"{p.Value}\"")) + "}";
-
-    public static void DefaultTemplate(JsonObject spec)
-    {
-        if (spec["replicas"] is null)
-        {
-            spec["replicas"] = 1;
-        }
-
-        if (spec["revisionHistoryLimit"] is null)
-        {
-            spec["revisionHistoryLimit"] = 10;
-        }
-
-        if (spec["template"]?["spec"] is JsonObject podSpec)
-        {
-            Core.Pods.PodDefaults.Apply(podSpec);
-        }
-    }
 }
