@@ -64,6 +64,7 @@ internal sealed class ResourceEndpoint
     {
         "status" => definition.StatusStrategy is not null,
         "finalize" => definition.FinalizeStrategy is not null,
+        "approval" => definition.ApprovalStrategy is not null,
         "scale" => definition.Scale is not null,
         "binding" => definition.HasBinding,
         _ => false,
@@ -74,6 +75,19 @@ internal sealed class ResourceEndpoint
         var info = request.Info;
         var method = context.Request.Method;
         var named = info.Name.Length > 0;
+        if (request.Definition.BindsPods)
+        {
+            return method == "POST" && !named && info.Namespace.Length > 0
+                ? BindingVerb.HandleLegacyAsync(context, request)
+                : throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+        }
+
+        if (info.Subresource.Length == 0 && !request.Definition.Verbs.Contains(Verb(context, method, named)))
+        {
+            // A read-only resource (componentstatuses: get and list) refuses every other verb, as upstream's REST storage does.
+            throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+        }
+
         if (request.Definition.CreateOnly is { } createOnly)
         {
             return method == "POST" && !named && info.Subresource.Length == 0 && (info.Namespace.Length > 0 || !request.Definition.Namespaced)
@@ -92,12 +106,25 @@ internal sealed class ResourceEndpoint
             "PUT" when named && info.Subresource == "scale" => ScaleVerb.UpdateAsync(context, request),
             "PUT" when named && info.Subresource != "binding" => UpdateVerb.HandleAsync(context, request),
             "PATCH" when named && info.Subresource == "scale" => ScaleVerb.PatchAsync(context, request),
-            "PATCH" when named && info.Subresource is "" or "status" => PatchVerb.HandleAsync(context, request),
+            "PATCH" when named && info.Subresource is "" or "status" or "approval" => PatchVerb.HandleAsync(context, request),
             "DELETE" when named && info.Subresource.Length == 0 => DeleteVerb.HandleAsync(context, request),
             "DELETE" when !named => DeleteCollectionVerb.HandleAsync(context, request),
             _ => throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named)),
         };
     }
+
+    /// <summary>The Kubernetes verb of a request to a resource (not a subresource).</summary>
+    private static string Verb(HttpContext context, string method, bool named) => (method, named) switch
+    {
+        ("GET", true) => "get",
+        ("GET", false) => QueryIsWatch(context.Request.Query) ? "watch" : "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => method.ToLowerInvariant(),
+    };
 
     private static bool QueryIsWatch(IQueryCollection query) => query["watch"].ToString() is "true" or "1" or "True";
 
@@ -121,6 +148,7 @@ internal sealed record ResourceRequest(ApiContext Api, RequestInfo Info, Resourc
     {
         "status" => Definition.StatusStrategy!,
         "finalize" => Definition.FinalizeStrategy!,
+        "approval" => Definition.ApprovalStrategy!,
         _ => Definition.Strategy,
     };
 }

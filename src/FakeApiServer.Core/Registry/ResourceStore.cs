@@ -142,7 +142,7 @@ internal sealed class ResourceStore
             authorization.AuthorizeCreate(user, ns, obj);
         }
 
-        Definition.ToStorageVersion(obj);
+        obj = Definition.ToStorageVersion(obj);
         var meta = obj.Metadata();
         if (!string.IsNullOrEmpty(meta.GetString("resourceVersion")))
         {
@@ -249,7 +249,7 @@ internal sealed class ResourceStore
             // The body of a PUT, the result of a patch or of an apply is defaulted as a create's body is (upstream decodes
             // each with defaulting), so a write of the original manifest compares equal to the defaulted stored object.
             Definition.Defaulter?.Default(newObj);
-            Definition.ToStorageVersion(newObj);
+            newObj = Definition.ToStorageVersion(newObj, oldObj);
             var newMeta = newObj.Metadata();
 
             // Taken before the strategy, which may put back the stored metadata (status writes do).

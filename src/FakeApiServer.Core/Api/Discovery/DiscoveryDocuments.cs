@@ -176,6 +176,11 @@ internal sealed class DiscoveryDocuments
             yield return ("binding", ("", "v1", "Binding"), ["create"]);
         }
 
+        if (d.ApprovalStrategy is not null)
+        {
+            yield return ("approval", (d.Group, d.Version, d.Kind), ["get", "patch", "update"]);
+        }
+
         if (d.FinalizeStrategy is not null)
         {
             yield return ("finalize", (d.Group, d.Version, d.Kind), ["update"]);
