@@ -44,7 +44,8 @@ internal sealed class DiscoveryDocuments
     public JsonObject ApiResourceList(string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var store in _catalog.Current.InGroupVersion(group, version))
+        // Sorted by resource name, as kube-apiserver's installer lists them (kubectl expands categories in this order).
+        foreach (var store in _catalog.Current.InGroupVersion(group, version).OrderBy(s => s.Definition.Plural, StringComparer.Ordinal))
         {
             var d = store.Definition;
             var entry = new JsonObject
@@ -128,7 +129,7 @@ internal sealed class DiscoveryDocuments
         foreach (var version in versions)
         {
             var resources = new JsonArray();
-            foreach (var store in snapshot.InGroupVersion(group, version))
+            foreach (var store in snapshot.InGroupVersion(group, version).OrderBy(s => s.Definition.Plural, StringComparer.Ordinal))
             {
                 var d = store.Definition;
                 var entry = new JsonObject
