@@ -96,14 +96,6 @@ public sealed class ApiSurfaceTests
               containers:
               - name: db
                 image: postgres:16
-          volumeClaimTemplates:
-          - metadata:
-              name: data
-            spec:
-              accessModes: [ReadWriteOnce]
-              resources:
-                requests:
-                  storage: 1Gi
         ---
         apiVersion: apps/v1
         kind: DaemonSet
@@ -199,7 +191,6 @@ public sealed class ApiSurfaceTests
         var statefulSet = await cluster.Client.AppsV1.ReadNamespacedStatefulSetAsync("db", "default", cancellationToken: ct);
         Assert.Equal(("OrderedReady", "RollingUpdate", 0, 10), (statefulSet.Spec.PodManagementPolicy, statefulSet.Spec.UpdateStrategy.Type,
             statefulSet.Spec.UpdateStrategy.RollingUpdate.Partition, statefulSet.Spec.RevisionHistoryLimit));
-        Assert.Equal("Filesystem", statefulSet.Spec.VolumeClaimTemplates[0].Spec.VolumeMode);
         var daemonSet = await cluster.Client.AppsV1.ReadNamespacedDaemonSetAsync("agent", "default", cancellationToken: ct);
         Assert.Equal(("1", "0"), (daemonSet.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable.Value, daemonSet.Spec.UpdateStrategy.RollingUpdate.MaxSurge.Value));
         var hpa = await cluster.Client.AutoscalingV1.ReadNamespacedHorizontalPodAutoscalerAsync("web", "default", cancellationToken: ct);

@@ -27,7 +27,7 @@ internal static class WorkloadValidation
         var labels = ObjectMeta.StringMap(spec["template"]?["metadata"]?["labels"]);
         if (!LabelSelector.FromLabelSelectorObject(selector).Matches(labels))
         {
-            errors.Add(FieldError.Invalid("spec.template.metadata.labels", FormatMap(labels), "`selector` does not match template `labels`"));
+            errors.Add(FieldError.Invalid("spec.template.metadata.labels", new GoLiteral(FormatMap(labels)), "`selector` does not match template `labels`"));
         }
 
         if (spec.GetInt64("replicas") is < 0)

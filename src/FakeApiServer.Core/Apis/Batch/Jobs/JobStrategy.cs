@@ -100,7 +100,7 @@ internal sealed class JobStrategy() : ResourceStrategy(hasStatus: true)
             var labels = ObjectMeta.StringMap(spec["template"]?["metadata"]?["labels"]);
             if (!LabelSelector.FromLabelSelectorObject(selector).Matches(labels))
             {
-                errors.Add(FieldError.Invalid(path + ".template.metadata.labels", Apps.Deployments.WorkloadValidation.FormatMap(labels), "`selector` does not match template `labels`"));
+                errors.Add(FieldError.Invalid(path + ".template.metadata.labels", new GoLiteral(Apps.Deployments.WorkloadValidation.FormatMap(labels)), "`selector` does not match template `labels`"));
             }
         }
         else if (selectorRequired)

@@ -34,7 +34,7 @@ internal sealed class ReplicationControllerStrategy() : ResourceStrategy(hasStat
         var labels = ObjectMeta.StringMap(template["metadata"]?["labels"]);
         if (selector.Count > 0 && selector.Any(s => !labels.TryGetValue(s.Key, out var value) || value != s.Value))
         {
-            errors.Add(FieldError.Invalid("spec.template.metadata.labels", WorkloadValidation.FormatMap(labels), "`selector` does not match template `labels`"));
+            errors.Add(FieldError.Invalid("spec.template.metadata.labels", new GoLiteral(WorkloadValidation.FormatMap(labels)), "`selector` does not match template `labels`"));
         }
 
         if (template["spec"]?["containers"] is not JsonArray { Count: > 0 })
