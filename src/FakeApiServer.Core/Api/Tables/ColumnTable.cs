@@ -30,6 +30,14 @@ internal sealed class ColumnTable : ITablePrinter
     /// <summary>The Age column.</summary>
     public static TableCell Age => new(TableCells.AgeColumn, TableCells.Age);
 
+    /// <summary>The Containers column of a pod template's containers at <paramref name="path"/> (layoutContainerCells).</summary>
+    public static TableCell Containers(int priority, params string[] path) =>
+        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, priority), (o, _) => TableCells.ContainerCells(TableCells.Get(o, path)).Names);
+
+    /// <summary>The Images column of a pod template's containers at <paramref name="path"/>.</summary>
+    public static TableCell Images(int priority, params string[] path) =>
+        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, priority), (o, _) => TableCells.ContainerCells(TableCells.Get(o, path)).Images);
+
     /// <summary>A column described by a field's upstream documentation, e.g. (typeof(V1JobSpec), "Completions").</summary>
     public static TableColumn Column(string name, string type, Type model, string property, int priority = 0) =>
         new(name, type, "", ModelDocs.ForProperty(model, property) ?? "", priority);

@@ -17,20 +17,12 @@ internal static class DaemonSetDefaults
             return;
         }
 
-        if (spec["updateStrategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["updateStrategy"] = strategy;
-        }
+        var strategy = spec.ChildObject("updateStrategy");
 
         strategy["type"] ??= "RollingUpdate";
         if (strategy.GetString("type") == "RollingUpdate")
         {
-            if (strategy["rollingUpdate"] is not JsonObject rollingUpdate)
-            {
-                rollingUpdate = [];
-                strategy["rollingUpdate"] = rollingUpdate;
-            }
+            var rollingUpdate = strategy.ChildObject("rollingUpdate");
 
             rollingUpdate["maxUnavailable"] ??= 1;
             rollingUpdate["maxSurge"] ??= 0;

@@ -18,7 +18,7 @@ internal static class DaemonSetTable
         new(ColumnTable.Column("Available", "integer", typeof(V1DaemonSetStatus), "NumberAvailable"), (o, _) => TableCells.GetInt64(o, "status", "numberAvailable") ?? 0),
         new(ColumnTable.Column("Node Selector", "string", typeof(V1PodSpec), "NodeSelector"), (o, _) => TableCells.FormatLabels(TableCells.Get(o, "spec", "template", "spec", "nodeSelector"))),
         ColumnTable.Age,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Images),
+        ColumnTable.Containers(1, "spec", "template", "spec", "containers"),
+        ColumnTable.Images(1, "spec", "template", "spec", "containers"),
         new(ColumnTable.Column("Selector", "string", typeof(V1DaemonSetSpec), "Selector", 1), (o, _) => TableCells.FormatLabelSelector(TableCells.Get(o, "spec", "selector"))));
 }

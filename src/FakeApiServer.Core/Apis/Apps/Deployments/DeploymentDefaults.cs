@@ -20,20 +20,12 @@ internal static class DeploymentDefaults
         spec["replicas"] ??= 1;
         spec["revisionHistoryLimit"] ??= 10;
         spec["progressDeadlineSeconds"] ??= 600;
-        if (spec["strategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["strategy"] = strategy;
-        }
+        var strategy = spec.ChildObject("strategy");
 
         strategy["type"] ??= "RollingUpdate";
         if (strategy.GetString("type") == "RollingUpdate")
         {
-            if (strategy["rollingUpdate"] is not JsonObject rollingUpdate)
-            {
-                rollingUpdate = [];
-                strategy["rollingUpdate"] = rollingUpdate;
-            }
+            var rollingUpdate = strategy.ChildObject("rollingUpdate");
 
             rollingUpdate["maxUnavailable"] ??= "25%";
             rollingUpdate["maxSurge"] ??= "25%";

@@ -20,29 +20,17 @@ internal static class StatefulSetDefaults
         }
 
         spec["podManagementPolicy"] ??= "OrderedReady";
-        if (spec["updateStrategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["updateStrategy"] = strategy;
-        }
+        var strategy = spec.ChildObject("updateStrategy");
 
         strategy["type"] ??= "RollingUpdate";
         if (strategy.GetString("type") == "RollingUpdate")
         {
-            if (strategy["rollingUpdate"] is not JsonObject rollingUpdate)
-            {
-                rollingUpdate = [];
-                strategy["rollingUpdate"] = rollingUpdate;
-            }
+            var rollingUpdate = strategy.ChildObject("rollingUpdate");
 
             rollingUpdate["partition"] ??= 0;
         }
 
-        if (spec["persistentVolumeClaimRetentionPolicy"] is not JsonObject retention)
-        {
-            retention = [];
-            spec["persistentVolumeClaimRetentionPolicy"] = retention;
-        }
+        var retention = spec.ChildObject("persistentVolumeClaimRetentionPolicy");
 
         retention["whenDeleted"] ??= "Retain";
         retention["whenScaled"] ??= "Retain";

@@ -10,6 +10,6 @@ internal static class StatefulSetTable
         new(new TableColumn("Ready", "string", "", "Number of the pod with ready state"),
             (o, _) => TableCells.Invariant($"{TableCells.GetInt64(o, "status", "readyReplicas") ?? 0}/{TableCells.GetInt64(o, "spec", "replicas") ?? 1}")),
         ColumnTable.Age,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Images));
+        ColumnTable.Containers(1, "spec", "template", "spec", "containers"),
+        ColumnTable.Images(1, "spec", "template", "spec", "containers"));
 }

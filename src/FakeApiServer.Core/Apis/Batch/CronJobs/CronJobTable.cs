@@ -18,12 +18,9 @@ internal static class CronJobTable
         new(ColumnTable.Column("Active", "integer", typeof(V1CronJobStatus), "Active"), (o, _) => (long)TableCells.Count(o, "status", "active")),
         new(ColumnTable.Column("Last Schedule", "string", typeof(V1CronJobStatus), "LastScheduleTime"), LastSchedule),
         ColumnTable.Age,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, 1), (o, _) => Containers(o).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, 1), (o, _) => Containers(o).Images),
+        ColumnTable.Containers(1, "spec", "jobTemplate", "spec", "template", "spec", "containers"),
+        ColumnTable.Images(1, "spec", "jobTemplate", "spec", "template", "spec", "containers"),
         new(ColumnTable.Column("Selector", "string", typeof(V1JobSpec), "Selector", 1), (o, _) => TableCells.FormatLabelSelector(TableCells.Get(o, "spec", "jobTemplate", "spec", "selector"))));
-
-    private static (string Names, string Images) Containers(JsonObject o) =>
-        TableCells.ContainerCells(TableCells.Get(o, "spec", "jobTemplate", "spec", "template", "spec", "containers"));
 
     private static string LastSchedule(JsonObject o, DateTimeOffset now) =>
         TableCells.Get(o, "status", "lastScheduleTime") is { } time ? TableCells.Since(time, now) : TableCells.None;

@@ -33,40 +33,20 @@ internal sealed class JobStrategy() : ResourceStrategy(hasStatus: true)
 
     private static void GenerateSelector(JsonObject job, JsonObject spec)
     {
-        if (spec["template"] is not JsonObject template)
-        {
-            template = [];
-            spec["template"] = template;
-        }
+        var template = spec.ChildObject("template");
 
-        if (template["metadata"] is not JsonObject templateMeta)
-        {
-            templateMeta = [];
-            template["metadata"] = templateMeta;
-        }
+        var templateMeta = template.ChildObject("metadata");
 
-        if (templateMeta["labels"] is not JsonObject labels)
-        {
-            labels = [];
-            templateMeta["labels"] = labels;
-        }
+        var labels = templateMeta.ChildObject("labels");
 
         var uid = job.Uid() ?? "";
         labels[LegacyJobNameLabel] ??= job.Name();
         labels[JobNameLabel] ??= job.Name();
         labels[LegacyControllerUidLabel] ??= uid;
         labels[ControllerUidLabel] ??= uid;
-        if (spec["selector"] is not JsonObject selector)
-        {
-            selector = [];
-            spec["selector"] = selector;
-        }
+        var selector = spec.ChildObject("selector");
 
-        if (selector["matchLabels"] is not JsonObject matchLabels)
-        {
-            matchLabels = [];
-            selector["matchLabels"] = matchLabels;
-        }
+        var matchLabels = selector.ChildObject("matchLabels");
 
         matchLabels[ControllerUidLabel] ??= uid;
     }

@@ -17,8 +17,8 @@ internal static class JobTable
         new(ColumnTable.Column("Completions", "string", typeof(V1JobStatus), "Succeeded"), (o, _) => Completions(o)),
         new(new TableColumn("Duration", "string", "", "Time required to complete the job."), Duration),
         ColumnTable.Age,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Images),
+        ColumnTable.Containers(1, "spec", "template", "spec", "containers"),
+        ColumnTable.Images(1, "spec", "template", "spec", "containers"),
         new(ColumnTable.Column("Selector", "string", typeof(V1JobSpec), "Selector", 1), (o, _) => TableCells.FormatLabelSelector(TableCells.Get(o, "spec", "selector"))));
 
     private static string Completions(JsonObject job)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
 
 namespace FakeApiServer.Apis.Core.PersistentVolumeClaims;
@@ -8,18 +7,10 @@ internal static class PersistentVolumeClaimDefaults
 {
     public static readonly IResourceDefaulter Instance = new ResourceDefaulter(obj =>
     {
-        if (obj["spec"] is not JsonObject spec)
-        {
-            spec = [];
-            obj["spec"] = spec;
-        }
+        var spec = obj.ChildObject("spec");
 
         spec["volumeMode"] ??= "Filesystem";
-        if (obj["status"] is not JsonObject status)
-        {
-            status = [];
-            obj["status"] = status;
-        }
+        var status = obj.ChildObject("status");
 
         status["phase"] ??= "Pending";
     });

@@ -8,11 +8,7 @@ internal static class PersistentVolumeDefaults
 {
     public static readonly IResourceDefaulter Instance = new ResourceDefaulter(obj =>
     {
-        if (obj["spec"] is not JsonObject spec)
-        {
-            spec = [];
-            obj["spec"] = spec;
-        }
+        var spec = obj.ChildObject("spec");
 
         spec["persistentVolumeReclaimPolicy"] ??= "Retain";
         spec["volumeMode"] ??= "Filesystem";
@@ -21,11 +17,7 @@ internal static class PersistentVolumeDefaults
             hostPath["type"] ??= "";
         }
 
-        if (obj["status"] is not JsonObject status)
-        {
-            status = [];
-            obj["status"] = status;
-        }
+        var status = obj.ChildObject("status");
 
         status["phase"] ??= "Pending";
     });

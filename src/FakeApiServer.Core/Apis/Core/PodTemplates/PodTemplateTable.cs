@@ -8,7 +8,7 @@ internal static class PodTemplateTable
 {
     public static readonly ITablePrinter Instance = new ColumnTable(
         ColumnTable.Name,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "template", "spec", "containers")).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "template", "spec", "containers")).Images),
+        ColumnTable.Containers(0, "template", "spec", "containers"),
+        ColumnTable.Images(0, "template", "spec", "containers"),
         new(ColumnTable.Column("Pod Labels", "string", typeof(V1ObjectMeta), "Labels"), (o, _) => TableCells.FormatLabels(TableCells.Get(o, "template", "metadata", "labels"))));
 }

@@ -31,11 +31,7 @@ internal static class PodDefaults
         {
             if (c["resources"]?["limits"] is JsonObject { Count: > 0 } limits && c["resources"] is JsonObject resources)
             {
-                if (resources["requests"] is not JsonObject requests)
-                {
-                    requests = [];
-                    resources["requests"] = requests;
-                }
+                var requests = resources.ChildObject("requests");
 
                 foreach (var (name, value) in limits)
                 {

@@ -15,7 +15,7 @@ internal static class ReplicationControllerTable
         new(ColumnTable.Column("Current", "integer", typeof(V1ReplicationControllerStatus), "Replicas"), (o, _) => TableCells.GetInt64(o, "status", "replicas") ?? 0),
         new(ColumnTable.Column("Ready", "integer", typeof(V1ReplicationControllerStatus), "ReadyReplicas"), (o, _) => TableCells.GetInt64(o, "status", "readyReplicas") ?? 0),
         ColumnTable.Age,
-        new(new TableColumn("Containers", "string", "", TableCells.ContainersDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Names),
-        new(new TableColumn("Images", "string", "", TableCells.ImagesDescription, 1), (o, _) => TableCells.ContainerCells(TableCells.Get(o, "spec", "template", "spec", "containers")).Images),
+        ColumnTable.Containers(1, "spec", "template", "spec", "containers"),
+        ColumnTable.Images(1, "spec", "template", "spec", "containers"),
         new(ColumnTable.Column("Selector", "string", typeof(V1ReplicationControllerSpec), "Selector", 1), (o, _) => TableCells.FormatLabels(TableCells.Get(o, "spec", "selector"))));
 }

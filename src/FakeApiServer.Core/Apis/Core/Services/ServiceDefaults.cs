@@ -28,17 +28,9 @@ internal static class ServiceDefaults
         var type = spec.GetString("type");
         if (spec.GetString("sessionAffinity") == "ClientIP")
         {
-            if (spec["sessionAffinityConfig"] is not JsonObject config)
-            {
-                config = [];
-                spec["sessionAffinityConfig"] = config;
-            }
+            var config = spec.ChildObject("sessionAffinityConfig");
 
-            if (config["clientIP"] is not JsonObject clientIp)
-            {
-                clientIp = [];
-                config["clientIP"] = clientIp;
-            }
+            var clientIp = config.ChildObject("clientIP");
 
             clientIp["timeoutSeconds"] ??= ClientIpAffinitySeconds;
         }

@@ -15,11 +15,7 @@ internal sealed class CSIDriverStrategy() : ResourceStrategy(hasStatus: false)
 {
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
-        if (obj["spec"] is not JsonObject spec)
-        {
-            spec = [];
-            obj["spec"] = spec;
-        }
+        var spec = obj.ChildObject("spec");
 
         spec["attachRequired"] ??= true;
         spec["podInfoOnMount"] ??= false;
