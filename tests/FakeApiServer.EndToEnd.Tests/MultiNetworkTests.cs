@@ -225,7 +225,8 @@ public sealed class MultiNetworkTests
         var wide = (await kubectl.RunAsync("get", "pod", "ubuntu", "-o", "wide")).Succeeded();
 
         Assert.DoesNotContain("podnetworks", resources.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("networking.k8s.io", versions.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("networking.k8s.io/v1alpha1", versions.Stdout, StringComparison.Ordinal);
+        Assert.Contains("networking.k8s.io/v1", versions.Lines);
         Assert.NotEqual(0, get.ExitCode);
         Assert.Contains("the server doesn't have a resource type \"pn\"", get.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, raw.ExitCode);

@@ -78,6 +78,7 @@ internal sealed class ResourceEndpoint
     {
         "status" => definition.StatusStrategy is not null,
         "finalize" => definition.FinalizeStrategy is not null,
+        "approval" => definition.ApprovalStrategy is not null,
         "scale" => definition.Scale is not null,
         "binding" => definition.HasBinding,
         "log" or "exec" or "attach" or "portforward" => definition.HasContainerStreams,
@@ -95,6 +96,19 @@ internal sealed class ResourceEndpoint
             return method == "GET" && request.Definition.CreateOnly is null
                 ? WatchVerb.HandleAsync(context, request)
                 : throw ApiException.MethodNotAllowedPath();
+        }
+
+        if (request.Definition.BindsPods)
+        {
+            return method == "POST" && !named && info.Namespace.Length > 0
+                ? BindingVerb.HandleLegacyAsync(context, request)
+                : throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+        }
+
+        if (info.Subresource.Length == 0 && !request.Definition.Verbs.Contains(Verb(context, method, named)))
+        {
+            // A read-only resource (componentstatuses: get and list) refuses every other verb, as upstream's REST storage does.
+            throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
         }
 
         if (request.Definition.CreateOnly is { } createOnly)
@@ -116,12 +130,25 @@ internal sealed class ResourceEndpoint
             "PUT" when named && info.Subresource == "scale" => ScaleVerb.UpdateAsync(context, request),
             "PUT" when named && info.Subresource != "binding" => UpdateVerb.HandleAsync(context, request),
             "PATCH" when named && info.Subresource == "scale" => ScaleVerb.PatchAsync(context, request),
-            "PATCH" when named && info.Subresource is "" or "status" => PatchVerb.HandleAsync(context, request),
+            "PATCH" when named && info.Subresource is "" or "status" or "approval" => PatchVerb.HandleAsync(context, request),
             "DELETE" when named && info.Subresource.Length == 0 => DeleteVerb.HandleAsync(context, request),
             "DELETE" when !named => DeleteCollectionVerb.HandleAsync(context, request),
             _ => throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named)),
         };
     }
+
+    /// <summary>The Kubernetes verb of a request to a resource (not a subresource).</summary>
+    private static string Verb(HttpContext context, string method, bool named) => (method, named) switch
+    {
+        ("GET", true) => "get",
+        ("GET", false) => QueryIsWatch(context.Request.Query) ? "watch" : "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => method.ToLowerInvariant(),
+    };
 
     private static bool QueryIsWatch(IQueryCollection query) => query["watch"].ToString() is "true" or "1" or "True";
 
@@ -151,6 +178,7 @@ internal sealed record ResourceRequest(ApiContext Api, RequestInfo Info, Resourc
     {
         "status" => Definition.StatusStrategy!,
         "finalize" => Definition.FinalizeStrategy!,
+        "approval" => Definition.ApprovalStrategy!,
         _ => Definition.Strategy,
     };
 }

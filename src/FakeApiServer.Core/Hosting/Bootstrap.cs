@@ -87,7 +87,7 @@ internal static class Bootstrap
         }
     }
 
-    private static async Task CreateIgnoringExistingAsync(ResourceStore store, string ns, JsonObject obj, CancellationToken cancellationToken)
+    internal static async Task CreateIgnoringExistingAsync(ResourceStore store, string ns, JsonObject obj, CancellationToken cancellationToken)
     {
         try
         {

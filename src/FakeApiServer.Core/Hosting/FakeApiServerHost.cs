@@ -4,14 +4,24 @@ using FakeApiServer.Api.Protobuf;
 using FakeApiServer.Apis.AdmissionRegistration;
 using FakeApiServer.Apis.ApiExtensions;
 using FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
+using FakeApiServer.Apis.ApiRegistration;
 using FakeApiServer.Apis.Apps;
+using FakeApiServer.Apis.Authentication.TokenReviews;
+using FakeApiServer.Apis.Autoscaling;
+using FakeApiServer.Apis.Batch;
+using FakeApiServer.Apis.Certificates;
 using FakeApiServer.Apis.Coordination;
 using FakeApiServer.Apis.Core;
 using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
+using FakeApiServer.Apis.FlowControl;
 using FakeApiServer.Apis.Networking;
+using FakeApiServer.Apis.Node;
+using FakeApiServer.Apis.Policy;
 using FakeApiServer.Apis.Rbac;
+using FakeApiServer.Apis.Scheduling;
+using FakeApiServer.Apis.Storage;
 using FakeApiServer.Apis.Authentication.SelfSubjectReviews;
 using FakeApiServer.Apis.Authorization;
 using FakeApiServer.Controllers;
@@ -134,22 +144,34 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var rbacPolicy = new RbacPolicySource(store);
             var authorizer = AuthorizationModes.Build(options.EffectiveAuthorizationMode, rbacPolicy);
             var definitions = ApiEnablement.Served(
-                CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options))
+                // The named groups in kube-apiserver's discovery order (the aggregator's group priorities).
+                CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options), time)
+                    .Concat(ApiRegistrationGroup.Resources())
                     .Concat(AppsGroup.Resources())
                     .Concat(EventsGroup.Resources())
-                    .Concat(CoordinationGroup.Resources())
-                    .Concat(DiscoveryGroup.Resources())
+                    .Concat(SelfSubjectReviews.Resources())
+                    .Concat(TokenReviews.Resources(tokens))
+                    .Concat(AuthorizationGroup.Resources(authorizer))
+                    .Concat(AutoscalingGroup.Resources())
+                    .Concat(BatchGroup.Resources())
+                    .Concat(CertificatesGroup.Resources())
                     .Concat(NetworkingGroup.Resources())
+                    .Concat(PolicyGroup.Resources())
+                    .Concat(RbacGroup.Resources(new EscalationCheck(authorizer, rbacPolicy)))
+                    .Concat(StorageGroup.Resources())
                     .Concat(AdmissionRegistrationGroup.Resources())
                     .Concat(ApiExtensionsGroup.Resources(crds, time))
-                    .Concat(RbacGroup.Resources(new EscalationCheck(authorizer, rbacPolicy)))
-                    .Concat(AuthorizationGroup.Resources(authorizer))
-                    .Concat(SelfSubjectReviews.Resources()),
+                    .Concat(SchedulingGroup.Resources())
+                    .Concat(CoordinationGroup.Resources())
+                    .Concat(NodeGroup.Resources())
+                    .Concat(DiscoveryGroup.Resources())
+                    .Concat(FlowControlGroup.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
             var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger));
             var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
+            await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
 
             // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
             crds.Attach(catalog);

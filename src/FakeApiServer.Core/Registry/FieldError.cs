@@ -87,12 +87,16 @@ internal sealed record FieldError(FieldErrorType Type, string Field, object? Bad
     /// <summary>The whole error as upstream prints it: "field: body".</summary>
     public override string ToString() => Field.Length > 0 ? Field + ": " + Body : Body;
 
-    private static string Quote(string s) => JsonSerializer.Serialize(s);
+    /// <summary>Go's %q of a string: quotes and backslashes escaped, printable characters (HTML-sensitive ones included) as they are.</summary>
+    private static string Quote(string s) => JsonSerializer.Serialize(s, GoQuoting);
+
+    private static readonly JsonSerializerOptions GoQuoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string FormatValue(object? value) => value switch
     {
         null => "null",
         string s => Quote(s),
+        GoLiteral g => g.Text,
         bool b => b ? "true" : "false",
         JsonValue v when v.TryGetValue(out string? s) => Quote(s),
         JsonNode n => n.ToJsonString(),
@@ -100,3 +104,6 @@ internal sealed record FieldError(FieldErrorType Type, string Field, object? Bad
         _ => value.ToString() ?? "null",
     };
 }
+
+/// <summary>A bad value printed as it is, e.g. Go's %#v of a map (map[string]string{"app":"web"}), where upstream prints a Go value.</summary>
+internal sealed record GoLiteral(string Text);

@@ -59,6 +59,18 @@ internal static class ObjectMeta
     public static Dictionary<string, string> Labels(this JsonObject obj) => StringMap(obj.Metadata()["labels"]);
 
     /// <summary>The value at a dotted path ("spec.nodeName") as a string the way field selectors compare it, or null.</summary>
+    /// <summary>The object at <paramref name="property"/>, added empty when the member is missing or not an object.</summary>
+    public static JsonObject ChildObject(this JsonObject obj, string property)
+    {
+        if (obj[property] is not JsonObject child)
+        {
+            child = [];
+            obj[property] = child;
+        }
+
+        return child;
+    }
+
     public static string? FieldString(this JsonObject obj, string dottedPath)
     {
         JsonNode? node = obj;

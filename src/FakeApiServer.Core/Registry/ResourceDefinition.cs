@@ -25,11 +25,29 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 
     public required IResourceStrategy Strategy { get; init; }
 
+    /// <summary>
+    /// The kind's scheme defaulting, applied by the registry to every incoming object (create, update, patch, apply)
+    /// before admission and the strategy, as upstream's decoder does; null when the kind has no defaults.
+    /// </summary>
+    public IResourceDefaulter? Defaulter { get; init; }
+
     /// <summary>The /status subresource's strategy, or null when the kind has none.</summary>
     public IResourceStrategy? StatusStrategy { get; init; }
 
     /// <summary>The /finalize subresource's strategy (namespaces only), or null.</summary>
     public IResourceStrategy? FinalizeStrategy { get; init; }
+
+    /// <summary>The /approval subresource's strategy (certificate signing requests only), or null.</summary>
+    public IResourceStrategy? ApprovalStrategy { get; init; }
+
+    /// <summary>
+    /// Whether this is core/v1 bindings, the legacy way to bind a pod: a create binds the pod the Binding names, as
+    /// pods/binding does, and nothing is stored.
+    /// </summary>
+    public bool BindsPods { get; init; }
+
+    /// <summary>Converts this served version from and to the stored one (autoscaling/v1 HPA), or null when they are the same.</summary>
+    public IVersionConverter? Converter { get; init; }
 
     public ITablePrinter Table { get; init; } = new DefaultTablePrinter();
 
@@ -175,6 +193,11 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public JsonObject ToServedVersion(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        if (Converter is { } converter)
+        {
+            return obj.GetString("apiVersion") == ApiVersion ? obj : converter.ToServed(obj);
+        }
+
         if (StorageApiVersion is not null && obj.GetString("apiVersion") != ApiVersion)
         {
             obj["apiVersion"] = ApiVersion;
@@ -184,18 +207,27 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     }
 
     /// <summary>Makes an object of this version ready to store: its apiVersion becomes the storage version's.</summary>
-    public void ToStorageVersion(JsonObject obj)
+    /// <param name="obj">The object as this version serves it.</param>
+    /// <param name="stored">The stored object an update replaces, or null.</param>
+    public JsonObject ToStorageVersion(JsonObject obj, JsonObject? stored = null)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        if (Converter is { } converter)
+        {
+            return obj.GetString("apiVersion") == ApiVersion ? converter.ToStorage(obj, stored) : obj;
+        }
+
         if (StorageApiVersion is { } storage)
         {
             obj["apiVersion"] = storage;
         }
+
+        return obj;
     }
 
     /// <summary>The stored bytes as this version serves them (unchanged unless this is not the storage version).</summary>
     public byte[] ServedBytes(byte[] stored) =>
-        StorageApiVersion is null ? stored : ObjectJson.Serialize(ToServedVersion(ObjectJson.Parse(stored)));
+        StorageApiVersion is null && Converter is null ? stored : ObjectJson.Serialize(ToServedVersion(ObjectJson.Parse(stored)));
 
     /// <summary>Reads a field selector label of an object, or null when the label is not supported by this kind.</summary>
     public Func<JsonObject, string?>? FieldSelector(string label) => label switch
@@ -214,4 +246,6 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 /// Whether an object without a value at <paramref name="LabelSelectorPath"/> shows its spec.selector instead (the built-in
 /// workloads, which compute status.selector from it); custom resources show only what the path holds.
 /// </param>
-internal sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath, bool SpecSelectorFallback = true);
+/// <param name="SpecSelectorIsMap">Whether spec.selector is a plain label map (replication controllers) rather than a metav1.LabelSelector.</param>
+internal sealed record ScaleSubresource(
+    string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath, bool SpecSelectorFallback = true, bool SpecSelectorIsMap = false);

@@ -127,18 +127,22 @@ internal sealed class ResourceStore
     private async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, bool applied, CancellationToken cancellationToken)
     {
         CheckTypeAndNamespace(obj, ns);
+        Definition.Defaulter?.Default(obj);
 
         // Mutating admission, before the strategy and before a generated name exists (upstream's create handler).
         var admission = Admission(AdmissionOperation.Create, ns, obj.Name(), obj, null, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User);
         await _admission.AdmitAsync(admission, cancellationToken);
         obj = admission.Object!;
         CheckTypeAndNamespace(obj, ns);
+
+        // What mutating admission added is defaulted too, as upstream decodes (and defaults) a webhook's patched object.
+        Definition.Defaulter?.Default(obj);
         if (Definition.WriteAuthorization is { } authorization && options.User is { } user)
         {
             authorization.AuthorizeCreate(user, ns, obj);
         }
 
-        Definition.ToStorageVersion(obj);
+        obj = Definition.ToStorageVersion(obj);
         var meta = obj.Metadata();
         if (!string.IsNullOrEmpty(meta.GetString("resourceVersion")))
         {
@@ -236,9 +240,16 @@ internal sealed class ResourceStore
             cancellationToken.ThrowIfCancellationRequested();
             var current = _store.Latest.Get(key) ?? throw ApiException.NotFound(Resource, name);
             var oldObj = ObjectJson.Parse(current.Value);
+
+            // Upstream decodes the stored object with defaulting too: defaults added since it was written show up alike.
+            Definition.Defaulter?.Default(oldObj);
             var newObj = tryUpdate(Definition.ToServedVersion((JsonObject)oldObj.DeepClone()));
             CheckTypeAndNamespace(newObj, ns);
-            Definition.ToStorageVersion(newObj);
+
+            // The body of a PUT, the result of a patch or of an apply is defaulted as a create's body is (upstream decodes
+            // each with defaulting), so a write of the original manifest compares equal to the defaulted stored object.
+            Definition.Defaulter?.Default(newObj);
+            newObj = Definition.ToStorageVersion(newObj, oldObj);
             var newMeta = newObj.Metadata();
 
             // Taken before the strategy, which may put back the stored metadata (status writes do).
@@ -290,6 +301,7 @@ internal sealed class ResourceStore
             var admission = Admission(operation, ns, name, newObj, oldObj, options.Subresource, options.DryRun, options.FieldManager, options.Warnings, options.User);
             await _admission.AdmitAsync(admission, cancellationToken);
             newObj = admission.Object!;
+            Definition.Defaulter?.Default(newObj);
             if (Definition.WriteAuthorization is { } authorization && options.User is { } user)
             {
                 authorization.AuthorizeUpdate(user, ns, newObj, oldObj);

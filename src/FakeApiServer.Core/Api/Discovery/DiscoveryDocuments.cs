@@ -44,7 +44,8 @@ internal sealed class DiscoveryDocuments
     public JsonObject ApiResourceList(string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var store in _catalog.Current.InGroupVersion(group, version))
+        // Sorted by resource name, as kube-apiserver's installer lists them (kubectl expands categories in this order).
+        foreach (var store in _catalog.Current.InGroupVersion(group, version).OrderBy(s => s.Definition.Plural, StringComparer.Ordinal))
         {
             var d = store.Definition;
             var entry = new JsonObject
@@ -134,7 +135,7 @@ internal sealed class DiscoveryDocuments
         foreach (var version in versions)
         {
             var resources = new JsonArray();
-            foreach (var store in snapshot.InGroupVersion(group, version))
+            foreach (var store in snapshot.InGroupVersion(group, version).OrderBy(s => s.Definition.Plural, StringComparer.Ordinal))
             {
                 var d = store.Definition;
                 var entry = new JsonObject
@@ -188,6 +189,11 @@ internal sealed class DiscoveryDocuments
             yield return ("exec", ("", "v1", "PodExecOptions"), ["create", "get"]);
             yield return ("log", ("", "v1", "Pod"), ["get"]);
             yield return ("portforward", ("", "v1", "PodPortForwardOptions"), ["create", "get"]);
+        }
+
+        if (d.ApprovalStrategy is not null)
+        {
+            yield return ("approval", (d.Group, d.Version, d.Kind), ["get", "patch", "update"]);
         }
 
         if (d.FinalizeStrategy is not null)

@@ -96,7 +96,9 @@ internal static class ScaleVerb
         };
         if (selectorText is null && paths.SpecSelectorFallback && obj["spec"]?["selector"] is JsonObject specSelector)
         {
-            selectorText = LabelSelector.FromLabelSelectorObject(specSelector).ToString();
+            // A replication controller's selector is a plain label map; the workloads' is a metav1.LabelSelector.
+            selectorText = LabelSelector.FromLabelSelectorObject(
+                paths.SpecSelectorIsMap ? new JsonObject { ["matchLabels"] = specSelector.DeepClone() } : specSelector).ToString();
         }
 
         var status = new JsonObject { ["replicas"] = GetPath(obj, paths.StatusReplicasPath)?.DeepClone() ?? 0 };

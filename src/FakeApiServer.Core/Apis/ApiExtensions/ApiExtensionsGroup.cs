@@ -16,6 +16,7 @@ internal static class ApiExtensionsGroup
             ShortNames = ["crd", "crds"],
             Categories = ["api-extensions"],
             Strategy = strategy,
+            Defaulter = new ResourceDefaulter(CustomResourceDefinitionStrategy.SetDefaults),
             StatusStrategy = new CustomResourceDefinitionStatusStrategy(strategy),
             Table = new CustomResourceDefinitionTable(),
             Hooks = controller,

@@ -1,5 +1,8 @@
+using FakeApiServer.Apis.Apps.ControllerRevisions;
+using FakeApiServer.Apis.Apps.DaemonSets;
 using FakeApiServer.Apis.Apps.Deployments;
 using FakeApiServer.Apis.Apps.ReplicaSets;
+using FakeApiServer.Apis.Apps.StatefulSets;
 using FakeApiServer.Apis.Core;
 using FakeApiServer.Registry;
 
@@ -16,6 +19,7 @@ internal static class AppsGroup
             ShortNames = ["deploy"],
             Categories = ["all"],
             Strategy = deployments,
+            Defaulter = DeploymentDefaults.Instance,
             StatusStrategy = new StatusStrategy(deployments),
             Table = new DeploymentTable(),
             Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"),
@@ -27,10 +31,40 @@ internal static class AppsGroup
             ShortNames = ["rs"],
             Categories = ["all"],
             Strategy = replicaSets,
+            Defaulter = ReplicaSetDefaults.Instance,
             StatusStrategy = new StatusStrategy(replicaSets),
             Table = new ReplicaSetTable(),
             Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"),
             FieldSelectors = CoreGroup.Fields(("status.replicas", o => o.FieldString("status.replicas") ?? "0")),
+        };
+
+        yield return new ResourceDefinition("apps", "v1", "ControllerRevision", "controllerrevisions", Namespaced: true)
+        {
+            Strategy = new ControllerRevisionStrategy(),
+            Table = ControllerRevisionTable.Instance,
+        };
+
+        var daemonSets = new DaemonSetStrategy();
+        yield return new ResourceDefinition("apps", "v1", "DaemonSet", "daemonsets", Namespaced: true)
+        {
+            ShortNames = ["ds"],
+            Categories = ["all"],
+            Strategy = daemonSets,
+            Defaulter = DaemonSetDefaults.Instance,
+            StatusStrategy = new StatusStrategy(daemonSets),
+            Table = DaemonSetTable.Instance,
+        };
+
+        var statefulSets = new StatefulSetStrategy();
+        yield return new ResourceDefinition("apps", "v1", "StatefulSet", "statefulsets", Namespaced: true)
+        {
+            ShortNames = ["sts"],
+            Categories = ["all"],
+            Strategy = statefulSets,
+            Defaulter = StatefulSetDefaults.Instance,
+            StatusStrategy = new StatusStrategy(statefulSets),
+            Table = StatefulSetTable.Instance,
+            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", null),
         };
     }
 }

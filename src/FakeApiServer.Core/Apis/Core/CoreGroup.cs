@@ -1,10 +1,17 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.Apis.Core.ComponentStatuses;
 using FakeApiServer.Apis.Core.ConfigMaps;
 using FakeApiServer.Apis.Core.Endpoints;
 using FakeApiServer.Apis.Core.Events;
+using FakeApiServer.Apis.Core.LimitRanges;
 using FakeApiServer.Apis.Core.Namespaces;
 using FakeApiServer.Apis.Core.Nodes;
+using FakeApiServer.Apis.Core.PersistentVolumeClaims;
+using FakeApiServer.Apis.Core.PersistentVolumes;
 using FakeApiServer.Apis.Core.Pods;
+using FakeApiServer.Apis.Core.PodTemplates;
+using FakeApiServer.Apis.Core.ReplicationControllers;
+using FakeApiServer.Apis.Core.ResourceQuotas;
 using FakeApiServer.Apis.Core.Secrets;
 using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Features;
@@ -19,12 +26,14 @@ internal static class CoreGroup
     /// <param name="serviceIps">The service cluster IP allocator.</param>
     /// <param name="gates">The feature gates.</param>
     /// <param name="kubeletNodes">The nodes whose simulated kubelet runs here (their pods are deleted gracefully); none by default.</param>
-    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates, IReadOnlySet<string>? kubeletNodes = null)
+    /// <param name="time">The clock (persistent volumes' phase transition times).</param>
+    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates, IReadOnlySet<string>? kubeletNodes = null, TimeProvider? time = null)
     {
         var namespaces = new NamespaceStrategy();
         yield return new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false)
         {
             ShortNames = ["ns"],
+            Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"],
             Strategy = namespaces,
             StatusStrategy = new StatusStrategy(namespaces),
             FinalizeStrategy = new NamespaceFinalizeStrategy(namespaces),
@@ -39,6 +48,7 @@ internal static class CoreGroup
             ShortNames = ["po"],
             Categories = ["all"],
             Strategy = pods,
+            Defaulter = PodDefaults.Pod,
             StatusStrategy = new PodStatusStrategy(pods),
             Table = new PodTable(gates),
             HasBinding = true,
@@ -62,6 +72,7 @@ internal static class CoreGroup
             ShortNames = ["svc"],
             Categories = ["all"],
             Strategy = services,
+            Defaulter = ServiceDefaults.Instance,
             StatusStrategy = new StatusStrategy(services),
             Table = new ServiceTable(),
             ReturnDeletedObject = true,
@@ -97,6 +108,7 @@ internal static class CoreGroup
         yield return new ResourceDefinition("", "v1", "Secret", "secrets", Namespaced: true)
         {
             Strategy = new SecretStrategy(),
+            Defaulter = SecretStrategy.Defaults,
             Table = new SecretTable(),
             FieldSelectors = Fields(("type", o => o.GetString("type") ?? "")),
         };
@@ -124,6 +136,79 @@ internal static class CoreGroup
                 ("reportingComponent", o => o.GetString("reportingComponent") ?? ""),
                 ("source", o => o.FieldString("source.component") is { Length: > 0 } c ? c : o.GetString("reportingComponent") ?? ""),
                 ("type", o => o.GetString("type") ?? "")),
+        };
+
+        yield return new ResourceDefinition("", "v1", "Binding", "bindings", Namespaced: true)
+        {
+            Singular = "binding",
+            Verbs = ["create"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+            BindsPods = true,
+        };
+
+        yield return new ResourceDefinition("", "v1", "ComponentStatus", "componentstatuses", Namespaced: false)
+        {
+            ShortNames = ["cs"],
+            Verbs = ["get", "list"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+            Table = ComponentStatusTable.Instance,
+        };
+
+        yield return new ResourceDefinition("", "v1", "LimitRange", "limitranges", Namespaced: true)
+        {
+            ShortNames = ["limits"],
+            Strategy = new ResourceStrategy(hasStatus: false),
+            Defaulter = LimitRangeDefaults.Instance,
+            Table = LimitRangeTable.Instance,
+        };
+
+        var claims = new PersistentVolumeClaimStrategy();
+        yield return new ResourceDefinition("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", Namespaced: true)
+        {
+            ShortNames = ["pvc"],
+            Strategy = claims,
+            Defaulter = PersistentVolumeClaimDefaults.Instance,
+            StatusStrategy = new StatusStrategy(claims),
+            Table = PersistentVolumeClaimTable.Instance,
+        };
+
+        var volumes = new PersistentVolumeStrategy(time ?? TimeProvider.System);
+        yield return new ResourceDefinition("", "v1", "PersistentVolume", "persistentvolumes", Namespaced: false)
+        {
+            ShortNames = ["pv"],
+            Strategy = volumes,
+            Defaulter = PersistentVolumeDefaults.Instance,
+            StatusStrategy = new StatusStrategy(volumes),
+            Table = PersistentVolumeTable.Instance,
+        };
+
+        yield return new ResourceDefinition("", "v1", "PodTemplate", "podtemplates", Namespaced: true)
+        {
+            Strategy = new ResourceStrategy(hasStatus: false),
+            Defaulter = new ResourceDefaulter(o => PodDefaults.ApplyTemplate(o["template"])),
+            Table = PodTemplateTable.Instance,
+        };
+
+        var replicationControllers = new ReplicationControllerStrategy();
+        yield return new ResourceDefinition("", "v1", "ReplicationController", "replicationcontrollers", Namespaced: true)
+        {
+            ShortNames = ["rc"],
+            Categories = ["all"],
+            Strategy = replicationControllers,
+            Defaulter = ReplicationControllerDefaults.Instance,
+            StatusStrategy = new StatusStrategy(replicationControllers),
+            Table = ReplicationControllerTable.Instance,
+            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", null, SpecSelectorIsMap: true),
+            FieldSelectors = Fields(("status.replicas", o => o.FieldString("status.replicas") ?? "0")),
+        };
+
+        var quotas = new ResourceQuotaStrategy();
+        yield return new ResourceDefinition("", "v1", "ResourceQuota", "resourcequotas", Namespaced: true)
+        {
+            ShortNames = ["quota"],
+            Strategy = quotas,
+            StatusStrategy = new StatusStrategy(quotas),
+            Table = ResourceQuotaTable.Instance,
         };
     }
 

@@ -10,18 +10,6 @@ namespace FakeApiServer.Apis.Rbac;
 /// </summary>
 internal sealed class BindingStrategy(bool namespaced) : ResourceStrategy(hasStatus: false)
 {
-    public override void PrepareForCreate(JsonObject obj)
-    {
-        base.PrepareForCreate(obj);
-        BindingValidation.SetDefaults(obj);
-    }
-
-    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
-    {
-        base.PrepareForUpdate(newObj, oldObj);
-        BindingValidation.SetDefaults(newObj);
-    }
-
     public override IReadOnlyList<FieldError> Validate(JsonObject obj) => BindingValidation.Validate(obj, namespaced);
 
     public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) =>

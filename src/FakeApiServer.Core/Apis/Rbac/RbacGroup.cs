@@ -33,6 +33,7 @@ internal static class RbacGroup
         yield return new ResourceDefinition(Name, "v1", "RoleBinding", "rolebindings", Namespaced: true)
         {
             Strategy = new BindingStrategy(namespaced: true),
+            Defaulter = new ResourceDefaulter(BindingValidation.SetDefaults),
             Table = new BindingTable(),
             NameValidator = NameValidation.IsValidPathSegmentName,
             WriteAuthorization = new BindingEscalation(escalation, "rolebindings"),
@@ -40,6 +41,7 @@ internal static class RbacGroup
         yield return new ResourceDefinition(Name, "v1", "ClusterRoleBinding", "clusterrolebindings", Namespaced: false)
         {
             Strategy = new BindingStrategy(namespaced: false),
+            Defaulter = new ResourceDefaulter(BindingValidation.SetDefaults),
             Table = new BindingTable(),
             NameValidator = NameValidation.IsValidPathSegmentName,
             WriteAuthorization = new BindingEscalation(escalation, "clusterrolebindings"),

@@ -6,17 +6,5 @@ namespace FakeApiServer.Apis.AdmissionRegistration.ValidatingWebhookConfiguratio
 /// <summary>admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration: v1 defaults, then upstream's validation; no status.</summary>
 internal sealed class ValidatingWebhookConfigurationStrategy() : ResourceStrategy(hasStatus: false)
 {
-    public override void PrepareForCreate(JsonObject obj)
-    {
-        base.PrepareForCreate(obj);
-        WebhookDefaults.Apply(obj, mutating: false);
-    }
-
-    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
-    {
-        base.PrepareForUpdate(newObj, oldObj);
-        WebhookDefaults.Apply(newObj, mutating: false);
-    }
-
     public override IReadOnlyList<FieldError> Validate(JsonObject obj) => WebhookConfigurationValidation.Validate(obj, mutating: false);
 }

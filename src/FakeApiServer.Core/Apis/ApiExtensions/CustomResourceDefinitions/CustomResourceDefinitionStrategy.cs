@@ -23,7 +23,6 @@ internal class CustomResourceDefinitionStrategy : ResourceStrategy, IResourceStr
     public override void PrepareForCreate(JsonObject obj)
     {
         base.PrepareForCreate(obj);
-        SetDefaults(obj);
         obj["status"] = new JsonObject
         {
             ["acceptedNames"] = new JsonObject { ["plural"] = "", ["kind"] = "" },
@@ -35,7 +34,6 @@ internal class CustomResourceDefinitionStrategy : ResourceStrategy, IResourceStr
     public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
     {
         base.PrepareForUpdate(newObj, oldObj);
-        SetDefaults(newObj);
         AddStoredVersion(newObj);
     }
 

@@ -7,7 +7,9 @@ namespace FakeApiServer.Apis.Apps.Deployments;
 /// <summary>Checks shared by Deployments and ReplicaSets (apps validation): a selector that is required, matches the template, and does not change.</summary>
 internal static class WorkloadValidation
 {
-    public static List<FieldError> Validate(JsonObject obj)
+    /// <param name="obj">The workload.</param>
+    /// <param name="kind">How the empty-selector message names the kind ("deployment" for replica sets too, as upstream).</param>
+    public static List<FieldError> Validate(JsonObject obj, string kind = "deployment")
     {
         var errors = new List<FieldError>();
         var spec = obj["spec"] as JsonObject;
@@ -19,13 +21,13 @@ internal static class WorkloadValidation
 
         if (selector["matchLabels"] is not JsonObject { Count: > 0 } && selector["matchExpressions"] is not JsonArray { Count: > 0 })
         {
-            errors.Add(FieldError.Invalid("spec.selector", selector.ToJsonString(), "empty selector is invalid for deployment"));
+            errors.Add(FieldError.Invalid("spec.selector", selector.ToJsonString(), "empty selector is invalid for " + kind));
         }
 
         var labels = ObjectMeta.StringMap(spec["template"]?["metadata"]?["labels"]);
         if (!LabelSelector.FromLabelSelectorObject(selector).Matches(labels))
         {
-            errors.Add(FieldError.Invalid("spec.template.metadata.labels", FormatMap(labels), "`selector` does not match template `labels`"));
+            errors.Add(FieldError.Invalid("spec.template.metadata.labels", new GoLiteral(FormatMap(labels)), "`selector` does not match template `labels`"));
         }
 
         if (spec.GetInt64("replicas") is < 0)
@@ -50,24 +52,6 @@ internal static class WorkloadValidation
     }
 
     /// <summary>Go's %#v of a map[string]string, as upstream prints the template labels.</summary>
-    private static string FormatMap(Dictionary<string, string> map) =>
+    internal static string FormatMap(Dictionary<string, string> map) =>
         "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":\"{p.Value}\"")) + "}";
-
-    public static void DefaultTemplate(JsonObject spec)
-    {
-        if (spec["replicas"] is null)
-        {
-            spec["replicas"] = 1;
-        }
-
-        if (spec["revisionHistoryLimit"] is null)
-        {
-            spec["revisionHistoryLimit"] = 10;
-        }
-
-        if (spec["template"]?["spec"] is JsonObject podSpec)
-        {
-            Core.Pods.PodDefaults.Apply(podSpec);
-        }
-    }
 }

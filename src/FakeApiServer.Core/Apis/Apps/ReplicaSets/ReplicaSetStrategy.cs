@@ -4,19 +4,9 @@ using FakeApiServer.Registry;
 
 namespace FakeApiServer.Apis.Apps.ReplicaSets;
 
-/// <summary>apps/v1 ReplicaSet (pkg/registry/apps/replicaset/strategy.go and the v1 defaulters).</summary>
+/// <summary>apps/v1 ReplicaSet (pkg/registry/apps/replicaset/strategy.go); its defaults are <see cref="ReplicaSetDefaults"/>.</summary>
 internal sealed class ReplicaSetStrategy() : ResourceStrategy(hasStatus: true)
 {
-    public override void PrepareForCreate(JsonObject obj)
-    {
-        base.PrepareForCreate(obj);
-        if (obj["spec"] is JsonObject spec)
-        {
-            WorkloadValidation.DefaultTemplate(spec);
-            spec.Remove("revisionHistoryLimit");
-        }
-    }
-
     public override IReadOnlyList<FieldError> Validate(JsonObject obj) => WorkloadValidation.Validate(obj);
 
     public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj)

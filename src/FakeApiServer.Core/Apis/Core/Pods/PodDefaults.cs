@@ -3,9 +3,56 @@ using FakeApiServer.Registry;
 
 namespace FakeApiServer.Apis.Core.Pods;
 
-/// <summary>The defaults kube-apiserver's v1 defaulters write into a pod spec, and the QoS class it derives.</summary>
+/// <summary>
+/// The defaults kube-apiserver's core/v1 defaulters write into a pod (SetDefaults_Pod) and into every pod spec, a
+/// template's included (SetDefaults_PodSpec, _Container, _Probe, _HTTPGetAction, _Volume and the volume sources,
+/// _ObjectFieldSelector, _ServiceAccountTokenProjection), and the QoS class it derives.
+/// </summary>
 internal static class PodDefaults
 {
+    /// <summary>The defaulting of a Pod: its spec's, then what only a pod (not a template) gets.</summary>
+    public static readonly IResourceDefaulter Pod = new ResourceDefaulter(obj =>
+    {
+        if (obj["spec"] is JsonObject spec)
+        {
+            ApplyPodOnly(spec);
+            Apply(spec);
+        }
+    });
+
+    /// <summary>
+    /// SetDefaults_Pod, which upstream applies to pods and not to templates: requests default to limits, enableServiceLinks
+    /// to true, a host-network pod's ports to hostPort = containerPort. priority and preemptionPolicy are the Priority
+    /// admission plugin's (no PriorityClass named: 0 and PreemptLowerPriority).
+    /// </summary>
+    private static void ApplyPodOnly(JsonObject spec)
+    {
+        foreach (var c in Containers(spec))
+        {
+            if (c["resources"]?["limits"] is JsonObject { Count: > 0 } limits && c["resources"] is JsonObject resources)
+            {
+                var requests = resources.ChildObject("requests");
+
+                foreach (var (name, value) in limits)
+                {
+                    requests[name] ??= value?.DeepClone();
+                }
+            }
+        }
+
+        Default(spec, "enableServiceLinks", true);
+        Default(spec, "preemptionPolicy", "PreemptLowerPriority");
+        Default(spec, "priority", 0);
+        if (spec["hostNetwork"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            foreach (var port in Containers(spec).SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()))
+            {
+                Default(port, "hostPort", port["containerPort"]?.DeepClone() ?? 0);
+            }
+        }
+    }
+
+    /// <summary>The pod spec defaults, for a pod's spec and a template's alike.</summary>
     public static void Apply(JsonObject spec)
     {
         Default(spec, "restartPolicy", "Always");
@@ -13,20 +60,33 @@ internal static class PodDefaults
         Default(spec, "schedulerName", "default-scheduler");
         Default(spec, "terminationGracePeriodSeconds", 30);
         Default(spec, "securityContext", new JsonObject());
-        Default(spec, "enableServiceLinks", true);
-        Default(spec, "preemptionPolicy", "PreemptLowerPriority");
-        Default(spec, "priority", 0);
-        foreach (var list in new[] { "containers", "initContainers" })
+        foreach (var c in Containers(spec))
         {
-            if (spec[list] is JsonArray containers)
+            DefaultContainer(c);
+        }
+
+        if (spec["volumes"] is JsonArray volumes)
+        {
+            foreach (var volume in volumes.OfType<JsonObject>())
             {
-                foreach (var c in containers.OfType<JsonObject>())
-                {
-                    DefaultContainer(c);
-                }
+                DefaultVolume(volume);
             }
         }
     }
+
+    /// <summary>The pod spec of a template (spec.template.spec of a workload), defaulted when present.</summary>
+    public static void ApplyTemplate(JsonNode? template)
+    {
+        if (template?["spec"] is JsonObject spec)
+        {
+            Apply(spec);
+        }
+    }
+
+    private static readonly string[] ContainerLists = ["containers", "initContainers", "ephemeralContainers"];
+
+    private static IEnumerable<JsonObject> Containers(JsonObject spec) =>
+        ContainerLists.SelectMany(list => (spec[list] as JsonArray ?? []).OfType<JsonObject>());
 
     private static void DefaultContainer(JsonObject c)
     {
@@ -42,6 +102,134 @@ internal static class PodDefaults
             {
                 Default(p, "protocol", "TCP");
             }
+        }
+
+        foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+        {
+            if (c[probe] is JsonObject p)
+            {
+                Default(p, "timeoutSeconds", 1);
+                Default(p, "periodSeconds", 10);
+                Default(p, "successThreshold", 1);
+                Default(p, "failureThreshold", 3);
+                DefaultHandler(p);
+            }
+        }
+
+        if (c["lifecycle"] is JsonObject lifecycle)
+        {
+            foreach (var hook in new[] { "postStart", "preStop" })
+            {
+                if (lifecycle[hook] is JsonObject h)
+                {
+                    DefaultHandler(h);
+                }
+            }
+        }
+
+        foreach (var env in (c["env"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (env["valueFrom"]?["fieldRef"] is JsonObject fieldRef)
+            {
+                Default(fieldRef, "apiVersion", "v1");
+            }
+        }
+    }
+
+    /// <summary>SetDefaults_HTTPGetAction (path "/", scheme HTTP) and SetDefaults_GRPCAction (service "").</summary>
+    private static void DefaultHandler(JsonObject handler)
+    {
+        if (handler["httpGet"] is JsonObject httpGet)
+        {
+            Default(httpGet, "path", "/");
+            Default(httpGet, "scheme", "HTTP");
+        }
+
+        if (handler["grpc"] is JsonObject grpc)
+        {
+            Default(grpc, "service", "");
+        }
+    }
+
+    /// <summary>The volume sources a pod volume may have (a volume with none of them is an emptyDir).</summary>
+    private static readonly string[] VolumeSources =
+    [
+        "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs",
+        "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile",
+        "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume",
+        "scaleIO", "storageos", "csi", "ephemeral", "image",
+    ];
+
+    /// <summary>SetDefaults_Volume and the defaults of its source (mode 0644 for secret, configMap, downwardAPI, projected).</summary>
+    private static void DefaultVolume(JsonObject volume)
+    {
+        if (!VolumeSources.Any(volume.ContainsKey))
+        {
+            volume["emptyDir"] = new JsonObject();
+        }
+
+        foreach (var source in new[] { "secret", "configMap", "downwardAPI", "projected" })
+        {
+            if (volume[source] is JsonObject s)
+            {
+                Default(s, "defaultMode", 420);
+            }
+        }
+
+        if (volume["hostPath"] is JsonObject hostPath)
+        {
+            Default(hostPath, "type", "");
+        }
+
+        foreach (var item in (volume["downwardAPI"]?["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            DefaultFieldRef(item);
+        }
+
+        foreach (var projection in (volume["projected"]?["sources"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (projection["serviceAccountToken"] is JsonObject token)
+            {
+                Default(token, "expirationSeconds", 3600);
+            }
+
+            foreach (var item in (projection["downwardAPI"]?["items"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                DefaultFieldRef(item);
+            }
+        }
+
+        if (volume["iscsi"] is JsonObject iscsi)
+        {
+            Default(iscsi, "iscsiInterface", "default");
+        }
+
+        if (volume["rbd"] is JsonObject rbd)
+        {
+            Default(rbd, "pool", "rbd");
+            Default(rbd, "user", "admin");
+            Default(rbd, "keyring", "/etc/ceph/keyring");
+        }
+
+        if (volume["azureDisk"] is JsonObject azureDisk)
+        {
+            Default(azureDisk, "cachingMode", "ReadWrite");
+            Default(azureDisk, "fsType", "ext4");
+            Default(azureDisk, "readOnly", false);
+            Default(azureDisk, "kind", "Shared");
+        }
+
+        if (volume["ephemeral"]?["volumeClaimTemplate"]?["spec"] is JsonObject claimSpec)
+        {
+            Default(claimSpec, "volumeMode", "Filesystem");
+        }
+    }
+
+    private static void DefaultFieldRef(JsonObject item)
+    {
+        if (item["fieldRef"] is JsonObject fieldRef)
+        {
+            Default(fieldRef, "apiVersion", "v1");
         }
     }
 
@@ -87,7 +275,7 @@ internal static class PodDefaults
         return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
     }
 
-    private static void Default(JsonObject obj, string property, JsonNode value)
+    internal static void Default(JsonObject obj, string property, JsonNode value)
     {
         if (obj[property] is null)
         {

@@ -52,8 +52,6 @@ internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStat
             {
                 spec.Remove("networks");
             }
-
-            PodDefaults.Apply(spec);
         }
 
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodDefaults.QosClass(spec) };
@@ -62,9 +60,29 @@ internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStat
     public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
     {
         base.PrepareForUpdate(newObj, oldObj);
-        if (!Gates.Enabled(FeatureName.MultiNetwork) && oldObj["spec"]?["networks"] is null && newObj["spec"] is JsonObject spec)
+        if (newObj["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+
+        if (!Gates.Enabled(FeatureName.MultiNetwork) && oldObj["spec"]?["networks"] is null)
         {
             spec.Remove("networks");
+        }
+
+        KeepOmittedNetworks(spec, oldObj["spec"] as JsonObject);
+    }
+
+    /// <summary>
+    /// An update whose spec has no networks field (absent or null) keeps the stored spec.networks (docs/defaulting.md):
+    /// every released client drops the field it does not know when it reads a pod and writes it back, and since the field is
+    /// immutable, leaving it out can only mean "unchanged". An explicit list, the empty one included, is compared as written.
+    /// </summary>
+    private static void KeepOmittedNetworks(JsonObject spec, JsonObject? oldSpec)
+    {
+        if (spec["networks"] is null && oldSpec?["networks"] is { } stored)
+        {
+            spec["networks"] = stored.DeepClone();
         }
     }
 

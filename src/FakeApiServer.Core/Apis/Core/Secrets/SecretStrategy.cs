@@ -7,14 +7,18 @@ namespace FakeApiServer.Apis.Core.Secrets;
 /// <summary>core/v1 Secret: type defaults to Opaque and is immutable; data keys are config keys.</summary>
 internal sealed class SecretStrategy() : ResourceStrategy(hasStatus: false)
 {
-    public override void PrepareForCreate(JsonObject obj)
+    /// <summary>SetDefaults_Secret: an empty type is Opaque, on every write (so a PUT without type of a typed secret is refused as a type change, as upstream).</summary>
+    public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
-        base.PrepareForCreate(obj);
         if (string.IsNullOrEmpty(obj.GetString("type")))
         {
             obj["type"] = "Opaque";
         }
+    });
 
+    public override void PrepareForCreate(JsonObject obj)
+    {
+        base.PrepareForCreate(obj);
         MergeStringData(obj);
     }
 
@@ -44,11 +48,6 @@ internal sealed class SecretStrategy() : ResourceStrategy(hasStatus: false)
     public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
     {
         base.PrepareForUpdate(newObj, oldObj);
-        if (string.IsNullOrEmpty(newObj.GetString("type")))
-        {
-            newObj["type"] = oldObj.GetString("type") ?? "Opaque";
-        }
-
         MergeStringData(newObj);
     }
 

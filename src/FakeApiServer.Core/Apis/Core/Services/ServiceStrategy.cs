@@ -4,8 +4,7 @@ using FakeApiServer.Registry;
 namespace FakeApiServer.Apis.Core.Services;
 
 /// <summary>
-/// core/v1 Service (pkg/registry/core/service/strategy.go and the v1 defaulters): type ClusterIP, TCP ports whose
-/// targetPort defaults to the port; allocated values (cluster IPs, node ports) are kept across updates.
+/// core/v1 Service (pkg/registry/core/service/strategy.go; defaults in <see cref="ServiceDefaults"/>): allocated values (cluster IPs, node ports) are kept across updates.
 /// </summary>
 internal sealed class ServiceStrategy() : ResourceStrategy(hasStatus: true)
 {
@@ -13,10 +12,6 @@ internal sealed class ServiceStrategy() : ResourceStrategy(hasStatus: true)
     {
         base.PrepareForCreate(obj);
         obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() };
-        if (obj["spec"] is JsonObject spec)
-        {
-            ApplyDefaults(spec);
-        }
     }
 
     public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
@@ -27,7 +22,6 @@ internal sealed class ServiceStrategy() : ResourceStrategy(hasStatus: true)
             return;
         }
 
-        ApplyDefaults(spec);
         if (NeedsClusterIp(oldSpec) && !NeedsClusterIp(spec))
         {
             DropClusterIpFields(spec, oldSpec);
@@ -133,46 +127,5 @@ internal sealed class ServiceStrategy() : ResourceStrategy(hasStatus: true)
         }
 
         return errors;
-    }
-
-    private static void ApplyDefaults(JsonObject spec)
-    {
-        if (spec["type"] is null)
-        {
-            spec["type"] = "ClusterIP";
-        }
-
-        var type = spec.GetString("type");
-        if (type == "ExternalName")
-        {
-            return;
-        }
-
-        if (spec["sessionAffinity"] is null)
-        {
-            spec["sessionAffinity"] = "None";
-        }
-
-        if (spec["internalTrafficPolicy"] is null)
-        {
-            spec["internalTrafficPolicy"] = "Cluster";
-        }
-
-        if (type is "NodePort" or "LoadBalancer" && spec["externalTrafficPolicy"] is null)
-        {
-            spec["externalTrafficPolicy"] = "Cluster";
-        }
-
-        if (spec["ports"] is JsonArray ports)
-        {
-            foreach (var port in ports.OfType<JsonObject>())
-            {
-                port["protocol"] ??= "TCP";
-                if (port["targetPort"] is null && port["port"] is { } number)
-                {
-                    port["targetPort"] = number.DeepClone();
-                }
-            }
-        }
     }
 }

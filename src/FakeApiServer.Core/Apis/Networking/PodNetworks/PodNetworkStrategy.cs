@@ -10,18 +10,6 @@ namespace FakeApiServer.Apis.Networking.PodNetworks;
 /// </summary>
 internal sealed class PodNetworkStrategy() : ResourceStrategy(hasStatus: true)
 {
-    public override void PrepareForCreate(JsonObject obj)
-    {
-        base.PrepareForCreate(obj);
-        DefaultEnabled(obj);
-    }
-
-    public override void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
-    {
-        base.PrepareForUpdate(newObj, oldObj);
-        DefaultEnabled(newObj);
-    }
-
     public override IReadOnlyList<FieldError> Validate(JsonObject obj) => PodNetworkValidation.Validate(obj);
 
     public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) =>

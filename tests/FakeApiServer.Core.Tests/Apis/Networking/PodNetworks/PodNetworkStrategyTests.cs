@@ -30,6 +30,13 @@ public sealed class PodNetworkStrategyTests
         Assert.Empty(_strategy.Validate(ValidPodNetwork()));
     }
 
+    /// <summary>What the registry does to a created object: the kind's defaulting, then the strategy.</summary>
+    private void Create(JsonObject obj)
+    {
+        PodNetworkStrategy.DefaultEnabled(obj);
+        _strategy.PrepareForCreate(obj);
+    }
+
     [Fact]
     public void Create_clears_status_and_defaults_enabled_to_true()
     {
@@ -39,7 +46,7 @@ public sealed class PodNetworkStrategyTests
             o["status"] = JsonNode.Parse("""{"conditions":[{"type":"Ready","status":"True"}]}""");
         });
 
-        _strategy.PrepareForCreate(obj);
+        Create(obj);
 
         Assert.Null(obj["status"]);
         Assert.True((bool?)obj["spec"]!["enabled"]);
@@ -50,7 +57,7 @@ public sealed class PodNetworkStrategyTests
     {
         var obj = ValidPodNetwork(o => o.Remove("spec"));
 
-        _strategy.PrepareForCreate(obj);
+        Create(obj);
 
         Assert.Equal("""{"enabled":true}""", obj["spec"]!.ToJsonString());
     }

@@ -1,0 +1,14 @@
+using FakeApiServer.Apis.Authorization;
+using FakeApiServer.Registry;
+using FakeApiServer.Security;
+
+namespace FakeApiServer.Apis.Authentication.TokenReviews;
+
+/// <summary>The registration of TokenReview in authentication.k8s.io/v1 (create only, cluster-scoped).</summary>
+internal static class TokenReviews
+{
+    public static IEnumerable<ResourceDefinition> Resources(IReadOnlyDictionary<string, UserInfo> tokens)
+    {
+        yield return AuthorizationGroup.Review("TokenReview", "tokenreviews", namespaced: false, new TokenReviewHandler(tokens), SelfSubjectReviews.SelfSubjectReviews.Group, "v1");
+    }
+}
