@@ -27,6 +27,18 @@ internal static class GoJson
         return text.ToString();
     }
 
+    /// <summary>fmt's %s of a decoded value: a string as it is, other scalars as %!s(int64=5), %!s(bool=true), %!s(&lt;nil&gt;).</summary>
+    public static string FormatString(JsonNode? node) => node?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "%!s(<nil>)",
+        JsonValueKind.String => node.GetValue<string>(),
+        JsonValueKind.Number => long.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? $"%!s(int64={Format(node)})"
+            : $"%!s(float64={Format(node)})",
+        JsonValueKind.True or JsonValueKind.False => $"%!s(bool={Format(node)})",
+        _ => Format(node),
+    };
+
     /// <summary>A copy with object keys in ordinal order, as Go marshals map[string]interface{}.</summary>
     public static JsonNode? Sorted(JsonNode? node) => node switch
     {
