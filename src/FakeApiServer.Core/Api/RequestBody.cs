@@ -56,9 +56,11 @@ internal static class RequestBody
             // client's fault, answered with Kestrel's code when the client still listens, not logged as a bug.
             throw new ApiException(e.StatusCode, e.StatusCode == 408 ? "Timeout" : "BadRequest", e.Message);
         }
-        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException e)
         {
-            // The connection broke while the body was read.
+            // The connection broke (or Kestrel could not parse a chunk size) while the body was read: a normal end
+            // when the client is gone, else a 400 for a client that may still listen.
+            cancellationToken.ThrowIfCancellationRequested();
             throw ApiException.BadRequest("error reading the request body: " + e.Message);
         }
 
