@@ -59,6 +59,20 @@ internal static class JsonPatch
         }
     }
 
+    /// <summary>
+    /// The size of a value's compact JSON (json-patch counts len(json.Marshal(value))), summed over the tree rather than
+    /// serialized: a copy chain near the limit would otherwise allocate megabytes per operation just to be measured.
+    /// String escapes are not counted.
+    /// </summary>
+    private static long JsonSize(JsonNode? node) => node switch
+    {
+        null => 4,
+        JsonObject obj => 2 + Math.Max(0, obj.Count - 1) + obj.Sum(p => System.Text.Encoding.UTF8.GetByteCount(p.Key) + 3 + JsonSize(p.Value)),
+        JsonArray list => 2 + Math.Max(0, list.Count - 1) + list.Sum(JsonSize),
+        JsonValue value when value.TryGetValue<string>(out var text) => System.Text.Encoding.UTF8.GetByteCount(text) + 2,
+        _ => node.ToJsonString().Length,
+    };
+
     /// <summary>How Go's encoding/json names a JSON value's type in "cannot unmarshal X into ...".</summary>
     public static string GoJsonType(JsonNode? node) => node?.GetValueKind() switch
     {
@@ -109,7 +123,7 @@ internal static class JsonPatch
                 {
                     var from = Pointer(op, "from", kind);
                     var value = Get(root, from);
-                    copied += value is null ? 4 : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value).Length;
+                    copied += JsonSize(value);
                     if (copied > MaxCopyBytes)
                     {
                         throw new JsonPatchException(
