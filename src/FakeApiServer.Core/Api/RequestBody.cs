@@ -20,13 +20,15 @@ internal static class RequestBody
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        // Kestrel enforces the limit itself when it can: a body it refuses (413 on the first read when the Content-Length
-        // is over) ends the connection after the answer, where one refused here would be drained for seconds first.
+        // After a 413 Kestrel reads (and drops) the rest of the body so that the client, still sending, can read the
+        // answer, as Go's server does for a small excess; beyond twice the limit (a body of a gigabyte) it closes the
+        // connection instead.
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxBytes;
+            limit.MaxRequestBodySize = 2 * MaxBytes;
         }
-        else if (request.ContentLength > MaxBytes)
+
+        if (request.ContentLength > MaxBytes)
         {
             throw TooLarge(request);
         }
@@ -70,10 +72,7 @@ internal static class RequestBody
         return Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
     }
 
-    /// <summary>
-    /// 413 for a body over the limit; the connection is closed after the answer rather than reading (and discarding) the
-    /// rest of a body that may be huge.
-    /// </summary>
+    /// <summary>413 for a body over the limit; the connection is not reused after it.</summary>
     private static ApiException TooLarge(HttpRequest request)
     {
         request.HttpContext.Response.Headers.Connection = "close";
