@@ -87,8 +87,7 @@ internal sealed record FieldError(FieldErrorType Type, string Field, object? Bad
     /// <summary>The whole error as upstream prints it: "field: body".</summary>
     private static readonly JsonWriterOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>field.Error.Error(): the path, then the body; an error about the whole object has an empty path (": Too long...").</summary>
-    public override string ToString() => Field + ": " + Body;
+    public override string ToString() => Field.Length > 0 ? Field + ": " + Body : Body;
 
     /// <summary>Go's %q for printable text: quotes, backslashes and control characters escaped, other characters as they are.</summary>
     public static string Quote(string s)

@@ -255,7 +255,7 @@ public sealed class HardeningTests
     }
 
     [Theory]
-    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"big"},"data":{"a":"DATA"}}""", "ConfigMap \"big\" is invalid: : Too long: may not be more than 1048576 bytes")]
+    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"big"},"data":{"a":"DATA"}}""", "ConfigMap \"big\" is invalid: Too long: may not be more than 1048576 bytes")]
     [InlineData("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"big"},"stringData":{"a":"DATA"}}""", "Secret \"big\" is invalid: data: Too long: may not be more than 1048576 bytes")]
     public async Task Data_over_1_MiB_returns_422(string collection, string body, string message)
     {
