@@ -7,7 +7,7 @@ namespace FakeApiServer.Faults;
 /// Generates bad input from a seed: malformed and mutated JSON and YAML bodies, the four patch types with
 /// random documents, label and field selectors, query parameters (limit, continue, resourceVersion,
 /// timeoutSeconds, fieldValidation, dryRun, ...), huge and deeply nested bodies, invalid UTF-8, odd paths and
-/// headers. Input <c>i</c> of seed <c>s</c> depends only on (s, i), so a failure reproduces from the two numbers.
+/// headers, and the hostile classes of <see cref="HostileInputGenerator"/>. Input <c>i</c> of seed <c>s</c> depends only on (s, i), so a failure reproduces from the two numbers.
 /// </summary>
 internal static class FuzzInputGenerator
 {
@@ -79,9 +79,14 @@ internal static class FuzzInputGenerator
 
     public static FuzzInput Generate(int seed, long index)
     {
-        var random = new Random(HashCode.Combine(seed, index));
-        return random.Next(12) switch
+        // Not HashCode.Combine: it is seeded per process, and a failure must reproduce in another run.
+        var random = new Random(unchecked((seed * 1_000_003) ^ (int)index ^ (int)(index >> 32)));
+        return random.Next(17) switch
         {
+            12 => HostileInputGenerator.RecursiveAlias(random),
+            13 or 14 => HostileInputGenerator.WrongType(random),
+            15 => HostileInputGenerator.AdversarialPatch(random),
+            16 => HostileInputGenerator.LyingBody(random),
             0 or 1 => MalformedBody(random, "application/json", MutatedJson(random)),
             2 => MalformedBody(random, "application/yaml", Encoding.UTF8.GetBytes(Yaml(random))),
             3 or 4 => Patch(random),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FakeApiServer.Faults;
 
-// The long fault runs: dotnet run -c Release --project load/FakeApiServer.Faults -- --scenario crash|disk|fuzz|concurrency|all
+// The long fault runs: dotnet run -c Release --project load/FakeApiServer.Faults -- --scenario crash|disk|fuzz|concurrency|worst-input|all
 // --budget 10m|200k [--seed N]. Prints each scenario's figures; exit code 1 when any expectation failed, 2 on bad flags.
 string scenario = "all";
 string? budgetText = null;
@@ -20,12 +20,12 @@ for (var i = 0; i < args.Length; i++)
             seed = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            await Console.Error.WriteLineAsync($"faults: unknown argument '{args[i]}'; usage: --scenario crash|disk|fuzz|concurrency|all --budget 10m|200k [--seed N]");
+            await Console.Error.WriteLineAsync($"faults: unknown argument '{args[i]}'; usage: --scenario crash|disk|fuzz|concurrency|worst-input|all --budget 10m|200k [--seed N]");
             return 2;
     }
 }
 
-string[] scenarios = scenario == "all" ? ["concurrency", "fuzz", "disk", "crash"] : [scenario];
+string[] scenarios = scenario == "all" ? ["concurrency", "fuzz", "disk", "crash", "worst-input"] : [scenario];
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -8,6 +8,7 @@ internal static class Scenarios
         "crash" => new FaultBudget(TimeSpan.FromMinutes(10), 100),
         "fuzz" => new FaultBudget(TimeSpan.FromMinutes(20), 200_000),
         "concurrency" => new FaultBudget(TimeSpan.FromMinutes(5), 20_000),
+        "worst-input" => new FaultBudget(TimeSpan.FromMinutes(1), long.MaxValue),
         _ => new FaultBudget(TimeSpan.FromMinutes(5), 10),
     };
 
@@ -24,6 +25,7 @@ internal static class Scenarios
                 "concurrency" => await new ConcurrencyScenario(budget, seed).RunAsync(cancellationToken),
                 "fuzz" => await new FuzzScenario(budget, seed, log).RunAsync(cancellationToken),
                 "disk" => await new DiskFaultScenario(budget, seed, work, log).RunAsync(cancellationToken),
+                "worst-input" => await new WorstInputMemoryScenario(budget, seed).RunAsync(cancellationToken),
                 _ => throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario)),
             };
         }

@@ -108,7 +108,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
                 var path = Path.Combine(directory, StoreOptions.DatabaseFileName);
                 try
                 {
-                    Directory.CreateDirectory(directory);
+                    CreatePrivately(directory, path);
                     var log = SqliteRevisionLog.Open(path, options.SynchronousFull, logger);
                     return OpenAsync(options, log, timeProvider, loggerFactory, cancellationToken);
                 }
@@ -119,6 +119,35 @@ public sealed partial class RevisionedStore : IRevisionedStore
                 }
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The database holds every Secret: its folder is created 0700 and the file 0600 (an existing one is tightened to
+    /// 0600), before SQLite opens it; SQLite gives the WAL and shared-memory files the database file's mode.
+    /// </summary>
+    private static void CreatePrivately(string directory, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, owner | UnixFileMode.UserExecute);
+        }
+
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = owner });
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            File.SetUnixFileMode(file, owner);
+        }
     }
 
     /// <summary>Opens the store over a given log; takes ownership of it. Tests use it to inject failures.</summary>

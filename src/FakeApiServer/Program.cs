@@ -30,6 +30,12 @@ catch (FakeApiServer.Storage.StorageException e)
     await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
     return 1;
 }
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+{
+    // The address cannot be bound (in use, not an address of this machine): one line, as for a bad flag.
+    await Console.Error.WriteLineAsync($"fakeapiserver: cannot listen on {options.BindAddress}:{options.Port}: {e.Message}");
+    return 2;
+}
 catch (FormatException e)
 {
     // Options that only the assembled server can judge, e.g. --runtime-config naming an unknown version of a group.
@@ -38,8 +44,9 @@ catch (FormatException e)
 }
 
 await using var hostScope = host;
+var bound = host.BaseAddress.Host == options.BindAddress ? "" : $" (bound to {options.BindAddress}:{host.BaseAddress.Port})";
 Console.WriteLine(options.KubeconfigOut is { } kubeconfig
-    ? $"FakeApiServer is serving on {host.BaseAddress} (kubeconfig: {Path.GetFullPath(kubeconfig)})"
-    : $"FakeApiServer is serving on {host.BaseAddress}");
+    ? $"FakeApiServer is serving on {host.BaseAddress}{bound} (kubeconfig: {Path.GetFullPath(kubeconfig)})"
+    : $"FakeApiServer is serving on {host.BaseAddress}{bound}");
 await host.WaitForShutdownAsync(CancellationToken.None);
 return 0;

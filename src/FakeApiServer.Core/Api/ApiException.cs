@@ -69,6 +69,9 @@ internal sealed class ApiException : Exception
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {accepted}",
             new StatusDetails(null, null, null)) { };
 
+    /// <summary>apierrors.NewRequestEntityTooLargeError(message).</summary>
+    public static ApiException RequestEntityTooLarge(string message) => new(413, "RequestEntityTooLarge", "Request entity too large: " + message);
+
     public static ApiException RequestEntityTooLarge(long limit) =>
         new(413, "RequestEntityTooLarge", string.Create(CultureInfo.InvariantCulture, $"Request entity too large: limit is {limit}"));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api.Selectors;
 using FakeApiServer.Registry;
@@ -149,6 +150,11 @@ internal static class QueryOptions
     /// <summary>DeleteOptions from the body (kind and apiVersion optional) and the query; the query wins where both are set.</summary>
     public static DeleteOptions Delete(IQueryCollection query, JsonObject? body)
     {
+        if (body is not null)
+        {
+            CheckDeleteOptionTypes(body);
+        }
+
         var options = new DeleteOptions
         {
             GracePeriodSeconds = body?.GetInt64("gracePeriodSeconds"),
@@ -185,6 +191,50 @@ internal static class QueryOptions
 
         return options;
     }
+
+    /// <summary>
+    /// The DeleteOptions body must decode into metav1.DeleteOptions: a value of the wrong type is refused with
+    /// encoding/json's message (upstream answers it as a 500 it does not convert; a 400 here, as it is the client's).
+    /// </summary>
+    private static void CheckDeleteOptionTypes(JsonObject body)
+    {
+        foreach (var (field, kinds, goType) in DeleteOptionTypes)
+        {
+            var value = field.StartsWith("preconditions.", StringComparison.Ordinal)
+                ? (body["preconditions"] as JsonObject)?[field["preconditions.".Length..]]
+                : body[field];
+            if (value is not null && !kinds.Contains(value.GetValueKind()))
+            {
+                var owner = field.StartsWith("preconditions.", StringComparison.Ordinal) ? "Preconditions" : "DeleteOptions";
+                var message = $"json: cannot unmarshal {Patching.JsonPatch.GoJsonType(value)} into Go struct field {owner}.{field} of type {goType}";
+                throw ApiException.BadRequest(field is "apiVersion" or "kind" ? "couldn't get version/kind; json parse error: " + message.Replace("DeleteOptions.", ".", StringComparison.Ordinal) : message);
+            }
+
+            if (field == "dryRun" && value is JsonArray list && list.FirstOrDefault(v => v is not null && v.GetValueKind() != JsonValueKind.String) is { } item)
+            {
+                throw ApiException.BadRequest($"json: cannot unmarshal {Patching.JsonPatch.GoJsonType(item)} into Go struct field DeleteOptions.dryRun of type string");
+            }
+
+            if (field == "gracePeriodSeconds" && value is not null && !long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                throw ApiException.BadRequest($"json: cannot unmarshal number {value.ToJsonString()} into Go struct field DeleteOptions.gracePeriodSeconds of type int64");
+            }
+        }
+    }
+
+    /// <summary>metav1.DeleteOptions' fields: the JSON kinds each accepts and its Go type.</summary>
+    private static readonly (string Field, JsonValueKind[] Kinds, string GoType)[] DeleteOptionTypes =
+    [
+        ("apiVersion", [JsonValueKind.String], "string"),
+        ("kind", [JsonValueKind.String], "string"),
+        ("gracePeriodSeconds", [JsonValueKind.Number], "int64"),
+        ("preconditions", [JsonValueKind.Object], "v1.Preconditions"),
+        ("preconditions.uid", [JsonValueKind.String], "types.UID"),
+        ("preconditions.resourceVersion", [JsonValueKind.String], "string"),
+        ("orphanDependents", [JsonValueKind.True, JsonValueKind.False], "bool"),
+        ("propagationPolicy", [JsonValueKind.String], "v1.DeletionPropagation"),
+        ("dryRun", [JsonValueKind.Array], "[]string"),
+    ];
 
     private static bool DryRun(string?[] values)
     {

@@ -17,22 +17,50 @@ internal static class RequestBody
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // After a 413 Kestrel reads (and drops) the rest of the body so that the client, still sending, can read the
+        // answer, as Go's server does for a small excess; beyond twice the limit (a body of a gigabyte) it closes the
+        // connection instead.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = 2 * MaxBytes;
+        }
+
         if (request.ContentLength > MaxBytes)
         {
-            throw ApiException.RequestEntityTooLarge(MaxBytes);
+            throw TooLarge(request);
         }
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > MaxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                throw ApiException.RequestEntityTooLarge(MaxBytes);
-            }
+                if (buffer.Length + read > MaxBytes)
+                {
+                    throw TooLarge(request);
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            throw TooLarge(request);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refused the body (shorter than its Content-Length, a malformed chunk size, too slow): the
+            // client's fault, answered with Kestrel's code when the client still listens, not logged as a bug.
+            throw new ApiException(e.StatusCode, e.StatusCode == 408 ? "Timeout" : "BadRequest", e.Message);
+        }
+        catch (IOException e)
+        {
+            // The connection broke (or Kestrel could not parse a chunk size) while the body was read: a normal end
+            // when the client is gone, else a 400 for a client that may still listen.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw ApiException.BadRequest("error reading the request body: " + e.Message);
         }
 
         // Go's JSON and YAML decoders read invalid UTF-8 as U+FFFD; System.Text.Json would fail later, deep
@@ -40,6 +68,13 @@ internal static class RequestBody
         // a protobuf body is binary, and its strings are checked by the codec).
         var bytes = buffer.ToArray();
         return MediaTypes.ContentType(request.ContentType) == MediaTypes.Protobuf || Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>413 for a body over the limit; the connection is not reused after it.</summary>
+    private static ApiException TooLarge(HttpRequest request)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return ApiException.RequestEntityTooLarge(MaxBytes);
     }
 
     /// <summary>Parses a body as the Content-Type says (YAML for yaml types, JSON otherwise); 400 when malformed.</summary>
@@ -55,11 +90,10 @@ internal static class RequestBody
             return YamlJson.Parse(body);
         }
 
+        body = LoneSurrogates.Replace(body);
         try
         {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
-            CheckEscapedSurrogates(body);
-            return node;
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -77,34 +111,6 @@ internal static class RequestBody
                 // Malformed after the duplicate as well: the original error below says where.
             }
 
-            throw ApiException.BadRequest("couldn't get version/kind; json parse error: " + e.Message);
-        }
-    }
-
-    /// <summary>
-    /// A lone UTF-16 surrogate escape ("\ud800") parses, but System.Text.Json fails when the registry first
-    /// reads the string; reject it here as malformed JSON (400) instead.
-    /// </summary>
-    private static void CheckEscapedSurrogates(byte[] body)
-    {
-        if (body.AsSpan().IndexOf("\\u"u8) < 0)
-        {
-            return;
-        }
-
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
-                {
-                    reader.GetString();
-                }
-            }
-        }
-        catch (InvalidOperationException e)
-        {
             throw ApiException.BadRequest("couldn't get version/kind; json parse error: " + e.Message);
         }
     }
@@ -152,7 +158,7 @@ internal static class RequestBody
             throw ApiException.UnsupportedMediaType(contentType, expected.ProtobufServed ? ProtobufBodies.AcceptedTypes : ProtobufBodies.AcceptedTypesWithoutProtobuf);
         }
 
-        var bytes = await ReadBytesAsync(request, cancellationToken);
+        var bytes = LoneSurrogates.Replace(await ReadBytesAsync(request, cancellationToken));
         var node = Parse(bytes, contentType);
         return (node as JsonObject ?? throw ApiException.BadRequest(node is null
             ? "the body of the request is empty; an object is required"

@@ -15,8 +15,10 @@ internal static class YamlJson
     private const int MaxDepth = 256;
 
     // Aliases repeat a node without repeating its text ("billion laughs"): bound the expanded tree. A 3 MiB
-    // body without aliases stays far below this.
-    private const int MaxExpandedNodes = 4 * 1024 * 1024;
+    // body without aliases (at most about 1.5 million nodes) stays below this.
+    private const int MaxExpandedNodes = 2 * 1024 * 1024;
+
+    private const string ExcessiveAliasing = "error converting YAML to JSON: yaml: document contains excessive aliasing";
 
     public static JsonNode? Parse(byte[] utf8)
     {
@@ -78,16 +80,41 @@ internal static class YamlJson
     {
         if (--budget.Remaining < 0)
         {
-            throw ApiException.BadRequest("error converting YAML to JSON: yaml: document contains excessive aliasing");
+            throw ApiException.BadRequest(ExcessiveAliasing);
         }
 
-        return node switch
+        // The representation model resolves an alias to its anchored node itself: a node seen before is an alias, and
+        // one still being converted is an alias inside its own anchor, which would recurse without end.
+        var anchored = !node.Anchor.IsEmpty;
+        var alias = anchored && !budget.Seen.Add(node);
+        if (anchored && !budget.Open.Add(node))
         {
-            YamlMappingNode map => ConvertMap(map, budget),
-            YamlSequenceNode seq => new JsonArray(seq.Children.Select(c => Convert(c, budget)).ToArray()),
-            YamlScalarNode scalar => ConvertScalar(scalar),
-            _ => null,
-        };
+            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: anchor '{node.Anchor.Value}' value contains itself");
+        }
+
+        budget.CountNode(alias);
+        try
+        {
+            return node switch
+            {
+                YamlMappingNode map => ConvertMap(map, budget),
+                YamlSequenceNode seq => new JsonArray(seq.Children.Select(c => Convert(c, budget)).ToArray()),
+                YamlScalarNode scalar => ConvertScalar(scalar),
+                _ => null,
+            };
+        }
+        finally
+        {
+            if (anchored)
+            {
+                budget.Open.Remove(node);
+            }
+
+            if (alias)
+            {
+                budget.AliasDepth--;
+            }
+        }
     }
 
     private static JsonObject ConvertMap(YamlMappingNode map, ExpansionBudget budget)
@@ -134,9 +161,55 @@ internal static class YamlJson
         return JsonValue.Create(value);
     }
 
-    /// <summary>How many more JSON nodes one document may expand to.</summary>
+    /// <summary>
+    /// How many more JSON nodes one document may expand to, and go-yaml's alias ratio (decode.go): once more than 100
+    /// nodes were decoded inside aliases among more than 1,000, their share may be at most 99% up to 400,000 nodes,
+    /// falling linearly to 10% at 4,000,000; beyond it the document "contains excessive aliasing". A billion-laughs
+    /// body is refused after about a thousand nodes, before it costs time or memory.
+    /// </summary>
     private sealed class ExpansionBudget(int remaining)
     {
+        private const int RatioRangeLow = 400_000;
+        private const int RatioRangeHigh = 4_000_000;
+
+        private long _decoded;
+        private long _aliased;
+
         public int Remaining { get; set; } = remaining;
+
+        /// <summary>Anchored nodes converted at least once (a second visit is an alias).</summary>
+        public HashSet<YamlNode> Seen { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Anchored nodes being converted now (an alias to one of them is recursive).</summary>
+        public HashSet<YamlNode> Open { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>How many aliases the node being converted is inside.</summary>
+        public int AliasDepth { get; set; }
+
+        public void CountNode(bool alias)
+        {
+            if (alias)
+            {
+                AliasDepth++;
+            }
+
+            _decoded++;
+            if (AliasDepth > 0)
+            {
+                _aliased++;
+            }
+
+            if (_aliased > 100 && _decoded > 1000 && (double)_aliased / _decoded > AllowedAliasRatio(_decoded))
+            {
+                throw ApiException.BadRequest(ExcessiveAliasing);
+            }
+        }
+
+        private static double AllowedAliasRatio(long decoded) => decoded switch
+        {
+            <= RatioRangeLow => 0.99,
+            >= RatioRangeHigh => 0.10,
+            _ => 0.99 - (0.89 * (decoded - RatioRangeLow) / (RatioRangeHigh - RatioRangeLow)),
+        };
     }
 }

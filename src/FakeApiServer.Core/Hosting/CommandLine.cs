@@ -13,7 +13,7 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth"];
+    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address"];
 
     private static readonly HashSet<string> Flags =
     [
@@ -22,7 +22,7 @@ public static class CommandLine
         "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
-        "authorization-mode",
+        "authorization-mode", "insecure-allow-any-address",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -77,6 +77,12 @@ public static class CommandLine
         return Build(values);
     }
 
+    /// <summary>An IP address Kestrel can bind: IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are refused, as the socket would refuse them.</summary>
+    private static string BindAddress(string name, string value) =>
+        System.Net.IPAddress.TryParse(value, out var address)
+            ? address.IsIPv4MappedToIPv6 ? throw Bad(name, value, $"must not be an IPv4-mapped IPv6 address; use {address.MapToIPv4()}") : value
+            : throw Bad(name, value, "must be an IP address");
+
     private static FakeApiServerOptions Build(Dictionary<string, string> values)
     {
         var options = new FakeApiServerOptions();
@@ -84,7 +90,8 @@ public static class CommandLine
         {
             options = name switch
             {
-                "bind-address" => options with { BindAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") },
+                "bind-address" => options with { BindAddress = BindAddress(name, value) },
+                "insecure-allow-any-address" => options with { InsecureAllowAnyAddress = Boolean(name, value) },
                 "port" => options with { Port = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535 ? port : throw Bad(name, value, "must be a port number from 0 to 65535") },
                 "data-dir" => options with { DataDir = value.Length > 0 ? value : throw Bad(name, value, "must not be empty") },
                 "in-memory" => options with { InMemory = bool.TryParse(value, out var inMemory) ? inMemory : throw Bad(name, value, "must be true or false") },
@@ -124,6 +131,13 @@ public static class CommandLine
         if (options.Tls.Enabled == false && (options.Tls.CertFile is not null || options.Tls.ClientCaFile is not null))
         {
             throw new FormatException("--tls=false cannot be combined with --tls-cert-file or --client-ca-file");
+        }
+
+        if (!options.ServesTls && !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(options.BindAddress)) && !options.InsecureAllowAnyAddress)
+        {
+            throw new FormatException(
+                $"refusing to serve plain http on {options.BindAddress}, which is not a loopback address: every client that reaches it would be served " +
+                "without TLS (as system:masters unless --token-auth-file is given); drop --tls=false, or add --insecure-allow-any-address to accept that");
         }
 
         // Judged once every flag is read: PodNetwork depends on --feature-gates.

@@ -109,6 +109,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
         builder.Logging.AddFilter("Microsoft.Hosting", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
+        // A start-up failure (an address that cannot be bound) is told by the command line in one line, not as a stack.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         if (!handleSignals)
         {
             builder.Services.AddSingleton<IHostLifetime, FixtureLifetime>();

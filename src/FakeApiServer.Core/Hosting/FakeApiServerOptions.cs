@@ -25,6 +25,13 @@ public sealed record FakeApiServerOptions
     /// <summary>Keep everything in memory, nothing on disk (--in-memory).</summary>
     public bool InMemory { get; init; }
 
+    /// <summary>
+    /// --insecure-allow-any-address: allow plain http on an address other than loopback. Without it such a server is
+    /// refused at start, since every client that reaches it would be served (as system:masters without a token file)
+    /// and tokens would cross the network in clear.
+    /// </summary>
+    public bool InsecureAllowAnyAddress { get; init; }
+
     /// <summary>Where to write a kubeconfig once the server answers requests (--kubeconfig-out), or null.</summary>
     public string? KubeconfigOut { get; init; }
 

@@ -85,12 +85,21 @@ internal sealed record FieldError(FieldErrorType Type, string Field, object? Bad
     }
 
     /// <summary>The whole error as upstream prints it: "field: body".</summary>
+    private static readonly JsonWriterOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public override string ToString() => Field.Length > 0 ? Field + ": " + Body : Body;
 
-    /// <summary>Go's %q of a string: quotes and backslashes escaped, printable characters (HTML-sensitive ones included) as they are.</summary>
-    private static string Quote(string s) => JsonSerializer.Serialize(s, GoQuoting);
+    /// <summary>Go's %q for printable text: quotes, backslashes and control characters escaped, other characters as they are.</summary>
+    public static string Quote(string s)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, QuoteOptions))
+        {
+            writer.WriteStringValue(s);
+        }
 
-    private static readonly JsonSerializerOptions GoQuoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
 
     private static string FormatValue(object? value) => value switch
     {

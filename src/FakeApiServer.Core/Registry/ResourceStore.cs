@@ -290,8 +290,10 @@ internal sealed class ResourceStore
                 {
                     newMeta[field] = value.DeepClone();
                 }
-                else
+                else if (field is not ("deletionTimestamp" or "deletionGracePeriodSeconds"))
                 {
+                    // As upstream's BeforeUpdate: only an existing deletion is kept; one an update adds stays, and
+                    // metadata validation refuses it as immutable (a patch cannot start a deletion).
                     newMeta.Remove(field);
                 }
             }

@@ -26,7 +26,23 @@ public sealed class SecurityFlagTests : IDisposable
     public void A_non_loopback_bind_address_serves_tls_unless_tls_is_switched_off()
     {
         Assert.True(CommandLine.Parse(["--bind-address=0.0.0.0"]).ServesTls);
-        Assert.False(CommandLine.Parse(["--bind-address=0.0.0.0", "--tls=false"]).ServesTls);
+        Assert.False(CommandLine.Parse(["--bind-address=0.0.0.0", "--tls=false", "--insecure-allow-any-address"]).ServesTls);
+    }
+
+    [Fact]
+    public void Plain_http_off_loopback_is_refused_without_insecure_allow_any_address()
+    {
+        var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--bind-address=0.0.0.0", "--tls=false"]));
+
+        Assert.StartsWith("refusing to serve plain http on 0.0.0.0, which is not a loopback address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ipv4_mapped_bind_address_is_a_bad_flag()
+    {
+        var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--bind-address=::ffff:127.0.0.1"]));
+
+        Assert.Equal("invalid value \"::ffff:127.0.0.1\" for flag --bind-address: must not be an IPv4-mapped IPv6 address; use 127.0.0.1", error.Message);
     }
 
     [Fact]

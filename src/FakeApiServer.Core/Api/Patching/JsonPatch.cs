@@ -9,23 +9,96 @@ namespace FakeApiServer.Api.Patching;
 /// </summary>
 internal static class JsonPatch
 {
-    public static JsonNode? Apply(JsonNode? document, JsonNode? patch)
+    /// <summary>kube-apiserver's maxJSONPatchOperations: a longer patch is 413 before it is applied.</summary>
+    public const int MaxOperations = 10_000;
+
+    /// <summary>
+    /// kube-apiserver's JSONPatchMaxCopyBytes (3 MiB), set as json-patch's AccumulatedCopySizeLimit: the JSON size of
+    /// all values one patch copies, so a few doubling "copy" operations cannot grow an object without bound.
+    /// </summary>
+    public const long MaxCopyBytes = 3 * 1024 * 1024;
+
+    /// <summary>The string fields of upstream's jsonPatchOp (value is any JSON).</summary>
+    private static readonly string[] DecodedFields = ["op", "path", "from"];
+
+    /// <summary>
+    /// What upstream's patch handler checks before applying (400 and 413 as ApiException): with fieldValidation Strict
+    /// or Warn (<paramref name="strictDecoding"/>) it first decodes the operations into its typed jsonPatchOp list
+    /// (string op, path and from); then json-patch decodes the list; then at most <see cref="MaxOperations"/>.
+    /// </summary>
+    public static void Validate(JsonNode? patch, bool strictDecoding)
     {
         if (patch is not JsonArray operations)
         {
-            throw new JsonPatchException("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+            throw ApiException.BadRequest(strictDecoding
+                ? $"error decoding patch: json: cannot unmarshal {GoJsonType(patch)} into Go value of type []handlers.jsonPatchOp"
+                : $"json: cannot unmarshal {GoJsonType(patch)} into Go value of type jsonpatch.Patch");
         }
 
-        var root = document?.DeepClone();
         foreach (var operation in operations)
         {
-            if (operation is not JsonObject op)
+            if (operation is not (null or JsonObject))
             {
-                throw new JsonPatchException("invalid JSON patch operation");
+                throw ApiException.BadRequest(strictDecoding
+                    ? $"error decoding patch: json: cannot unmarshal {GoJsonType(operation)} into Go value of type handlers.jsonPatchOp"
+                    : $"json: cannot unmarshal {GoJsonType(operation)} into Go value of type jsonpatch.Operation");
             }
 
-            var kind = op["op"]?.GetValue<string>() ?? throw new JsonPatchException("Unexpected kind: missing op");
-            var path = op["path"]?.GetValue<string>() ?? throw new JsonPatchException($"missing path in {kind} operation");
+            if (strictDecoding && operation is JsonObject op
+                && DecodedFields.FirstOrDefault(f => op[f] is { } v && v.GetValueKind() != System.Text.Json.JsonValueKind.String) is { } field)
+            {
+                throw ApiException.BadRequest(
+                    $"error decoding patch: json: cannot unmarshal {GoJsonType(op[field])} into Go struct field jsonPatchOp.{field} of type string");
+            }
+        }
+
+        if (operations.Count > MaxOperations)
+        {
+            throw ApiException.RequestEntityTooLarge(
+                $"The allowed maximum operations in a JSON patch is {MaxOperations}, got {operations.Count}");
+        }
+    }
+
+    /// <summary>
+    /// The size of a value's compact JSON (json-patch counts len(json.Marshal(value))), summed over the tree rather than
+    /// serialized: a copy chain near the limit would otherwise allocate megabytes per operation just to be measured.
+    /// String escapes are not counted.
+    /// </summary>
+    private static long JsonSize(JsonNode? node) => node switch
+    {
+        null => 4,
+        JsonObject obj => 2 + Math.Max(0, obj.Count - 1) + obj.Sum(p => System.Text.Encoding.UTF8.GetByteCount(p.Key) + 3 + JsonSize(p.Value)),
+        JsonArray list => 2 + Math.Max(0, list.Count - 1) + list.Sum(JsonSize),
+        JsonValue value when value.TryGetValue<string>(out var text) => System.Text.Encoding.UTF8.GetByteCount(text) + 2,
+        _ => node.ToJsonString().Length,
+    };
+
+    /// <summary>How Go's encoding/json names a JSON value's type in "cannot unmarshal X into ...".</summary>
+    public static string GoJsonType(JsonNode? node) => node?.GetValueKind() switch
+    {
+        System.Text.Json.JsonValueKind.Object => "object",
+        System.Text.Json.JsonValueKind.Array => "array",
+        System.Text.Json.JsonValueKind.String => "string",
+        System.Text.Json.JsonValueKind.Number => "number",
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+        _ => "null",
+    };
+
+    public static JsonNode? Apply(JsonNode? document, JsonNode? patch)
+    {
+        Validate(patch, strictDecoding: false);
+        var root = document?.DeepClone();
+        long copied = 0;
+        foreach (var operation in (JsonArray)patch!)
+        {
+            var op = operation as JsonObject ?? [];
+            var kind = op["op"] is JsonValue v && v.TryGetValue<string>(out var k) ? k : "unknown";
+            if (kind is not ("add" or "remove" or "replace" or "move" or "copy" or "test"))
+            {
+                throw new JsonPatchException($"Unexpected kind: {kind}");
+            }
+
+            var path = Pointer(op, "path", kind);
             switch (kind)
             {
                 case "add":
@@ -39,7 +112,7 @@ internal static class JsonPatch
                     break;
                 case "move":
                 {
-                    var from = op["from"]?.GetValue<string>() ?? throw new JsonPatchException("missing from in move operation");
+                    var from = Pointer(op, "from", kind);
                     root = Remove(root, from, out var moved);
                     root = Add(root, path, moved);
                     break;
@@ -47,8 +120,16 @@ internal static class JsonPatch
 
                 case "copy":
                 {
-                    var from = op["from"]?.GetValue<string>() ?? throw new JsonPatchException("missing from in copy operation");
-                    root = Add(root, path, Get(root, from)?.DeepClone());
+                    var from = Pointer(op, "from", kind);
+                    var value = Get(root, from);
+                    copied += JsonSize(value);
+                    if (copied > MaxCopyBytes)
+                    {
+                        throw new JsonPatchException(
+                            $"Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MaxCopyBytes}");
+                    }
+
+                    root = Add(root, path, value?.DeepClone());
                     break;
                 }
 
@@ -59,12 +140,33 @@ internal static class JsonPatch
                     }
 
                     break;
-                default:
-                    throw new JsonPatchException($"Unexpected kind: {kind}");
             }
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// The op's "path" or "from" pointer, or json-patch's message when it is missing (or null) or not a string: add,
+    /// remove and copy's path report only "missing value"; the others carry the decoding error.
+    /// </summary>
+    private static string Pointer(JsonObject op, string field, string kind)
+    {
+        var node = op[field];
+        if (node is JsonValue value && value.TryGetValue<string>(out var pointer))
+        {
+            return pointer;
+        }
+
+        if (field == "path" && kind is "add" or "remove" or "copy")
+        {
+            throw new JsonPatchException($"{kind} operation failed to decode path: missing value");
+        }
+
+        var cause = node is null
+            ? field == "path" ? "operation missing path field: missing value" : "operation, missing from field: missing value"
+            : $"json: cannot unmarshal {GoJsonType(node)} into Go value of type string";
+        throw new JsonPatchException($"{kind} operation failed to decode {field}: {cause}");
     }
 
     private static JsonNode? Value(JsonObject op) =>

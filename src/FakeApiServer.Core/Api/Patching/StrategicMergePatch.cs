@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using FakeApiServer.Registry;
 using FakeApiServer.Schema;
 
 namespace FakeApiServer.Api.Patching;
@@ -46,6 +48,11 @@ internal static class StrategicMergePatch
         {
             if (key.StartsWith(DeleteFromPrimitiveListPrefix, StringComparison.Ordinal))
             {
+                if (value is not JsonArray)
+                {
+                    throw ApiException.BadRequest("invalid patch format of primitive list");
+                }
+
                 var field = key[DeleteFromPrimitiveListPrefix.Length..];
                 if (original[field] is JsonArray list && value is JsonArray remove)
                 {
@@ -96,11 +103,21 @@ internal static class StrategicMergePatch
 
         foreach (var (key, value) in patch)
         {
+            if (key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal) && value is not JsonArray)
+            {
+                throw new JsonPatchException($"expected a slice, but received a {GoKind(value)}");
+            }
+
             if (key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal) && value is JsonArray order
                 && original[key[SetElementOrderPrefix.Length..]] is JsonArray list)
             {
                 Reorder(list, order, Child(schema, key[SetElementOrderPrefix.Length..])?.PatchMergeKey);
             }
+        }
+
+        if (patch.ContainsKey(RetainKeysDirective) && patch[RetainKeysDirective] is not JsonArray)
+        {
+            throw ApiException.BadRequest("invalid patch format of retainKeys");
         }
 
         if (patch[RetainKeysDirective] is JsonArray retain)
@@ -266,7 +283,24 @@ internal static class StrategicMergePatch
         }
     }
 
-    private static string? Directive(JsonObject map) => map[PatchDirective] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+    /// <summary>The map's $patch directive, or null; one that is not a string is upstream's ErrBadPatchType.</summary>
+    private static string? Directive(JsonObject map) => map[PatchDirective] switch
+    {
+        null when !map.ContainsKey(PatchDirective) => null,
+        JsonValue v when v.TryGetValue(out string? s) => s,
+        var other => throw new JsonPatchException($"unknown patch type: {GoJson.FormatString(other)} in map: {GoJson.Format(map)}"),
+    };
+
+    /// <summary>reflect.Kind of a decoded value, as mergepatch.ErrBadArgType prints it.</summary>
+    private static string GoKind(JsonNode? node) => node?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "invalid",
+        JsonValueKind.Object => "map",
+        JsonValueKind.String => "string",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValueKind.Number => long.TryParse(node.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _) ? "int64" : "float64",
+        _ => "slice",
+    };
 
     private static StructuralSchema? Child(StructuralSchema? schema, string name) => schema?.Property(name) ?? schema?.AdditionalProperties;
 }

@@ -38,6 +38,11 @@ internal static class PatchVerb
         var options = QueryOptions.Patch(context.Request, request.Info.Subresource, apply: false);
         var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
         var patch = RequestBody.Parse(bytes, contentType);
+        if (contentType == MediaTypes.JsonPatch)
+        {
+            JsonPatch.Validate(patch, strictDecoding: context.Request.Query["fieldValidation"].ToString() != "Ignore");
+        }
+
         var name = request.Info.Name;
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, name, current =>
         {
@@ -56,6 +61,15 @@ internal static class PatchVerb
             }
 
             var patched = result as JsonObject ?? throw ApiException.BadRequest("the patch does not produce an object");
+            if (contentType == MediaTypes.StrategicMergePatch)
+            {
+                TypedDecoding.CheckStrategicPatched(schema, patched, patch);
+            }
+            else
+            {
+                TypedDecoding.CheckJsonPatched(schema, patched);
+            }
+
             if (patched["metadata"] is JsonObject meta && meta.GetString("resourceVersion") == storedRv)
             {
                 meta.Remove("resourceVersion");
@@ -74,8 +88,19 @@ internal static class PatchVerb
     {
         var options = QueryOptions.Patch(context.Request, request.Info.Subresource, apply: true);
         var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
-        var config = RequestBody.Parse(bytes, MediaTypes.ApplyPatch) as JsonObject
-            ?? throw ApiException.BadRequest("error decoding YAML: the apply patch must be an object");
+        JsonNode? parsed;
+        try
+        {
+            parsed = RequestBody.Parse(bytes, MediaTypes.ApplyPatch);
+        }
+        catch (ApiException e) when (e.Code == 400)
+        {
+            // upstream's applyPatcher: yaml.Unmarshal's error, under "error decoding YAML: ".
+            throw ApiException.BadRequest("error decoding YAML: " + e.Message);
+        }
+
+        var config = parsed as JsonObject ?? throw ApiException.BadRequest("error decoding YAML: the apply patch must be an object");
+        TypedDecoding.CheckApplied(request.Definition, request.Info.Namespace, request.Info.Name, request.Store.Schema, config);
         var (stored, created) = await request.Store.ApplyAsync(
             request.Info.Namespace, request.Info.Name, config, request.WriteStrategy, options, context.RequestAborted);
         await ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, created ? 201 : 200, request.Api);

@@ -11,6 +11,7 @@ internal static class UpdateVerb
     {
         var options = QueryOptions.Write(context.Request, request.Info.Subresource, "UpdateOptions");
         var (body, bytes) = await RequestBody.ReadObjectAndBytesAsync(context.Request, request.ExpectedBody, context.RequestAborted);
+        TypedDecoding.CheckBody(request.Definition, request.Store.Schema, body);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");
         var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, current =>

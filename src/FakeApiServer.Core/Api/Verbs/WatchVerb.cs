@@ -20,6 +20,9 @@ internal static class WatchVerb
     /// <summary>The server-side timeout without timeoutSeconds (upstream picks 30 to 60 minutes at random; clients re-watch either way).</summary>
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>About 100 years: beyond it a deadline would not fit a DateTimeOffset.</summary>
+    private const long MaxTimeoutSeconds = 100L * 365 * 24 * 3600;
+
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = LimitToName(QueryOptions.List(context.Request.Query), request.Info.Name);
@@ -27,8 +30,14 @@ internal static class WatchVerb
         var api = request.Api;
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(request.Definition));
         var definition = request.Definition;
-        var timeout = options.TimeoutSeconds is > 0 ? TimeSpan.FromSeconds(options.TimeoutSeconds.Value)
-            : DefaultTimeout;
+        // As upstream's ListResource: 0 or absent picks the server's timeout; a negative one has already passed, so the
+        // stream closes at once (its timer fires immediately); a huge one is capped where TimeSpan ends.
+        var timeout = options.TimeoutSeconds switch
+        {
+            null or 0 => DefaultTimeout,
+            < 0 => TimeSpan.Zero,
+            var seconds => TimeSpan.FromSeconds(Math.Min(seconds.Value, MaxTimeoutSeconds)),
+        };
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, api.Stopping);
         var token = stop.Token;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.Schema;
@@ -71,23 +70,9 @@ internal static class LastAppliedConfiguration
             annotations.Remove(Annotation);
         }
 
-        var json = Encoding.UTF8.GetString(ObjectJson.Serialize(Sorted(copy)!));
-        return json.Replace("<", "\\u003c", StringComparison.Ordinal)
-            .Replace(">", "\\u003e", StringComparison.Ordinal)
-            .Replace("&", "\\u0026", StringComparison.Ordinal)
-            .Replace("\u2028", "\\u2028", StringComparison.Ordinal)
-            .Replace("\u2029", "\\u2029", StringComparison.Ordinal) + "\n";
+        return GoJson.Marshal(copy) + "\n";
     }
 
     private static string? Read(JsonObject obj) =>
         obj["metadata"]?["annotations"] is JsonObject annotations && annotations.GetString(Annotation) is { Length: > 0 } text ? text : null;
-
-    /// <summary>A copy with object keys in ordinal order, as Go marshals map[string]interface{}.</summary>
-    private static JsonNode? Sorted(JsonNode? node) => node switch
-    {
-        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => new KeyValuePair<string, JsonNode?>(p.Key, Sorted(p.Value)))),
-        JsonArray list => new JsonArray(list.Select(Sorted).ToArray()),
-        _ => node?.DeepClone(),
-    };
 }

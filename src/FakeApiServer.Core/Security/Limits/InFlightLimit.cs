@@ -26,7 +26,7 @@ internal sealed class InFlightLimit
         var method = context.Request.Method;
         var mutating = !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
         var max = mutating ? _maxMutating : _maxReadOnly;
-        if (max <= 0 || LongRunningRequests.IsLongRunning(context.Request) || PrivilegedUsers.IsPrivileged(context.GetUser()))
+        if (max <= 0 || LongRunningRequests.IsLongRunning(context) || PrivilegedUsers.IsPrivileged(context.GetUser()))
         {
             await next(context);
             return;

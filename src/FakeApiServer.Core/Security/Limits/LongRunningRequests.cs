@@ -1,71 +1,40 @@
+using FakeApiServer.Security.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Security.Limits;
 
 /// <summary>
-/// Which requests are long-running, as kube-apiserver's BasicLongRunningRequestCheck: watches (a /watch/ path or
-/// ?watch=true) and the streaming subresources (exec, attach, portforward, proxy, log). They are exempt from the
-/// in-flight limits and the request timeout. Reads the path as a span: no allocation.
+/// Which requests are long-running, as kube-apiserver's BasicLongRunningRequestCheck reads the parsed request info:
+/// the verbs watch (a collection GET with ?watch=true, or the /watch/ path prefix) and proxy, and the streaming
+/// subresources (exec, attach, portforward, proxy, log) of a resource. They are exempt from the in-flight limits and
+/// the request timeout. An object that is merely named "log" or "exec" is not a subresource, a named GET with
+/// ?watch=true is a get, and a path with doubled slashes parses as upstream's does; so none of them escapes the limits.
 /// </summary>
 internal static class LongRunningRequests
 {
-    public static bool IsLongRunning(HttpRequest request) => IsWatch(request) || IsStreamingSubresource(request.Path.Value);
+    private static readonly HashSet<string> StreamingSubresources = ["exec", "attach", "portforward", "proxy", "log"];
 
-    /// <summary>A watch: GET on /api/v1/watch/... or /apis/{group}/{version}/watch/..., or any resource GET with ?watch=true (or 1).</summary>
-    public static bool IsWatch(HttpRequest request)
+    /// <summary>The per-request cache key of the parsed attributes (three filters ask).</summary>
+    private static readonly object AttributesKey = new();
+
+    public static bool IsLongRunning(HttpContext context)
     {
-        if (!HttpMethods.IsGet(request.Method) || request.Path.Value is not { } path)
-        {
-            return false;
-        }
-
-        var segments = ApiPrefixSegments(path);
-        if (segments == 0)
-        {
-            return false;
-        }
-
-        if (Segment(path.AsSpan(), segments).SequenceEqual("watch"))
-        {
-            return true;
-        }
-
-        return request.QueryString.Value is { } query && query.Contains("watch=", StringComparison.Ordinal)
-            && request.Query["watch"].ToString() is "true" or "1" or "True";
+        var attributes = Attributes(context);
+        return attributes.Verb is "watch" or "proxy" || (attributes.IsResourceRequest && StreamingSubresources.Contains(attributes.Subresource));
     }
 
-    private static bool IsStreamingSubresource(string? path)
+    /// <summary>A watch: what authorization calls the verb watch.</summary>
+    public static bool IsWatch(HttpContext context) => Attributes(context).Verb == "watch";
+
+    private static AuthorizationAttributes Attributes(HttpContext context)
     {
-        if (path is null || ApiPrefixSegments(path) == 0)
+        if (context.Items.TryGetValue(AttributesKey, out var cached) && cached is AuthorizationAttributes attributes)
         {
-            return false;
+            return attributes;
         }
 
-        var last = path.AsSpan().TrimEnd('/');
-        last = last[(last.LastIndexOf('/') + 1)..];
-        return last is "exec" or "attach" or "portforward" or "proxy" or "log";
-    }
-
-    /// <summary>2 for /api/{version}/..., 3 for /apis/{group}/{version}/..., 0 for anything else.</summary>
-    private static int ApiPrefixSegments(string path) =>
-        path.StartsWith("/api/", StringComparison.Ordinal) ? 2 : path.StartsWith("/apis/", StringComparison.Ordinal) ? 3 : 0;
-
-    /// <summary>The path segment at <paramref name="index"/> (0 is the one after the leading slash), or empty.</summary>
-    private static ReadOnlySpan<char> Segment(ReadOnlySpan<char> path, int index)
-    {
-        path = path[1..];
-        for (var i = 0; i < index; i++)
-        {
-            var slash = path.IndexOf('/');
-            if (slash < 0)
-            {
-                return [];
-            }
-
-            path = path[(slash + 1)..];
-        }
-
-        var end = path.IndexOf('/');
-        return end >= 0 ? path[..end] : path;
+        attributes = RequestAttributes.From(context);
+        context.Items[AttributesKey] = attributes;
+        return attributes;
     }
 }

@@ -18,7 +18,7 @@ internal sealed class WatchesPerUser
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var user = _max > 0 && LongRunningRequests.IsWatch(context.Request) ? context.GetUser() : null;
+        var user = _max > 0 && LongRunningRequests.IsWatch(context) ? context.GetUser() : null;
         if (user is null || PrivilegedUsers.IsPrivileged(user))
         {
             await next(context);

@@ -48,6 +48,41 @@ internal static partial class DataValidation
         return errors;
     }
 
+    /// <summary>core.MaxSecretSize: the data of a ConfigMap or Secret may hold at most 1 MiB.</summary>
+    public const int MaxDataBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The total size of the values (UTF-8 text of <paramref name="textFields"/>, decoded bytes of
+    /// <paramref name="base64Fields"/>) over <see cref="MaxDataBytes"/> is one TooLong error at <paramref name="errorField"/>
+    /// (ValidateConfigMap reports it on the whole object, "", ValidateSecret on "data").
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateTotalSize(JsonObject obj, string errorField, string[] textFields, string[] base64Fields)
+    {
+        long total = 0;
+        foreach (var field in textFields.Concat(base64Fields))
+        {
+            if (obj[field] is not JsonObject data)
+            {
+                continue;
+            }
+
+            var decoded = base64Fields.Contains(field);
+            foreach (var (_, value) in data)
+            {
+                var text = value is JsonValue v && v.TryGetValue(out string? s) ? s : "";
+                total += decoded ? DecodedLength(text) : System.Text.Encoding.UTF8.GetByteCount(text);
+            }
+        }
+
+        return total > MaxDataBytes ? [FieldError.TooLong(errorField, null, MaxDataBytes)] : [];
+    }
+
+    private static long DecodedLength(string base64)
+    {
+        var padding = base64.EndsWith("==", StringComparison.Ordinal) ? 2 : base64.EndsWith('=') ? 1 : 0;
+        return Math.Max(0, (base64.Length * 3L / 4) - padding);
+    }
+
     public static IReadOnlyList<FieldError> ValidateImmutableData(JsonObject newObj, JsonObject oldObj, params string[] fields)
     {
         var errors = new List<FieldError>(ValidateConfigData(newObj, fields));

@@ -51,11 +51,13 @@ internal sealed class SecretStrategy() : ResourceStrategy(hasStatus: false)
         MergeStringData(newObj);
     }
 
-    public override IReadOnlyList<FieldError> Validate(JsonObject obj) => DataValidation.ValidateConfigData(obj, "data");
+    public override IReadOnlyList<FieldError> Validate(JsonObject obj) =>
+        [.. DataValidation.ValidateConfigData(obj, "data"), .. DataValidation.ValidateTotalSize(obj, "data", [], ["data"])];
 
     public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj)
     {
         var errors = new List<FieldError>(DataValidation.ValidateImmutableData(newObj, oldObj, "data"));
+        errors.AddRange(DataValidation.ValidateTotalSize(newObj, "data", [], ["data"]));
         if (newObj.GetString("type") != oldObj.GetString("type"))
         {
             errors.Add(FieldError.Invalid("type", newObj.GetString("type"), "field is immutable"));
