@@ -250,7 +250,7 @@ public sealed class ApiSurfaceTests
             kinds);
     }
 
-    [KubectlTheory(Skip = "needs protobuf (issue 14): kubectl's typed create commands send protobuf bodies, which the server answers with 415 until the codec is merged")]
+    [KubectlTheory]
     [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
     public async Task Typed_create_commands_make_jobs_cronjobs_quotas_priority_classes_ingresses_and_budgets(string version)
     {

@@ -9,8 +9,8 @@ namespace FakeApiServer.EndToEnd.Tests;
 /// send application/vnd.kubernetes.protobuf bodies and ask for protobuf answers (a proxy records the media types);
 /// each command must succeed with nothing on stderr, and the object it made or changed is read back and checked.
 /// The whole control plane runs, so the pod that drain evicts is scheduled and Running first.
-/// <c>kubectl create quota</c> and <c>kubectl create priorityclass</c> are not here: ResourceQuota and PriorityClass
-/// are not served yet (another branch adds those kinds); they belong in this list once they are.
+/// <c>kubectl create quota</c>, <c>priorityclass</c>, <c>job</c>, <c>cronjob</c>, <c>ingress</c> and
+/// <c>poddisruptionbudget</c> are in <see cref="ApiSurfaceTests"/>, beside the kinds they make.
 /// </summary>
 public sealed class TypedCommandTests
 {
