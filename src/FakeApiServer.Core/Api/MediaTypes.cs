@@ -32,7 +32,7 @@ internal static class MediaTypes
     /// <paramref name="protobuf"/> says whether the kind has a protobuf form (built-in kinds); without one (custom
     /// resources) a protobuf entry is passed over for the next one, as the CRD handler's standard serializers do.
     /// </summary>
-    public static ResourceForm NegotiateResource(string? accept, bool protobuf = false) =>
+    public static ResourceForm NegotiateResource(string? accept, Func<bool>? protobuf = null) =>
         TryNegotiateResource(accept, protobuf)
             ?? throw ApiException.NotAcceptable("application/json, application/yaml, application/vnd.kubernetes.protobuf");
 
@@ -40,9 +40,9 @@ internal static class MediaTypes
     /// Whether a kind that always has a protobuf form is answered in protobuf: a Status (an error, a delete's Success;
     /// even under a custom resource's path) or a legacy discovery document. The first acceptable plain entry decides.
     /// </summary>
-    public static bool PrefersProtobuf(string? accept) => TryNegotiateResource(accept, protobuf: true) == ResourceForm.Protobuf;
+    public static bool PrefersProtobuf(string? accept) => TryNegotiateResource(accept, static () => true) == ResourceForm.Protobuf;
 
-    private static ResourceForm? TryNegotiateResource(string? accept, bool protobuf)
+    private static ResourceForm? TryNegotiateResource(string? accept, Func<bool>? protobuf)
     {
         if (string.IsNullOrWhiteSpace(accept))
         {
@@ -55,7 +55,7 @@ internal static class MediaTypes
             if (media is Protobuf)
             {
                 // Tables and other as= conversions have no protobuf form: try the next entry.
-                if (protobuf && Param(type, "as") is null)
+                if (Param(type, "as") is null && protobuf?.Invoke() == true)
                 {
                     return ResourceForm.Protobuf;
                 }

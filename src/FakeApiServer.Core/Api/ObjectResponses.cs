@@ -19,7 +19,7 @@ internal static class ObjectResponses
 
     public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, ApiContext api)
     {
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(definition));
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(definition));
         context.Response.StatusCode = statusCode;
         if (form == MediaTypes.ResourceForm.Protobuf)
         {
@@ -42,7 +42,7 @@ internal static class ObjectResponses
 
     public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, ApiContext api)
     {
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(definition));
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(definition));
         var rv = list.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = 200;
         if (form == MediaTypes.ResourceForm.Protobuf)

@@ -19,23 +19,25 @@ internal sealed class ProtobufCodec
 
     private const string MagicText = "[107 56 115 0]";
 
-    private readonly ProtobufMessage _watchEvent;
+    private readonly Lazy<LoadedTables> _tables;
     private readonly ProtobufToJson.EnvelopeDecoder _nestedEnvelope;
 
-    private ProtobufCodec(ProtobufSchema schema)
+    private ProtobufCodec(Func<ProtobufSchema> load)
     {
-        Schema = schema;
-        Kinds = new ProtobufKinds(schema);
-        _watchEvent = schema["k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent"];
+        // The tables are read on the first protobuf request, not at start: most clients (and most test fixtures) speak
+        // JSON only, and building every message's lookups costs tens of milliseconds.
+        _tables = new Lazy<LoadedTables>(() => new LoadedTables(load()), LazyThreadSafetyMode.ExecutionAndPublication);
         _nestedEnvelope = body => Decode(body);
     }
 
-    internal ProtobufSchema Schema { get; }
+    internal ProtobufSchema Schema => _tables.Value.Schema;
 
-    internal ProtobufKinds Kinds { get; }
+    internal ProtobufKinds Kinds => _tables.Value.Kinds;
 
-    /// <summary>Loads the tables (a few ms) and builds every message's lookups.</summary>
-    public static ProtobufCodec Create() => new(ProtobufSchema.Load());
+    private ProtobufMessage WatchEventMessage => _tables.Value.WatchEvent;
+
+    /// <summary>A codec over the embedded tables, which it reads on first use.</summary>
+    public static ProtobufCodec Create() => new(ProtobufSchema.Load);
 
     /// <summary>True when apiVersion/kind has a protobuf message (built-in kinds, lists, the meta kinds); false for custom resources and Table.</summary>
     public bool Supports(string apiVersion, string kind) => Kinds.Find(apiVersion, kind) is not null;
@@ -166,7 +168,7 @@ internal sealed class ProtobufCodec
     public JsonObject DecodeWatchEvent(ReadOnlySpan<byte> watchEvent)
     {
         var obj = new JsonObject();
-        ProtobufToJson.ReadFields(_watchEvent, watchEvent, obj, _nestedEnvelope);
+        ProtobufToJson.ReadFields(WatchEventMessage, watchEvent, obj, _nestedEnvelope);
         return obj;
     }
 
@@ -272,5 +274,15 @@ internal sealed class ProtobufCodec
         {
             throw new ProtobufFormatException("runtime.Unknown envelope: " + e.Message, e) { Located = true };
         }
+    }
+
+    /// <summary>The schema and what is derived from it, built together once.</summary>
+    private sealed class LoadedTables(ProtobufSchema schema)
+    {
+        public ProtobufSchema Schema { get; } = schema;
+
+        public ProtobufKinds Kinds { get; } = new(schema);
+
+        public ProtobufMessage WatchEvent { get; } = schema["k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent"];
     }
 }

@@ -131,7 +131,7 @@ internal static class ScaleVerb
     {
         context.Response.StatusCode = 200;
         var json = ObjectJson.Serialize(scale);
-        if (MediaTypes.NegotiateResource(context.Request.Headers.Accept, protobuf.Codec.Supports(ScaleApiVersion, "Scale")) == MediaTypes.ResourceForm.Protobuf)
+        if (MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => protobuf.Codec.Supports(ScaleApiVersion, "Scale")) == MediaTypes.ResourceForm.Protobuf)
         {
             context.Response.ContentType = MediaTypes.Protobuf;
             await context.Response.Body.WriteAsync(protobuf.Built(ScaleApiVersion, "Scale", json), context.RequestAborted);

@@ -28,7 +28,7 @@ internal static class WatchVerb
         var options = LimitToName(QueryOptions.List(context.Request.Query), request.Info.Name);
         ResourceWatch.ValidateOptions(options);
         var api = request.Api;
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, api.Protobuf.Serves(request.Definition));
+        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(request.Definition));
         var definition = request.Definition;
         // As upstream's ListResource: 0 or absent picks the server's timeout; a negative one has already passed, so the
         // stream closes at once (its timer fires immediately); a huge one is capped where TimeSpan ends.
