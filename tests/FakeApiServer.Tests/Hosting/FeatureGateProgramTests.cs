@@ -26,12 +26,12 @@ public sealed class FeatureGateProgramTests : IDisposable
     public async Task Runtime_config_naming_an_unknown_version_of_a_known_group_refuses_to_start()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var server = ServerProcess.Start("--in-memory", "--port=0", "--runtime-config=networking.k8s.io/v1=true");
+        using var server = ServerProcess.Start("--in-memory", "--port=0", "--runtime-config=networking.k8s.io/v2=true");
 
         var code = await server.WaitForExitAsync(cts.Token);
 
         Assert.Equal(2, code);
-        Assert.Equal("fakeapiserver: invalid value for flag --runtime-config: group version networking.k8s.io/v1 that has not been registered",
+        Assert.Equal("fakeapiserver: invalid value for flag --runtime-config: group version networking.k8s.io/v2 that has not been registered",
             server.Stderr.Trim());
     }
 
@@ -66,7 +66,8 @@ public sealed class FeatureGateProgramTests : IDisposable
         using var podNetworks = await http.GetAsync("apis/networking.k8s.io/v1alpha1/podnetworks", cts.Token);
 
         Assert.Contains("kubernetes_feature_enabled{name=\"MultiNetwork\",stage=\"ALPHA\"} 0\n", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain("networking.k8s.io", groups, StringComparison.Ordinal);
+        Assert.DoesNotContain("networking.k8s.io/v1alpha1", groups, StringComparison.Ordinal);
+        Assert.Contains("\"groupVersion\":\"networking.k8s.io/v1\"", groups, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, podNetworks.StatusCode);
     }
 }
