@@ -127,8 +127,9 @@ public sealed class DeploymentControllerTests
 
         var replicaSets = await EventuallyAsync(async () =>
         {
+            // The deployment's status can be observed before the newest replica set is listed: wait for revision 4.
             var list = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
-            return list.Count == 2 ? list : null;
+            return list.Count == 2 && list.Any(r => r.Metadata.Annotations["deployment.kubernetes.io/revision"] == "4") ? list : null;
         }, ct);
 
         Assert.Equal(["3", "4"], replicaSets.Select(r => r.Metadata.Annotations["deployment.kubernetes.io/revision"]).Order(StringComparer.Ordinal));
