@@ -158,6 +158,24 @@ public sealed class PodEvictionTests
     }
 
     [Fact]
+    public async Task The_evicted_pod_is_marked_as_a_disruption_target()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        var pod = Pod("web-1");
+        pod.Metadata.Finalizers = ["example.com/keep"];
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, "default", cancellationToken: ct);
+
+        await cluster.Client.CoreV1.CreateNamespacedPodEvictionAsync(Eviction("web-1"), "web-1", "default", cancellationToken: ct);
+
+        var kept = await cluster.Client.CoreV1.ReadNamespacedPodAsync("web-1", "default", cancellationToken: ct);
+        Assert.NotNull(kept.Metadata.DeletionTimestamp);
+        var condition = Assert.Single(kept.Status.Conditions, c => c.Type == "DisruptionTarget");
+        Assert.Equal(("True", "EvictionByEvictionAPI", "Eviction API: evicting"), (condition.Status, condition.Reason, condition.Message));
+    }
+
+    [Fact]
     public async Task A_protobuf_eviction_gets_a_protobuf_status()
     {
         using var cts = new CancellationTokenSource(TestTimeout);

@@ -38,7 +38,7 @@ internal static class PodEviction
             var pinned = enforce && string.IsNullOrEmpty(options.PreconditionResourceVersion)
                 ? options with { PreconditionResourceVersion = pod.ResourceVersion() }
                 : options;
-            await pods.DeleteAsync(ns, name, pinned, cancellationToken);
+            await DeletePodAsync(pods, ns, name, pinned, time, cancellationToken);
             return null;
         }
 
@@ -81,7 +81,7 @@ internal static class PodEviction
                     : options;
                 try
                 {
-                    await pods.DeleteAsync(ns, name, pinned, cancellationToken);
+                    await DeletePodAsync(pods, ns, name, pinned, time, cancellationToken);
                 }
                 catch (ApiException conflict) when (conflict.Code == 409 && string.IsNullOrEmpty(options.PreconditionResourceVersion))
                 {
@@ -94,8 +94,75 @@ internal static class PodEviction
             await SpendDisruptionAsync(budgets, ns, budget.Name(), name, options.DryRun, time, cancellationToken);
         }
 
-        await pods.DeleteAsync(ns, name, options, cancellationToken);
+        await DeletePodAsync(pods, ns, name, options, time, cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// addConditionAndDeletePod: unless a dry run, first marks the newest pod DisruptionTarget=True (reason
+    /// EvictionByEvictionAPI), checking the client's preconditions against it; then deletes it with the options,
+    /// a resourceVersion precondition moved on to the revision that write made.
+    /// </summary>
+    private static async Task DeletePodAsync(
+        ResourceStore pods, string ns, string name, DeleteOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!options.DryRun)
+        {
+            var now = ObjectMeta.FormatTime(time.GetUtcNow());
+            var marked = await pods.UpdateAsync(ns, name, pod =>
+            {
+                if (options.PreconditionUid is { Length: > 0 } uid && uid != pod.Uid())
+                {
+                    throw ApiException.ConflictWith(new GroupResource("", "Pod"), name,
+                        $"the UID in the precondition ({uid}) does not match the UID in record ({pod.Uid()}). The object might have been deleted and then recreated");
+                }
+
+                if (options.PreconditionResourceVersion is { Length: > 0 } rv && rv != pod.ResourceVersion())
+                {
+                    throw ApiException.ConflictWith(new GroupResource("", "Pod"), name,
+                        $"the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record ({pod.ResourceVersion()}). The object might have been modified");
+                }
+
+                pod.Metadata().Remove("resourceVersion");
+                MarkDisruptionTarget(pod, now);
+                return pod;
+            }, pods.Definition.StatusStrategy!, new WriteOptions { Subresource = "status" }, cancellationToken);
+            if (options.PreconditionResourceVersion is { Length: > 0 })
+            {
+                options = options with { PreconditionResourceVersion = ObjectJson.Parse(marked.Value).ResourceVersion() };
+            }
+        }
+
+        await pods.DeleteAsync(ns, name, options, cancellationToken);
+    }
+
+    /// <summary>podutil.UpdatePodCondition with DisruptionTarget=True: the transition time moves only when the status changes.</summary>
+    private static void MarkDisruptionTarget(JsonObject pod, string now)
+    {
+        var status = pod["status"] as JsonObject ?? [];
+        var conditions = status["conditions"] as JsonArray ?? [];
+        var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => c.GetString("type") == "DisruptionTarget");
+        var transition = existing?.GetString("status") == "True" ? existing["lastTransitionTime"]?.DeepClone() : now;
+        var condition = new JsonObject
+        {
+            ["type"] = "DisruptionTarget",
+            ["status"] = "True",
+            ["lastProbeTime"] = null,
+            ["lastTransitionTime"] = transition,
+            ["reason"] = "EvictionByEvictionAPI",
+            ["message"] = "Eviction API: evicting",
+        };
+        if (existing is null)
+        {
+            conditions.Add(condition);
+        }
+        else
+        {
+            conditions[conditions.IndexOf(existing)] = condition;
+        }
+
+        status["conditions"] = conditions;
+        pod["status"] = status;
     }
 
     private static async Task SpendDisruptionAsync(
