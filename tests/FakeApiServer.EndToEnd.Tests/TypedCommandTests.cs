@@ -90,7 +90,7 @@ public sealed class TypedCommandTests
         var drained = await kubectl.RunAsync(["drain", Worker, "--force", "--ignore-daemonsets", "--timeout=60s"], TimeSpan.FromSeconds(75));
         Assert.True(drained.ExitCode == 0, "drain failed: " + drained);
         Assert.Contains("node/" + Worker + " drained", drained.Lines);
-        Assert.Contains(drained.Lines, l => l.StartsWith("pod/solo ", StringComparison.Ordinal));
+        Assert.Contains("pod/solo evicted", drained.Lines);
         var solo = await kubectl.RunAsync("get", "pod", "solo", "-n", "shop");
         solo.FailedWith("Error from server (NotFound): pods \"solo\" not found");
 
@@ -98,7 +98,7 @@ public sealed class TypedCommandTests
         (await kubectl.RunAsync("get", "configmap", "settings", "-n", "shop")).FailedWith("Error from server (NotFound): configmaps \"settings\" not found");
 
         // kubectl 1.33's typed clients speak protobuf (bodies of create and delete, answers of get, list and patch);
-        // kubectl 1.27's send and ask for JSON. drain deletes the pods: the server serves no policy/v1 eviction yet.
+        // kubectl 1.27's send and ask for JSON. drain evicts through pods/eviction and never falls back to a DELETE.
         var sent = proxy.Sent;
         var speaksProtobuf = KubectlTool.MinorOf(version) >= 33;
         var typedBody = speaksProtobuf ? "application/vnd.kubernetes.protobuf" : "application/json";
@@ -108,7 +108,6 @@ public sealed class TypedCommandTests
             "POST /apis/apps/v1/namespaces/shop/deployments?", "POST /api/v1/namespaces/shop/services?fieldManager=kubectl-create",
             "POST /api/v1/namespaces/shop/serviceaccounts?", "POST /apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles?",
             "POST /apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings?", "POST /apis/rbac.authorization.k8s.io/v1/clusterroles?",
-            "DELETE /api/v1/namespaces/shop/pods/solo ",
         ];
         foreach (var write in typedWrites)
         {
@@ -116,6 +115,10 @@ public sealed class TypedCommandTests
             Assert.True(request.ContentType == typedBody, $"{write}: expected {typedBody}, sent {request.ContentType}");
         }
 
+        // drain's eviction client sends JSON in both versions.
+        var eviction = Assert.Single(sent, r => r.Line.StartsWith("POST /api/v1/namespaces/shop/pods/solo/eviction", StringComparison.Ordinal));
+        Assert.Equal("application/json", eviction.ContentType);
+        Assert.DoesNotContain(sent, r => r.Line.StartsWith("DELETE /api/v1/namespaces/shop/pods/solo", StringComparison.Ordinal));
         var drainList = Assert.Single(sent, r => r.Line.StartsWith("GET /api/v1/pods?fieldSelector=spec.nodeName%3D" + Worker, StringComparison.Ordinal));
         Assert.Equal(speaksProtobuf, drainList.Accept?.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal));
     }

@@ -81,6 +81,7 @@ internal sealed class ResourceEndpoint
         "approval" => definition.ApprovalStrategy is not null,
         "scale" => definition.Scale is not null,
         "binding" => definition.HasBinding,
+        "eviction" => definition.HasEviction,
         "log" or "exec" or "attach" or "portforward" => definition.HasContainerStreams,
         _ => false,
     };
@@ -127,8 +128,9 @@ internal sealed class ResourceEndpoint
             "GET" => ListVerb.HandleAsync(context, request),
             "POST" when !named && (info.Namespace.Length > 0 || !request.Definition.Namespaced) => CreateVerb.HandleAsync(context, request),
             "POST" when named && info.Subresource == "binding" => BindingVerb.HandleAsync(context, request),
+            "POST" when named && info.Subresource == "eviction" => EvictionVerb.HandleAsync(context, request),
             "PUT" when named && info.Subresource == "scale" => ScaleVerb.UpdateAsync(context, request),
-            "PUT" when named && info.Subresource != "binding" => UpdateVerb.HandleAsync(context, request),
+            "PUT" when named && info.Subresource is not ("binding" or "eviction") => UpdateVerb.HandleAsync(context, request),
             "PATCH" when named && info.Subresource == "scale" => ScaleVerb.PatchAsync(context, request),
             "PATCH" when named && info.Subresource is "" or "status" or "approval" => PatchVerb.HandleAsync(context, request),
             "DELETE" when named && info.Subresource.Length == 0 => DeleteVerb.HandleAsync(context, request),

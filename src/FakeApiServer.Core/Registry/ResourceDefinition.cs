@@ -67,6 +67,9 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// <summary>Whether pods/binding is served (pods only).</summary>
     public bool HasBinding { get; init; }
 
+    /// <summary>Whether pods/eviction is served (pods only).</summary>
+    public bool HasEviction { get; init; }
+
     /// <summary>
     /// Whether pods/log, exec, attach and portforward are routed (pods only). Containers are simulated, so they answer
     /// a Status saying so (<see cref="Api.Verbs.ContainerStreamsVerb"/>) until a kubelet simulation serves them (issue 18).

@@ -183,6 +183,11 @@ internal sealed class DiscoveryDocuments
             yield return ("binding", ("", "v1", "Binding"), ["create"]);
         }
 
+        if (d.HasEviction)
+        {
+            yield return ("eviction", ("policy", "v1", "Eviction"), ["create"]);
+        }
+
         if (d.HasContainerStreams)
         {
             yield return ("attach", ("", "v1", "PodAttachOptions"), ["create", "get"]);

@@ -52,6 +52,7 @@ internal static class CoreGroup
             StatusStrategy = new PodStatusStrategy(pods),
             Table = new PodTable(gates),
             HasBinding = true,
+            HasEviction = true,
             HasContainerStreams = true,
             ReturnDeletedObject = true,
             FieldSelectors = Fields(

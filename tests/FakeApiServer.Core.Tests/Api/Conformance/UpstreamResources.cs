@@ -41,7 +41,7 @@ internal static class UpstreamResources
         new("", "v1", "persistentvolumes", "PersistentVolume", false, "pv", All, Status, "", """{"spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],"hostPath":{"path":"/data"}}}"""),
         new("", "v1", "pods", "Pod", true, "po", All, "attach,binding,ephemeralcontainers,eviction,exec,log,portforward,proxy,resize,status", "all",
             """{"spec":{"containers":[""" + Container + "]}}",
-            NotServedYet: "ephemeralcontainers,eviction,proxy,resize (issue 15 item 3; attach, exec, log and portforward answer that containers are simulated until issue 18)"),
+            NotServedYet: "ephemeralcontainers,proxy,resize (issue 15 item 3; proxy: a later issue)"),
         new("", "v1", "podtemplates", "PodTemplate", true, "", All, "", "", """{"template":""" + Template + "}"),
         new("", "v1", "replicationcontrollers", "ReplicationController", true, "rc", All, ScaleStatus, "all", """{"spec":{"replicas":1,"template":""" + Template + "}}"),
         new("", "v1", "resourcequotas", "ResourceQuota", true, "quota", All, Status, "", """{"spec":{"hard":{"pods":"2"}}}"""),
