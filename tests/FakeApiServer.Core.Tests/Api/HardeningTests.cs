@@ -85,6 +85,24 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task Urls_and_headers_up_to_go_s_1_MiB_header_limit_are_served()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        // 100 KB of label selector: over Kestrel's default 8 KiB request line, under kube-apiserver's 1 MiB.
+        var selector = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"k{i}=v{i}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ConfigMaps}?labelSelector={selector}");
+        request.Headers.Add("X-Long", new string('h', 100_000));
+
+        using var response = await http.SendAsync(request, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"kind\":\"ConfigMapList\"", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_patch_of_more_than_10000_operations_returns_413()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
