@@ -47,6 +47,9 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public sealed partial class FakeApiServerHost : IAsyncDisposable
 {
+    /// <summary>kube-apiserver's http.Server MaxHeaderBytes (1 MiB) plus the 4096 bytes Go's net/http allows on top.</summary>
+    private const int MaxHeaderBytes = (1 << 20) + 4096;
+
     private readonly WebApplication _app;
     private readonly RevisionedStore _store;
     private readonly ILogger _logger;
@@ -124,6 +127,12 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             Listen(k, options, pki);
             // Bodies are bounded by the API's own 3 MiB check, which answers with a Status.
             k.Limits.MaxRequestBodySize = null;
+            // kube-apiserver's http.Server has MaxHeaderBytes 1 MiB, and Go counts the request line with the headers
+            // (plus 4096 bytes of slack): URLs and headers that size are served, not 414/431 at Kestrel's 8 and 32 KiB.
+            k.Limits.MaxRequestBufferSize = 2 * MaxHeaderBytes;
+            k.Limits.MaxRequestLineSize = MaxHeaderBytes;
+            k.Limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
+            k.Limits.Http2.MaxRequestHeaderFieldSize = MaxHeaderBytes;
         });
 
         var app = builder.Build();

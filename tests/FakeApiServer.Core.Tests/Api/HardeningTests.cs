@@ -51,6 +51,23 @@ public sealed class HardeningTests
         var ct = cts.Token;
         await using var cluster = await FakeCluster.StartAsync(ct);
         using var http = cluster.Http();
+        await CreateAsync(http, $$$"""{"metadata":{"name":"big"},"data":{"x":"{{{new string('v', 200_000)}}}"}}""", ct);
+        var ops = "[" + string.Join(",", Enumerable.Range(0, 16).Select(i => $$"""{"op":"copy","from":"/data/x","path":"/data/y{{i}}"}""")) + "]";
+
+        using var response = await PatchAsync(http, ConfigMaps + "/big", ops, "application/json-patch+json", ct);
+
+        // 16 copies of a 200,002-byte JSON string: the 16th passes upstream's JSONPatchMaxCopyBytes.
+        await response.AssertStatusAsync(HttpStatusCode.UnprocessableEntity, "Invalid",
+            "Unable to complete the copy, the accumulated size increase of copy is 3200032, exceeding the limit 3145728", ct);
+    }
+
+    [Fact]
+    public async Task Doubling_json_patch_copies_are_refused_after_10000_copied_values()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
         await CreateAsync(http, """{"metadata":{"name":"amp"},"data":{"x":"0123456789012345678901234567890123456789012345678901234567890123"}}""", ct);
         var ops = new StringBuilder("[");
         for (var i = 0; i < 20; i++)
@@ -59,10 +76,30 @@ public sealed class HardeningTests
         }
 
         using var response = await PatchAsync(http, ConfigMaps + "/amp", ops.Append(']').ToString(), "application/json-patch+json", ct);
+        using var after = await http.GetAsync(ConfigMaps + "/amp", ct);
 
-        var status = await response.AssertStatusAsync(HttpStatusCode.UnprocessableEntity, "Invalid", null, ct);
-        Assert.StartsWith("Unable to complete the copy, the accumulated size increase of copy is ", (string?)status["message"], StringComparison.Ordinal);
-        Assert.EndsWith(", exceeding the limit 3145728", (string?)status["message"], StringComparison.Ordinal);
+        // Well under 3 MiB of JSON, but tens of thousands of small values: refused before they are materialised.
+        await response.AssertStatusAsync(HttpStatusCode.UnprocessableEntity, "Invalid",
+            "Unable to complete the copy, the accumulated number of copied values exceeds the limit 10000", ct);
+        Assert.DoesNotContain("c0", await after.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Urls_and_headers_up_to_go_s_1_MiB_header_limit_are_served()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+        // 100 KB of label selector: over Kestrel's default 8 KiB request line, under kube-apiserver's 1 MiB.
+        var selector = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"k{i}=v{i}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ConfigMaps}?labelSelector={selector}");
+        request.Headers.Add("X-Long", new string('h', 100_000));
+
+        using var response = await http.SendAsync(request, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"kind\":\"ConfigMapList\"", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,13 @@ internal static class JsonPatch
     /// </summary>
     public const long MaxCopyBytes = 3 * 1024 * 1024;
 
+    /// <summary>
+    /// Our own bound, which upstream does not have: the number of JSON values (objects, arrays, scalars) one patch may
+    /// copy in total. Three MiB of small values is tens of thousands of nodes, tens of MiB of memory per request once
+    /// materialised; a real patch copies a few hundred. Counted before the copy, like <see cref="MaxCopyBytes"/>.
+    /// </summary>
+    public const long MaxCopyNodes = 10_000;
+
     /// <summary>The string fields of upstream's jsonPatchOp (value is any JSON).</summary>
     private static readonly string[] DecodedFields = ["op", "path", "from"];
 
@@ -73,6 +80,29 @@ internal static class JsonPatch
         _ => node.ToJsonString().Length,
     };
 
+    /// <summary>The number of JSON values in a tree (itself included), counting no further than <paramref name="atMost"/>.</summary>
+    private static long NodeCount(JsonNode? node, long atMost)
+    {
+        long count = 1;
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => p.Value),
+            JsonArray list => list,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            if (count >= atMost)
+            {
+                break;
+            }
+
+            count += NodeCount(child, atMost - count);
+        }
+
+        return count;
+    }
+
     /// <summary>How Go's encoding/json names a JSON value's type in "cannot unmarshal X into ...".</summary>
     public static string GoJsonType(JsonNode? node) => node?.GetValueKind() switch
     {
@@ -89,6 +119,7 @@ internal static class JsonPatch
         Validate(patch, strictDecoding: false);
         var root = document?.DeepClone();
         long copied = 0;
+        long copiedNodes = 0;
         foreach (var operation in (JsonArray)patch!)
         {
             var op = operation as JsonObject ?? [];
@@ -127,6 +158,13 @@ internal static class JsonPatch
                     {
                         throw new JsonPatchException(
                             $"Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MaxCopyBytes}");
+                    }
+
+                    copiedNodes += NodeCount(value, MaxCopyNodes - copiedNodes + 1);
+                    if (copiedNodes > MaxCopyNodes)
+                    {
+                        throw new JsonPatchException(
+                            $"Unable to complete the copy, the accumulated number of copied values exceeds the limit {MaxCopyNodes}");
                     }
 
                     root = Add(root, path, value?.DeepClone());

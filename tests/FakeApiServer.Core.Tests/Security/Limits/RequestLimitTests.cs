@@ -126,6 +126,27 @@ public sealed class RequestLimitTests
         Assert.Equal(HttpStatusCode.OK, otherUsers.StatusCode);
     }
 
+    [Theory]
+    [InlineData("//api/v1/namespaces/default/configmaps?watch=1")]
+    [InlineData("//api/v1/watch/namespaces/default/configmaps")]
+    public async Task A_watch_with_a_leading_double_slash_counts_toward_the_per_user_limit(string path)
+    {
+        using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var server = await StartAsync(new RequestLimits { MaxWatchesPerUser = 1 }, ct);
+        using var http = server.Client(token: "user-token");
+        var slashed = new Uri($"{http.BaseAddress!.Scheme}://{http.BaseAddress.Authority}{path}");
+
+        // Upstream trims every leading slash when it reads the request's resource, so the path is still a watch.
+        using var first = await http.GetAsync(slashed, HttpCompletionOption.ResponseHeadersRead, ct);
+        using var second = await http.GetAsync(ConfigMaps + "?watch=true", HttpCompletionOption.ResponseHeadersRead, ct);
+        using var third = await http.GetAsync(slashed, HttpCompletionOption.ResponseHeadersRead, ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await second.AssertStatusAsync(HttpStatusCode.TooManyRequests, "TooManyRequests", "Too many requests, please try again later.", ct);
+        await third.AssertStatusAsync(HttpStatusCode.TooManyRequests, "TooManyRequests", "Too many requests, please try again later.", ct);
+    }
+
     [Fact]
     public async Task A_body_over_3_MiB_is_still_413()
     {
