@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FakeApiServer.Api.Protobuf;
 using FakeApiServer.Testing;
 
 namespace FakeApiServer.Faults;
@@ -18,6 +19,9 @@ internal sealed class FuzzScenario(FaultBudget budget, int seed, TextWriter log)
 
     private readonly ScenarioReport _report = new("fuzz", seed);
     private readonly ConcurrentDictionary<string, long> _byStatus = new(StringComparer.Ordinal);
+
+    /// <summary>Reads protobuf answers (a client that prefers protobuf gets its errors as a protobuf Status).</summary>
+    private readonly ProtobufCodec _protobuf = ProtobufCodec.Create();
 
     public async Task<ScenarioReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +118,7 @@ internal sealed class FuzzScenario(FaultBudget budget, int seed, TextWriter log)
             }
             else if (code >= 500)
             {
-                var body = await response.Content.ReadAsStringAsync(timeout.Token);
+                var body = await KubeHttp.ReadBodyTextAsync(response, _protobuf, timeout.Token);
                 if (code == 504 && body.Contains("Too large resource version", StringComparison.Ordinal) && KubeHttp.StatusProblem(504, body) is null)
                 {
                     // kube-apiserver's answer to a read at a resourceVersion the store has not reached.
@@ -126,7 +130,7 @@ internal sealed class FuzzScenario(FaultBudget budget, int seed, TextWriter log)
             }
             else if (code >= 400 && input.Method != HttpMethod.Head)
             {
-                var body = await response.Content.ReadAsStringAsync(timeout.Token);
+                var body = await KubeHttp.ReadBodyTextAsync(response, _protobuf, timeout.Token);
                 if (KubeHttp.StatusProblem(code, body) is { } problem)
                 {
                     _byStatus.AddOrUpdate("4xx without a proper Status", 1, (_, n) => n + 1);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using FakeApiServer.Api.Protobuf;
 
 namespace FakeApiServer.Faults;
 
@@ -31,6 +32,28 @@ internal static class KubeHttp
         }
 
         return (response.StatusCode, body);
+    }
+
+    /// <summary>
+    /// The body as text: JSON as sent, or a protobuf body (application/vnd.kubernetes.protobuf) decoded to its JSON form,
+    /// so that the Status checks read either; a protobuf body that does not decode is returned as sent (and fails them).
+    /// </summary>
+    public static async Task<string> ReadBodyTextAsync(HttpResponseMessage response, ProtobufCodec protobuf, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != ProtobufCodec.MediaType)
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            return protobuf.Decode(bytes).ToJsonString();
+        }
+        catch (Exception e) when (e is ProtobufFormatException or ProtobufUnsupportedKindException)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
     }
 
     /// <summary>
