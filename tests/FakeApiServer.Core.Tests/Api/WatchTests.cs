@@ -204,6 +204,26 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task A_timeoutSeconds_longer_than_a_timer_can_wait_streams_events()
+    {
+        // Found by the fuzzer: 10,000,000 s (116 days) passed the cap but not Task.Delay's 49-day limit, a 500.
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: ct);
+        using var http = cluster.Http();
+        var events = new List<JsonObject>();
+
+        await foreach (var e in http.WatchAsync("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=10000000", ct))
+        {
+            events.Add(e);
+            break;
+        }
+
+        Assert.Equal(["ADDED"], events.Select(e => e.Type()));
+    }
+
+    [Fact]
     public async Task Timeout_seconds_closes_the_stream_after_a_final_bookmark()
     {
         using var cts = new CancellationTokenSource(TestTimeout);

@@ -23,6 +23,9 @@ internal static class WatchVerb
     /// <summary>About 100 years: beyond it a deadline would not fit a DateTimeOffset.</summary>
     private const long MaxTimeoutSeconds = 100L * 365 * 24 * 3600;
 
+    /// <summary>The longest one timer waits (Task.Delay refuses more than uint.MaxValue - 1 milliseconds).</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
+
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = LimitToName(QueryOptions.List(context.Request.Query), request.Info.Name);
@@ -79,6 +82,13 @@ internal static class WatchVerb
                     if (options.AllowWatchBookmarks && wait > BookmarkInterval)
                     {
                         wait = BookmarkInterval;
+                        closing = false;
+                    }
+
+                    if (wait > MaxTimerWait)
+                    {
+                        // A timer cannot wait longer (Task.Delay's limit is about 49 days): wake up and wait again.
+                        wait = MaxTimerWait;
                         closing = false;
                     }
 
