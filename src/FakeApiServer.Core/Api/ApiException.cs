@@ -31,7 +31,7 @@ internal sealed class ApiException : Exception
     public static ApiException NotFoundPath() =>
         new(404, "NotFound", "the server could not find the requested resource", new StatusDetails(null, null, null));
 
-    /// <summary>A method a non-resource path (discovery, /version, health, OpenAPI) does not answer.</summary>
+    /// <summary>A method a path has no route for: a non-resource path (discovery, /version, health, OpenAPI), a subresource's other verbs.</summary>
     public static ApiException MethodNotAllowedPath() =>
         new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new StatusDetails(null, null, null));
 

@@ -91,9 +91,10 @@ internal sealed class ResourceEndpoint
         var verb = method == "HEAD" ? "" : info.Verb;
         if (request.Subresource is { } subresource)
         {
+            // A method the subresource registered no verb for has no route upstream: go-restful's 405.
             return subresource.Verbs.TryGetValue(verb, out var serve)
                 ? serve(context, request)
-                : throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
+                : throw ApiException.MethodNotAllowedPath();
         }
 
         if (definition.BindsPods)
