@@ -1,3 +1,4 @@
+using FakeApiServer.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Security.Limits;
@@ -23,8 +24,9 @@ internal sealed class InFlightLimit
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var method = context.Request.Method;
-        var mutating = !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
+        // As upstream's WithMaxInFlightLimit: only the verbs get, list and watch are read-only (a HEAD or OPTIONS of a
+        // non-resource path has the verb "head" or "options", so it counts as mutating there too).
+        var mutating = RequestInfo.Of(context).Verb is not ("get" or "list" or "watch");
         var max = mutating ? _maxMutating : _maxReadOnly;
         if (max <= 0 || LongRunningRequests.IsLongRunning(context) || PrivilegedUsers.IsPrivileged(context.GetUser()))
         {
