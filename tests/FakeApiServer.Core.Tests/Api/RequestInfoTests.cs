@@ -1,5 +1,4 @@
 using FakeApiServer.Api;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Tests.Api;
 
@@ -9,12 +8,7 @@ namespace FakeApiServer.Tests.Api;
 /// </summary>
 public sealed class RequestInfoTests
 {
-    private static RequestInfo For(string method, string pathAndQuery)
-    {
-        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        var query = q < 0 ? new QueryCollection() : new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(pathAndQuery[q..]));
-        return RequestInfo.From(method, q < 0 ? pathAndQuery : pathAndQuery[..q], query);
-    }
+    private static RequestInfo For(string method, string pathAndQuery) => RequestInfo.Of(TestRequests.Context(method, pathAndQuery));
 
     [Theory]
     // resource paths
@@ -160,9 +154,7 @@ public sealed class RequestInfoTests
     [Fact]
     public void The_info_is_worked_out_once_per_request()
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.Path = "/api/v1/pods";
+        var context = TestRequests.Context("GET", "/api/v1/pods");
 
         var first = RequestInfo.Of(context);
         context.Request.Path = "/api/v1/nodes";

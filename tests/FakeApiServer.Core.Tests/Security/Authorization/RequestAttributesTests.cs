@@ -1,19 +1,11 @@
 using FakeApiServer.Security.Authorization;
-using Microsoft.AspNetCore.Http;
+using FakeApiServer.Tests.Api;
 
 namespace FakeApiServer.Tests.Security.Authorization;
 
 public sealed class RequestAttributesTests
 {
-    private static AuthorizationAttributes For(string method, string pathAndQuery)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        context.Request.Path = q < 0 ? pathAndQuery : pathAndQuery[..q];
-        context.Request.QueryString = q < 0 ? QueryString.Empty : new QueryString(pathAndQuery[q..]);
-        return RequestAttributes.From(context);
-    }
+    private static AuthorizationAttributes For(string method, string pathAndQuery) => RequestAttributes.From(TestRequests.Context(method, pathAndQuery));
 
     [Theory]
     [InlineData("GET", "/api/v1/namespaces/default/pods", "list", "", "default", "pods", "", "")]

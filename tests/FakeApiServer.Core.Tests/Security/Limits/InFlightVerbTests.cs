@@ -13,12 +13,7 @@ public sealed class InFlightVerbTests
 {
     private static DefaultHttpContext Context(string method, string pathAndQuery)
     {
-        var context = new DefaultHttpContext();
-        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        context.Request.Method = method;
-        context.Request.Path = q < 0 ? pathAndQuery : pathAndQuery[..q];
-        context.Request.QueryString = q < 0 ? QueryString.Empty : new QueryString(pathAndQuery[q..]);
-        context.Response.Body = new MemoryStream();
+        var context = TestRequests.Context(method, pathAndQuery);
         context.SetUser(UserInfo.Of("user", UserInfo.AuthenticatedGroup));
         return context;
     }
