@@ -50,23 +50,26 @@ internal static class ApiEndpoints
 
         public Task HandleAsync(HttpContext c)
         {
-            var path = c.Request.Path.Value ?? "/";
+            var info = RequestInfo.Of(c);
+            if (info.IsResourceRequest)
+            {
+                // /api/v1/... and the group/versions served under /apis; any other version or group is a 404.
+                return (info.ApiPrefix == "api" ? info.Version == "v1" : _api.Catalog.ServesGroupVersion(info.Group, info.Version))
+                    ? _resources.HandleAsync(c, info)
+                    : WriteErrorAsync(c, ApiException.NotFoundPath(), _api);
+            }
+
+            // The non-resource paths: discovery, OpenAPI, /version, health, /metrics.
+            var path = info.Path;
             if (path.Length > 1 && path[^1] == '/')
             {
                 path = path[..^1];
             }
 
             var parts = path.Split('/', 5, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 2 && parts[0] == "api" && parts[1] == "v1")
+            if (parts is ["api", "v1"])
             {
-                return parts.Length == 2 ? Get(c, () => WriteDiscoveryDocumentAsync(c, _discovery.ApiResourceList("", "v1"))) : HandleResourcesAsync(c, "", "v1", path["/api/v1/".Length..]);
-            }
-
-            if (parts.Length >= 4 && parts[0] == "apis")
-            {
-                return _api.Catalog.ServesGroupVersion(parts[1], parts[2])
-                    ? HandleResourcesAsync(c, parts[1], parts[2], path[("/apis/" + parts[1] + "/" + parts[2] + "/").Length..])
-                    : WriteErrorAsync(c, ApiException.NotFoundPath(), _api);
+                return Get(c, () => WriteDiscoveryDocumentAsync(c, _discovery.ApiResourceList("", "v1")));
             }
 
             return Get(c, () => (parts.Length, parts.ElementAtOrDefault(0)) switch
@@ -116,8 +119,6 @@ internal static class ApiEndpoints
 
             return WriteJsonAsync(c, document);
         }
-
-        private Task HandleResourcesAsync(HttpContext c, string group, string version, string path) => _resources.HandleAsync(c, group, version, path);
 
         /// <summary>
         /// /openapi/v2 as kube-openapi serves it: the first Accept clause (by quality) that names JSON or one of the two

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Api.Verbs;
 using FakeApiServer.Registry;
 using Microsoft.AspNetCore.Http;
@@ -5,8 +6,9 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Api;
 
 /// <summary>
-/// Routes a resource request (/api/v1/... or /apis/{group}/{version}/...) to its verb, as kube-apiserver's
-/// handler chain does: the path names the resource, the method and query name the verb. All errors leave as a Status.
+/// Routes a resource request to its verb, as kube-apiserver's handler chain does: the request's <see cref="RequestInfo"/>
+/// (worked out once, before the filters) names the resource, the object and the verb; a subresource is served by the
+/// handler its resource registered (<see cref="ResourceDefinition.Subresources"/>). All errors leave as a Status.
 /// </summary>
 internal sealed class ResourceEndpoint
 {
@@ -14,11 +16,11 @@ internal sealed class ResourceEndpoint
 
     public ResourceEndpoint(ApiContext api) => _api = api;
 
-    public async Task HandleAsync(HttpContext context, string group, string version, string path)
+    public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
         try
         {
-            var request = Resolve(group, version, path);
+            var request = Resolve(info);
             if (request.Definition.DeprecationWarning is { } deprecation)
             {
                 Warnings.Add(context, deprecation);
@@ -36,124 +38,100 @@ internal sealed class ResourceEndpoint
         }
     }
 
-    private ResourceRequest Resolve(string group, string version, string path)
+    /// <summary>
+    /// The served resource, object and subresource the request names; anything the server does not serve is upstream's
+    /// 404 (a cluster-scoped resource under a namespace, a namespaced object without one, an unknown subresource, a path
+    /// beyond the subresource, the legacy /proxy/ paths, a subresource under the legacy /watch/ paths).
+    /// </summary>
+    private ResourceRequest Resolve(RequestInfo info)
     {
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-
-        // The deprecated watch paths (/api/v1/watch/..., /apis/{g}/{v}/watch/...): the rest names a collection or
-        // one object, as upstream's RequestInfoFactory strips the "watch" verb segment.
-        var watchPath = parts.Length > 1 && parts[0] == "watch";
-        if (watchPath)
+        if (info.Verb == "proxy" || info.Parts.Count > 3 || info.Resource.Length == 0
+            || _api.Catalog.Find(info.Group, info.Version, info.Resource) is not { } store)
         {
-            parts = parts[1..];
+            throw ApiException.NotFoundPath();
         }
 
-        var info = RequestInfo.Parse(group, version, parts) ?? throw ApiException.NotFoundPath();
-        var store = _api.Catalog.Find(group, version, info.Resource) ?? throw ApiException.NotFoundPath();
         var definition = store.Definition;
-        if (info.Namespace.Length > 0 && !definition.Namespaced)
+        var name = info.PathName;
+        if ((info.InNamespacePath && !definition.Namespaced) || (name.Length > 0 && definition.Namespaced && !info.InNamespacePath))
         {
             throw ApiException.NotFoundPath();
         }
 
-        if (info.Name.Length > 0 && definition.Namespaced && info.Namespace.Length == 0)
+        SubresourceHandler? subresource = null;
+        if (info.Subresource.Length > 0 && (info.VerbFromPath || !definition.Subresources.TryGetValue(info.Subresource, out subresource)))
         {
             throw ApiException.NotFoundPath();
         }
 
-        if (info.Subresource.Length > 0 && !HasSubresource(definition, info.Subresource))
+        return new ResourceRequest(_api, info, store)
         {
-            throw ApiException.NotFoundPath();
-        }
-
-        if (watchPath && info.Subresource.Length > 0)
-        {
-            throw ApiException.NotFoundPath();
-        }
-
-        return new ResourceRequest(_api, info, store) { WatchPath = watchPath };
+            Namespace = info.InNamespacePath ? info.Namespace : "",
+            Name = name,
+            Subresource = subresource,
+        };
     }
-
-    private static bool HasSubresource(ResourceDefinition definition, string subresource) => subresource switch
-    {
-        "status" => definition.StatusStrategy is not null,
-        "finalize" => definition.FinalizeStrategy is not null,
-        "approval" => definition.ApprovalStrategy is not null,
-        "scale" => definition.Scale is not null,
-        "binding" => definition.HasBinding,
-        "eviction" => definition.HasEviction,
-        "log" or "exec" or "attach" or "portforward" => definition.HasContainerStreams,
-        _ => false,
-    };
 
     private static Task DispatchAsync(HttpContext context, ResourceRequest request)
     {
         var info = request.Info;
+        var definition = request.Definition;
         var method = context.Request.Method;
-        var named = info.Name.Length > 0;
-        if (request.WatchPath)
+        var named = request.Name.Length > 0;
+        if (info.VerbFromPath)
         {
-            // Upstream serves only GET (a watch of the collection, or of the one named object) on these paths.
-            return method == "GET" && request.Definition.CreateOnly is null
+            // The deprecated watch paths (/api/v1/watch/..., /apis/{g}/{v}/watch/...): upstream serves only GET there, a
+            // watch of the collection or of the one named object.
+            return method == "GET" && definition.CreateOnly is null
                 ? WatchVerb.HandleAsync(context, request)
                 : throw ApiException.MethodNotAllowedPath();
         }
 
-        if (request.Definition.BindsPods)
+        // HEAD reads as get for authorization, but no resource route answers it.
+        var verb = method == "HEAD" ? "" : info.Verb;
+        if (request.Subresource is { } subresource)
         {
-            return method == "POST" && !named && info.Namespace.Length > 0
-                ? BindingVerb.HandleLegacyAsync(context, request)
-                : throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+            return subresource.Verbs.TryGetValue(verb, out var serve)
+                ? serve(context, request)
+                : throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
         }
 
-        if (info.Subresource.Length == 0 && !request.Definition.Verbs.Contains(Verb(context, method, named)))
+        if (definition.BindsPods)
+        {
+            return verb == "create" && !named && request.Namespace.Length > 0
+                ? BindingVerb.HandleLegacyAsync(context, request)
+                : throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
+        }
+
+        if (!definition.Verbs.Contains(verb))
         {
             // A read-only resource (componentstatuses: get and list) refuses every other verb, as upstream's REST storage does.
-            throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+            throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
         }
 
-        if (request.Definition.CreateOnly is { } createOnly)
+        var creatable = !named && (request.Namespace.Length > 0 || !definition.Namespaced);
+        if (definition.CreateOnly is { } createOnly)
         {
-            return method == "POST" && !named && info.Subresource.Length == 0 && (info.Namespace.Length > 0 || !request.Definition.Namespaced)
+            return verb == "create" && creatable
                 ? CreateOnlyVerb.HandleAsync(context, request, createOnly)
-                : throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named));
+                : throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
         }
 
-        return method switch
+        return verb switch
         {
-            "GET" or "POST" when named && ContainerStreamsVerb.Serves(info.Subresource, method) => ContainerStreamsVerb.HandleAsync(context, request),
-            "GET" when named && info.Subresource == "scale" => ScaleVerb.GetAsync(context, request),
-            "GET" when named => GetVerb.HandleAsync(context, request),
-            "GET" when QueryIsWatch(context.Request.Query) => WatchVerb.HandleAsync(context, request),
-            "GET" => ListVerb.HandleAsync(context, request),
-            "POST" when !named && (info.Namespace.Length > 0 || !request.Definition.Namespaced) => CreateVerb.HandleAsync(context, request),
-            "POST" when named && info.Subresource == "binding" => BindingVerb.HandleAsync(context, request),
-            "POST" when named && info.Subresource == "eviction" => EvictionVerb.HandleAsync(context, request),
-            "PUT" when named && info.Subresource == "scale" => ScaleVerb.UpdateAsync(context, request),
-            "PUT" when named && info.Subresource is not ("binding" or "eviction") => UpdateVerb.HandleAsync(context, request),
-            "PATCH" when named && info.Subresource == "scale" => ScaleVerb.PatchAsync(context, request),
-            "PATCH" when named && info.Subresource is "" or "status" or "approval" => PatchVerb.HandleAsync(context, request),
-            "DELETE" when named && info.Subresource.Length == 0 => DeleteVerb.HandleAsync(context, request),
-            "DELETE" when !named => DeleteCollectionVerb.HandleAsync(context, request),
-            _ => throw ApiException.MethodNotSupported(request.Definition.GroupResource, MethodAction(method, named)),
+            "get" => GetVerb.HandleAsync(context, request),
+            "list" => ListVerb.HandleAsync(context, request),
+            "watch" => WatchVerb.HandleAsync(context, request),
+            "create" when creatable => CreateVerb.HandleAsync(context, request),
+            "update" when named => UpdateVerb.HandleAsync(context, request),
+            "patch" when named => PatchVerb.HandleAsync(context, request),
+            "delete" => DeleteVerb.HandleAsync(context, request),
+            "deletecollection" => DeleteCollectionVerb.HandleAsync(context, request),
+            _ => throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named)),
         };
     }
 
-    /// <summary>The Kubernetes verb of a request to a resource (not a subresource).</summary>
-    private static string Verb(HttpContext context, string method, bool named) => (method, named) switch
-    {
-        ("GET", true) => "get",
-        ("GET", false) => QueryIsWatch(context.Request.Query) ? "watch" : "list",
-        ("POST", _) => "create",
-        ("PUT", _) => "update",
-        ("PATCH", _) => "patch",
-        ("DELETE", true) => "delete",
-        ("DELETE", false) => "deletecollection",
-        _ => method.ToLowerInvariant(),
-    };
-
-    private static bool QueryIsWatch(IQueryCollection query) => query["watch"].ToString() is "true" or "1" or "True";
-
+    /// <summary>The action a 405 names: the verb of the method (a GET or HEAD is named by the method).</summary>
     private static string MethodAction(string method, bool named) => (method, named) switch
     {
         ("POST", _) => "create",
@@ -169,18 +147,18 @@ internal sealed record ResourceRequest(ApiContext Api, RequestInfo Info, Resourc
 {
     public ResourceDefinition Definition => Store.Definition;
 
+    /// <summary>The namespace the path names ("" for a cluster-scoped resource, and for all namespaces).</summary>
+    public string Namespace { get; init; } = "";
+
+    /// <summary>The object the path names, or "" for the collection.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The handler of the subresource the path names, or null for the resource itself.</summary>
+    public SubresourceHandler? Subresource { get; init; }
+
     /// <summary>What a body sent to the resource (or its /status) holds: an object of the endpoint's kind.</summary>
     public ExpectedBody ExpectedBody => new(Api.Protobuf.Codec, Definition.ApiVersion, Definition.Kind);
 
-    /// <summary>The request came by a deprecated /watch/ path: a watch whatever the query says, of the named object if any.</summary>
-    public bool WatchPath { get; init; }
-
     /// <summary>The strategy that governs writes to the named subresource (the main strategy for the resource itself).</summary>
-    public IResourceStrategy WriteStrategy => Info.Subresource switch
-    {
-        "status" => Definition.StatusStrategy!,
-        "finalize" => Definition.FinalizeStrategy!,
-        "approval" => Definition.ApprovalStrategy!,
-        _ => Definition.Strategy,
-    };
+    public IResourceStrategy WriteStrategy => Subresource?.Strategy ?? Definition.Strategy;
 }

@@ -136,7 +136,7 @@ internal sealed partial class NamespaceController : IController
             }
 
             return ns;
-        }, namespaces.Definition.FinalizeStrategy!, new WriteOptions(), cancellationToken);
+        }, namespaces.Definition.SubresourceStrategy("finalize")!, new WriteOptions(), cancellationToken);
         Log.NamespaceFinalized(_logger, name);
         return true;
     }

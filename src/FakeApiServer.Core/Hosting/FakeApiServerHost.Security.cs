@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net.Security;
+using FakeApiServer.Api;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
@@ -48,13 +49,15 @@ public sealed partial class FakeApiServerHost
         });
 
     /// <summary>
-    /// The filters every request passes before its route, in kube-apiserver's order: authentication (when on),
+    /// The filters every request passes before its route, in kube-apiserver's order: the request info (what the path,
+    /// method and query ask for, read once for all that follows), authentication (when on),
     /// impersonation and authorization, the timeout of requests that are not long-running, the in-flight limits, the
     /// per-user watch limit.
     /// </summary>
     private static void UseRequestFilters(
         WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time)
     {
+        app.UseRequestInfo();
         if (options.AuthenticatesRequests)
         {
             var certificates = pki is null ? null : new ClientCertificateAuthenticator(pki.ClientCas, time);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Api.Tables;
 using FakeApiServer.Registry.Validation;
 
@@ -14,6 +15,8 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 {
     /// <summary>The verbs of a resource that supports everything.</summary>
     public static readonly IReadOnlyList<string> AllVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    private static readonly IReadOnlyDictionary<string, SubresourceHandler> NoSubresources = System.Collections.Frozen.FrozenDictionary<string, SubresourceHandler>.Empty;
 
     public string Singular { get; init; } = Kind.ToLowerInvariant();
 
@@ -31,14 +34,14 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// </summary>
     public IResourceDefaulter? Defaulter { get; init; }
 
+    /// <summary>
+    /// The subresources served under {resource}/{name}/{subresource}, by name (<see cref="Subresource"/> builds the
+    /// built-in ones). The router serves only these (any other name is a 404), and discovery and OpenAPI list them.
+    /// </summary>
+    public IReadOnlyDictionary<string, SubresourceHandler> Subresources { get; init; } = NoSubresources;
+
     /// <summary>The /status subresource's strategy, or null when the kind has none.</summary>
-    public IResourceStrategy? StatusStrategy { get; init; }
-
-    /// <summary>The /finalize subresource's strategy (namespaces only), or null.</summary>
-    public IResourceStrategy? FinalizeStrategy { get; init; }
-
-    /// <summary>The /approval subresource's strategy (certificate signing requests only), or null.</summary>
-    public IResourceStrategy? ApprovalStrategy { get; init; }
+    public IResourceStrategy? StatusStrategy => SubresourceStrategy("status");
 
     /// <summary>
     /// Whether this is core/v1 bindings, the legacy way to bind a pod: a create binds the pod the Binding names, as
@@ -60,21 +63,6 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 
     /// <summary>Allocates range-backed values on create (service cluster IPs), or null.</summary>
     public IResourceAllocator? Allocator { get; init; }
-
-    /// <summary>The /scale subresource, or null.</summary>
-    public ScaleSubresource? Scale { get; init; }
-
-    /// <summary>Whether pods/binding is served (pods only).</summary>
-    public bool HasBinding { get; init; }
-
-    /// <summary>Whether pods/eviction is served (pods only).</summary>
-    public bool HasEviction { get; init; }
-
-    /// <summary>
-    /// Whether pods/log, exec, attach and portforward are routed (pods only). Containers are simulated, so they answer
-    /// a Status saying so (<see cref="Api.Verbs.ContainerStreamsVerb"/>) until a kubelet simulation serves them (issue 18).
-    /// </summary>
-    public bool HasContainerStreams { get; init; }
 
     /// <summary>
     /// Whether a delete that removes the object answers with the object rather than a Success Status (upstream's
@@ -137,6 +125,9 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 
     /// <summary>Who registered this definition at runtime (the CRD's name), or null for the built-in kinds.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>The write strategy of a subresource that writes the object itself (status, finalize, approval), or null.</summary>
+    public IResourceStrategy? SubresourceStrategy(string name) => Subresources.TryGetValue(name, out var handler) ? handler.Strategy : null;
 
     /// <summary>"v1" for the core group, "group/version" otherwise.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;

@@ -176,46 +176,12 @@ internal sealed class DiscoveryDocuments
         return new JsonObject { ["metadata"] = new JsonObject { ["name"] = group, ["creationTimestamp"] = null }, ["versions"] = versionList };
     }
 
-    private static IEnumerable<(string Name, (string Group, string Version, string Kind) Kind, string[] Verbs)> Subresources(ResourceDefinition d)
-    {
-        if (d.HasBinding)
-        {
-            yield return ("binding", ("", "v1", "Binding"), ["create"]);
-        }
-
-        if (d.HasEviction)
-        {
-            yield return ("eviction", ("policy", "v1", "Eviction"), ["create"]);
-        }
-
-        if (d.HasContainerStreams)
-        {
-            yield return ("attach", ("", "v1", "PodAttachOptions"), ["create", "get"]);
-            yield return ("exec", ("", "v1", "PodExecOptions"), ["create", "get"]);
-            yield return ("log", ("", "v1", "Pod"), ["get"]);
-            yield return ("portforward", ("", "v1", "PodPortForwardOptions"), ["create", "get"]);
-        }
-
-        if (d.ApprovalStrategy is not null)
-        {
-            yield return ("approval", (d.Group, d.Version, d.Kind), ["get", "patch", "update"]);
-        }
-
-        if (d.FinalizeStrategy is not null)
-        {
-            yield return ("finalize", (d.Group, d.Version, d.Kind), ["update"]);
-        }
-
-        if (d.Scale is not null)
-        {
-            yield return ("scale", ("autoscaling", "v1", "Scale"), ["get", "patch", "update"]);
-        }
-
-        if (d.StatusStrategy is not null)
-        {
-            yield return ("status", (d.Group, d.Version, d.Kind), ["get", "patch", "update"]);
-        }
-    }
+    /// <summary>The subresources a resource registered, by name as upstream lists them, with their kinds and verbs (sorted).</summary>
+    private static IEnumerable<(string Name, GroupVersionKind Kind, string[] Verbs)> Subresources(ResourceDefinition d) =>
+        d.Subresources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (
+            s.Key,
+            s.Value.Kind ?? new GroupVersionKind(d.Group, d.Version, d.Kind),
+            s.Value.Verbs.Keys.Order(StringComparer.Ordinal).ToArray()));
 
     private static JsonObject Group(string name, IReadOnlyList<string> versions)
     {

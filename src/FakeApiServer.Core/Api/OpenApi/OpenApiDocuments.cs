@@ -165,14 +165,17 @@ internal sealed class OpenApiDocuments
                 ["patch"] = Operation("patch", d, schemaName),
                 ["delete"] = Operation("delete", d, schemaName),
             };
-            if (d.StatusStrategy is not null)
+            // The subresources that read and write the object itself (status, approval, finalize), from their registration;
+            // those with a kind of their own (scale, binding, eviction, the container streams) are not described yet.
+            foreach (var (name, subresource) in d.Subresources.Where(s => s.Value.Kind is null).OrderBy(s => s.Key, StringComparer.Ordinal))
             {
-                paths[collection + "/{name}/status"] = new JsonObject
+                var operations = new JsonObject();
+                foreach (var (verb, method) in SubresourceMethods.Where(m => subresource.Verbs.ContainsKey(m.Verb)))
                 {
-                    ["get"] = Operation("get", d, schemaName),
-                    ["put"] = Operation("put", d, schemaName),
-                    ["patch"] = Operation("patch", d, schemaName),
-                };
+                    operations[method] = Operation(method, d, schemaName);
+                }
+
+                paths[collection + "/{name}/" + name] = operations;
             }
         }
 
@@ -186,6 +189,9 @@ internal sealed class OpenApiDocuments
     }
 
     private const string ObjectMetaSchemaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+    /// <summary>The HTTP method (and operation action) of each verb a subresource of the object's own kind serves, in upstream's order.</summary>
+    private static readonly (string Verb, string Method)[] SubresourceMethods = [("get", "get"), ("update", "put"), ("patch", "patch")];
 
     private static JsonObject Operation(string action, ResourceDefinition d, string schemaName)
     {

@@ -16,13 +16,13 @@ internal static class BindingVerb
         var options = QueryOptions.Write(context.Request.Query) with { Subresource = "binding", Warnings = new ResponseWarnings(context) };
         var binding = await RequestBody.ReadObjectAsync(context.Request, new ExpectedBody(request.Api.Protobuf.Codec, "v1", "Binding"), context.RequestAborted);
         var node = binding["target"]?["name"]?.GetValue<string>();
-        var name = request.Info.Name;
+        var name = request.Name;
         if (string.IsNullOrEmpty(node))
         {
             throw ApiException.Invalid(new GroupKind("", "Binding"), name, [FieldError.Required("target.name")]);
         }
 
-        await PodBinding.BindAsync(request.Store, request.Info.Namespace, name, node, request.Api.Time, options, context.RequestAborted);
+        await PodBinding.BindAsync(request.Store, request.Namespace, name, node, request.Api.Time, options, context.RequestAborted);
         await WriteSuccessAsync(context, request);
     }
 
@@ -54,7 +54,7 @@ internal static class BindingVerb
         }
 
         var pods = request.Api.Catalog.Get("", "pods");
-        await PodBinding.BindAsync(pods, request.Info.Namespace, name, node!, request.Api.Time, options, context.RequestAborted);
+        await PodBinding.BindAsync(pods, request.Namespace, name, node!, request.Api.Time, options, context.RequestAborted);
         await WriteSuccessAsync(context, request);
     }
 

@@ -21,8 +21,8 @@ internal static class ContainerStreamsVerb
 
     public static Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var name = request.Info.Name;
-        _ = request.Store.Get(request.Info.Namespace, name);
+        var name = request.Name;
+        _ = request.Store.Get(request.Namespace, name);
         var what = request.Info.Subresource switch
         {
             "log" => "container logs",

@@ -12,7 +12,7 @@ internal static class CreateOnlyVerb
         var definition = request.Definition;
         var obj = await RequestBody.ReadObjectAsync(context.Request, request.ExpectedBody, context.RequestAborted);
         definition.CheckTypeMeta(obj);
-        var answer = resource.Create(context.GetUser(), request.Info.Namespace, obj);
+        var answer = resource.Create(context.GetUser(), request.Namespace, obj);
         await ObjectResponses.WriteObjectAsync(context, definition, ObjectJson.Serialize(answer), 201, request.Api);
     }
 }

@@ -11,7 +11,7 @@ internal static class CreateVerb
         var (obj, body) = await RequestBody.ReadObjectAndBytesAsync(context.Request, request.ExpectedBody, context.RequestAborted);
         TypedDecoding.CheckBody(request.Definition, request.Store.Schema, obj);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, obj, body);
-        var created = await request.Store.CreateAsync(request.Info.Namespace, obj, options, context.RequestAborted);
+        var created = await request.Store.CreateAsync(request.Namespace, obj, options, context.RequestAborted);
         await ObjectResponses.WriteObjectAsync(context, request.Definition, created.Value, 201, request.Api);
     }
 }

@@ -11,7 +11,7 @@ internal static class DeleteCollectionVerb
     {
         var listOptions = QueryOptions.List(context.Request.Query);
         var deleteOptions = await DeleteVerb.ReadOptionsAsync(context, request);
-        var list = ResourceList.List(request.Definition, request.Api.Store, request.Info.Namespace, listOptions with { Limit = null, Continue = null });
+        var list = ResourceList.List(request.Definition, request.Api.Store, request.Namespace, listOptions with { Limit = null, Continue = null });
         var deleted = new List<StoredObject>();
         foreach (var item in list.Items)
         {

@@ -13,14 +13,14 @@ internal static class DeleteVerb
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = await ReadOptionsAsync(context, request);
-        var result = await request.Store.DeleteAsync(request.Info.Namespace, request.Info.Name, options, context.RequestAborted);
+        var result = await request.Store.DeleteAsync(request.Namespace, request.Name, options, context.RequestAborted);
         if (!result.Removed || request.Definition.ReturnDeletedObject)
         {
             await ObjectResponses.WriteObjectAsync(context, request.Definition, result.Object.Value, 200, request.Api);
             return;
         }
 
-        var details = new StatusDetails(request.Info.Name, request.Definition.Group, request.Definition.Plural)
+        var details = new StatusDetails(request.Name, request.Definition.Group, request.Definition.Plural)
         {
             Uid = ObjectJson.Parse(result.Object.Value).Uid(),
         };

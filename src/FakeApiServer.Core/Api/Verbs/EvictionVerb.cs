@@ -17,7 +17,7 @@ internal static class EvictionVerb
         var createOptions = QueryOptions.Write(query);
         var eviction = await RequestBody.ReadObjectAsync(context.Request, new ExpectedBody(request.Api.Protobuf.Codec, "policy/v1", "Eviction"), context.RequestAborted);
         CheckTypeMeta(eviction);
-        var name = request.Info.Name;
+        var name = request.Name;
         if ((eviction["metadata"]?["name"]?.GetValue<string>() ?? "") != name)
         {
             throw ApiException.BadRequest("name in URL does not match name in Eviction object");
@@ -40,7 +40,7 @@ internal static class EvictionVerb
             options = options with { DryRun = createOptions.DryRun };
         }
         var failure = await PodEviction.EvictAsync(
-            request.Api.Catalog, request.Api.Store, request.Info.Namespace, name, options, request.Api.Time, context.RequestAborted);
+            request.Api.Catalog, request.Api.Store, request.Namespace, name, options, request.Api.Time, context.RequestAborted);
         var status = failure is null
             ? ApiErrors.SuccessBytes(new StatusDetails(null, null, null))
             : FailureBytes(failure);

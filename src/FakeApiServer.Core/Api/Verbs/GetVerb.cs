@@ -9,9 +9,9 @@ internal static class GetVerb
     {
         var rv = context.Request.Query["resourceVersion"].ToString();
         var stored = rv.Length > 0 && rv != "0"
-            ? Registry.ResourceList.SnapshotFor(request.Api.Store, rv, null).Get(request.Definition.Key(request.Info.Namespace, request.Info.Name))
-                ?? throw ApiException.NotFound(request.Definition.GroupResource, request.Info.Name)
-            : request.Store.Get(request.Info.Namespace, request.Info.Name);
+            ? Registry.ResourceList.SnapshotFor(request.Api.Store, rv, null).Get(request.Definition.Key(request.Namespace, request.Name))
+                ?? throw ApiException.NotFound(request.Definition.GroupResource, request.Name)
+            : request.Store.Get(request.Namespace, request.Name);
         return ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, 200, request.Api);
     }
 }

@@ -9,7 +9,7 @@ internal static class ListVerb
     public static Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = QueryOptions.List(context.Request.Query);
-        var list = ResourceList.List(request.Definition, request.Api.Store, request.Info.Namespace, options);
+        var list = ResourceList.List(request.Definition, request.Api.Store, request.Namespace, options);
         return ObjectResponses.WriteListAsync(context, request.Definition, list, request.Api);
     }
 }

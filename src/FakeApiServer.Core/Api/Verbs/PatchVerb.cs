@@ -43,8 +43,8 @@ internal static class PatchVerb
             JsonPatch.Validate(patch, strictDecoding: context.Request.Query["fieldValidation"].ToString() != "Ignore");
         }
 
-        var name = request.Info.Name;
-        var updated = await request.Store.UpdateAsync(request.Info.Namespace, name, current =>
+        var name = request.Name;
+        var updated = await request.Store.UpdateAsync(request.Namespace, name, current =>
         {
             // The patch sees the stored resourceVersion (kubectl's managed-fields migration tests it with a JSON
             // Patch "test"); only one the patch changes is a precondition, so an unchanged one is dropped and a
@@ -100,9 +100,9 @@ internal static class PatchVerb
         }
 
         var config = parsed as JsonObject ?? throw ApiException.BadRequest("error decoding YAML: the apply patch must be an object");
-        TypedDecoding.CheckApplied(request.Definition, request.Info.Namespace, request.Info.Name, request.Store.Schema, config);
+        TypedDecoding.CheckApplied(request.Definition, request.Namespace, request.Name, request.Store.Schema, config);
         var (stored, created) = await request.Store.ApplyAsync(
-            request.Info.Namespace, request.Info.Name, config, request.WriteStrategy, options, context.RequestAborted);
+            request.Namespace, request.Name, config, request.WriteStrategy, options, context.RequestAborted);
         await ObjectResponses.WriteObjectAsync(context, request.Definition, stored.Value, created ? 201 : 200, request.Api);
     }
 }

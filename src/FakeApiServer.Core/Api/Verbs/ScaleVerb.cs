@@ -14,25 +14,25 @@ internal static class ScaleVerb
 {
     private const string ScaleApiVersion = "autoscaling/v1";
 
-    public static Task GetAsync(HttpContext context, ResourceRequest request)
+    public static Task GetAsync(HttpContext context, ResourceRequest request, ScaleSubresource paths)
     {
-        var stored = request.Store.Get(request.Info.Namespace, request.Info.Name);
-        var scale = ToScale(request.Definition, ObjectJson.Parse(stored.Value));
+        var stored = request.Store.Get(request.Namespace, request.Name);
+        var scale = ToScale(paths, ObjectJson.Parse(stored.Value));
         return WriteScaleAsync(context, request.Api.Protobuf, scale);
     }
 
-    public static async Task UpdateAsync(HttpContext context, ResourceRequest request)
+    public static async Task UpdateAsync(HttpContext context, ResourceRequest request, ScaleSubresource paths)
     {
         var body = await RequestBody.ReadObjectAsync(context.Request, ScaleBody(request.Api.Protobuf), context.RequestAborted);
-        await WriteReplicasAsync(context, request, _ => body);
+        await WriteReplicasAsync(context, request, paths, _ => body);
     }
 
-    public static async Task PatchAsync(HttpContext context, ResourceRequest request)
+    public static async Task PatchAsync(HttpContext context, ResourceRequest request, ScaleSubresource paths)
     {
         var contentType = MediaTypes.ContentType(context.Request.ContentType);
         var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
         var patch = RequestBody.Parse(bytes, contentType);
-        await WriteReplicasAsync(context, request, scale =>
+        await WriteReplicasAsync(context, request, paths, scale =>
         {
             // As for any patch, a resourceVersion is a precondition only when the patch itself names one; otherwise a
             // concurrent write (a controller's status update) is retried, not answered with 409.
@@ -53,22 +53,22 @@ internal static class ScaleVerb
         });
     }
 
-    private static async Task WriteReplicasAsync(HttpContext context, ResourceRequest request, Func<JsonObject, JsonObject> newScale)
+    private static async Task WriteReplicasAsync(HttpContext context, ResourceRequest request, ScaleSubresource paths, Func<JsonObject, JsonObject> newScale)
     {
         var options = QueryOptions.Write(context.Request, "scale", "UpdateOptions");
         var definition = request.Definition;
-        var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, obj =>
+        var updated = await request.Store.UpdateAsync(request.Namespace, request.Name, obj =>
         {
-            var scale = newScale(ToScale(definition, obj));
+            var scale = newScale(ToScale(paths, obj));
             var replicas = scale["spec"]?["replicas"];
             if (ObjectMeta.AsInt64(replicas) is not { } count || count < 0)
             {
-                throw ApiException.Invalid(new GroupKind("autoscaling", "Scale"), request.Info.Name,
+                throw ApiException.Invalid(new GroupKind("autoscaling", "Scale"), request.Name,
                     [FieldError.Invalid("spec.replicas", ObjectMeta.AsInt64(replicas) is { } negative ? negative : replicas?.ToJsonString() ?? "null", "must be greater than or equal to 0")]);
             }
 
             var rv = scale.Metadata().GetString("resourceVersion");
-            SetPath(obj, definition.Scale!.SpecReplicasPath, JsonValue.Create(count));
+            SetPath(obj, paths.SpecReplicasPath, JsonValue.Create(count));
             if (string.IsNullOrEmpty(rv))
             {
                 obj.Metadata().Remove("resourceVersion");
@@ -80,12 +80,11 @@ internal static class ScaleVerb
 
             return obj;
         }, definition.Strategy, options, context.RequestAborted);
-        await WriteScaleAsync(context, request.Api.Protobuf, ToScale(definition, ObjectJson.Parse(updated.Value)));
+        await WriteScaleAsync(context, request.Api.Protobuf, ToScale(paths, ObjectJson.Parse(updated.Value)));
     }
 
-    private static JsonObject ToScale(ResourceDefinition definition, JsonObject obj)
+    private static JsonObject ToScale(ScaleSubresource paths, JsonObject obj)
     {
-        var paths = definition.Scale!;
         var meta = obj.Metadata();
         var selector = paths.LabelSelectorPath is { } path ? GetPath(obj, path) : null;
         var selectorText = selector switch

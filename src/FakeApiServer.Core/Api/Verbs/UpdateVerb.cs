@@ -14,12 +14,12 @@ internal static class UpdateVerb
         TypedDecoding.CheckBody(request.Definition, request.Store.Schema, body);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");
-        var updated = await request.Store.UpdateAsync(request.Info.Namespace, request.Info.Name, current =>
+        var updated = await request.Store.UpdateAsync(request.Namespace, request.Name, current =>
         {
             // A uid in the body is a precondition, as upstream's defaultUpdatedObjectInfo.Preconditions makes it.
             if (!string.IsNullOrEmpty(uid) && uid != current.Uid())
             {
-                throw ApiException.ConflictWith(request.Definition.GroupResource, request.Info.Name,
+                throw ApiException.ConflictWith(request.Definition.GroupResource, request.Name,
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid()}");
             }
 

@@ -28,7 +28,7 @@ internal static class WatchVerb
 
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
-        var options = LimitToName(QueryOptions.List(context.Request.Query), request.Info.Name);
+        var options = LimitToName(QueryOptions.List(context.Request.Query), request.Name);
         ResourceWatch.ValidateOptions(options);
         var api = request.Api;
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(request.Definition));
@@ -62,7 +62,7 @@ internal static class WatchVerb
         var lastRevision = options.ResourceVersion is { Length: > 0 } and not "0" && options.SendInitialEvents is not true
             ? ResourceList.ParseResourceVersion(options.ResourceVersion)
             : api.Store.CurrentRevision;
-        await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Info.Namespace, options, token).GetAsyncEnumerator(token);
+        await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Namespace, options, token).GetAsyncEnumerator(token);
         Task<bool> next = Task.FromResult(false);
 
         // One timer per bookmark interval (or the closing deadline), not one per event: a busy watcher with many

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.AdmissionRegistration.MutatingWebhookConfigurations;
 using FakeApiServer.Apis.AdmissionRegistration.ValidatingAdmissionPolicies;
 using FakeApiServer.Apis.AdmissionRegistration.ValidatingAdmissionPolicyBindings;
@@ -30,7 +31,7 @@ internal static class AdmissionRegistrationGroup
             Categories = ["api-extensions"],
             Strategy = policies,
             Defaulter = ValidatingAdmissionPolicyStrategy.Defaults,
-            StatusStrategy = new StatusStrategy(policies),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(policies)) },
             Table = ValidatingAdmissionPolicyTable.Instance,
         };
 

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
 using FakeApiServer.Registry;
 
@@ -17,7 +18,7 @@ internal static class ApiExtensionsGroup
             Categories = ["api-extensions"],
             Strategy = strategy,
             Defaulter = new ResourceDefaulter(CustomResourceDefinitionStrategy.SetDefaults),
-            StatusStrategy = new CustomResourceDefinitionStatusStrategy(strategy),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new CustomResourceDefinitionStatusStrategy(strategy)) },
             Table = new CustomResourceDefinitionTable(),
             Hooks = controller,
         };

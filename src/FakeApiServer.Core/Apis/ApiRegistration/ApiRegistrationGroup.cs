@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.ApiRegistration.APIServices;
 using FakeApiServer.Registry;
 
@@ -15,7 +16,7 @@ internal static class ApiRegistrationGroup
         {
             Categories = ["api-extensions"],
             Strategy = services,
-            StatusStrategy = new StatusStrategy(services),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(services)) },
             Table = APIServiceTable.Instance,
             NameValidator = APIServiceStrategy.ValidateName,
         };

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Apps.ControllerRevisions;
 using FakeApiServer.Apis.Apps.DaemonSets;
 using FakeApiServer.Apis.Apps.Deployments;
@@ -20,9 +21,12 @@ internal static class AppsGroup
             Categories = ["all"],
             Strategy = deployments,
             Defaulter = DeploymentDefaults.Instance,
-            StatusStrategy = new StatusStrategy(deployments),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["scale"] = Subresource.Scale(new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector")),
+                ["status"] = Subresource.Status(new StatusStrategy(deployments)),
+            },
             Table = new DeploymentTable(),
-            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"),
         };
 
         var replicaSets = new ReplicaSetStrategy();
@@ -32,9 +36,12 @@ internal static class AppsGroup
             Categories = ["all"],
             Strategy = replicaSets,
             Defaulter = ReplicaSetDefaults.Instance,
-            StatusStrategy = new StatusStrategy(replicaSets),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["scale"] = Subresource.Scale(new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector")),
+                ["status"] = Subresource.Status(new StatusStrategy(replicaSets)),
+            },
             Table = new ReplicaSetTable(),
-            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"),
             FieldSelectors = CoreGroup.Fields(("status.replicas", o => o.FieldString("status.replicas") ?? "0")),
         };
 
@@ -51,7 +58,7 @@ internal static class AppsGroup
             Categories = ["all"],
             Strategy = daemonSets,
             Defaulter = DaemonSetDefaults.Instance,
-            StatusStrategy = new StatusStrategy(daemonSets),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(daemonSets)) },
             Table = DaemonSetTable.Instance,
         };
 
@@ -62,9 +69,12 @@ internal static class AppsGroup
             Categories = ["all"],
             Strategy = statefulSets,
             Defaulter = StatefulSetDefaults.Instance,
-            StatusStrategy = new StatusStrategy(statefulSets),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["scale"] = Subresource.Scale(new ScaleSubresource(".spec.replicas", ".status.replicas", null)),
+                ["status"] = Subresource.Status(new StatusStrategy(statefulSets)),
+            },
             Table = StatefulSetTable.Instance,
-            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", null),
         };
     }
 }

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Autoscaling.HorizontalPodAutoscalers;
 using FakeApiServer.Registry;
 
@@ -15,7 +16,7 @@ internal static class AutoscalingGroup
             Categories = ["all"],
             Strategy = strategy,
             Defaulter = HorizontalPodAutoscalerDefaults.V2,
-            StatusStrategy = new StatusStrategy(strategy),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(strategy)) },
             Table = HorizontalPodAutoscalerTable.Instance,
         };
         yield return v2;

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Batch.CronJobs;
 using FakeApiServer.Apis.Batch.Jobs;
 using FakeApiServer.Registry;
@@ -15,7 +16,7 @@ internal static class BatchGroup
             Categories = ["all"],
             Strategy = jobs,
             Defaulter = JobDefaults.Instance,
-            StatusStrategy = new StatusStrategy(jobs),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(jobs)) },
             Table = JobTable.Instance,
             FieldSelectors = Core.CoreGroup.Fields(("status.successful", o => o.FieldString("status.succeeded") ?? "0")),
         };
@@ -27,7 +28,7 @@ internal static class BatchGroup
             Categories = ["all"],
             Strategy = cronJobs,
             Defaulter = CronJobDefaults.Instance,
-            StatusStrategy = new StatusStrategy(cronJobs),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(cronJobs)) },
             Table = CronJobTable.Instance,
         };
     }

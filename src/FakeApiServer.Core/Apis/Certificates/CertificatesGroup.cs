@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Certificates.CertificateSigningRequests;
 using FakeApiServer.Registry;
 
@@ -13,8 +14,11 @@ internal static class CertificatesGroup
         {
             ShortNames = ["csr"],
             Strategy = requests,
-            StatusStrategy = new StatusStrategy(requests),
-            ApprovalStrategy = new CertificateSigningRequestApprovalStrategy(requests),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["approval"] = Subresource.Approval(new CertificateSigningRequestApprovalStrategy(requests)),
+                ["status"] = Subresource.Status(new StatusStrategy(requests)),
+            },
             Table = CertificateSigningRequestTable.Instance,
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Core.ComponentStatuses;
 using FakeApiServer.Apis.Core.ConfigMaps;
 using FakeApiServer.Apis.Core.Endpoints;
@@ -8,8 +9,8 @@ using FakeApiServer.Apis.Core.Namespaces;
 using FakeApiServer.Apis.Core.Nodes;
 using FakeApiServer.Apis.Core.PersistentVolumeClaims;
 using FakeApiServer.Apis.Core.PersistentVolumes;
-using FakeApiServer.Apis.Core.Pods;
 using FakeApiServer.Apis.Core.PodTemplates;
+using FakeApiServer.Apis.Core.Pods;
 using FakeApiServer.Apis.Core.ReplicationControllers;
 using FakeApiServer.Apis.Core.ResourceQuotas;
 using FakeApiServer.Apis.Core.Secrets;
@@ -35,8 +36,11 @@ internal static class CoreGroup
             ShortNames = ["ns"],
             Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"],
             Strategy = namespaces,
-            StatusStrategy = new StatusStrategy(namespaces),
-            FinalizeStrategy = new NamespaceFinalizeStrategy(namespaces),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["finalize"] = Subresource.Finalize(new NamespaceFinalizeStrategy(namespaces)),
+                ["status"] = Subresource.Status(new StatusStrategy(namespaces)),
+            },
             Table = new NamespaceTable(),
             NameValidator = NameValidation.IsDns1123Label,
             FieldSelectors = Fields(("status.phase", o => o.FieldString("status.phase"))),
@@ -49,11 +53,17 @@ internal static class CoreGroup
             Categories = ["all"],
             Strategy = pods,
             Defaulter = PodDefaults.Pod,
-            StatusStrategy = new PodStatusStrategy(pods),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["attach"] = Subresource.SimulatedContainerStream("PodAttachOptions", "create", "get"),
+                ["binding"] = Subresource.Binding(),
+                ["eviction"] = Subresource.Eviction(),
+                ["exec"] = Subresource.SimulatedContainerStream("PodExecOptions", "create", "get"),
+                ["log"] = Subresource.SimulatedContainerStream("Pod", "get"),
+                ["portforward"] = Subresource.SimulatedContainerStream("PodPortForwardOptions", "create", "get"),
+                ["status"] = Subresource.Status(new PodStatusStrategy(pods)),
+            },
             Table = new PodTable(gates),
-            HasBinding = true,
-            HasEviction = true,
-            HasContainerStreams = true,
             ReturnDeletedObject = true,
             FieldSelectors = Fields(
                 ("spec.nodeName", o => o.FieldString("spec.nodeName") ?? ""),
@@ -74,7 +84,7 @@ internal static class CoreGroup
             Categories = ["all"],
             Strategy = services,
             Defaulter = ServiceDefaults.Instance,
-            StatusStrategy = new StatusStrategy(services),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(services)) },
             Table = new ServiceTable(),
             ReturnDeletedObject = true,
             Allocator = serviceIps,
@@ -94,7 +104,7 @@ internal static class CoreGroup
         {
             ShortNames = ["no"],
             Strategy = nodes,
-            StatusStrategy = new StatusStrategy(nodes),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(nodes)) },
             Table = new NodeTable(),
             FieldSelectors = Fields(("spec.unschedulable", o => o.FieldString("spec.unschedulable") ?? "false")),
         };
@@ -169,7 +179,7 @@ internal static class CoreGroup
             ShortNames = ["pvc"],
             Strategy = claims,
             Defaulter = PersistentVolumeClaimDefaults.Instance,
-            StatusStrategy = new StatusStrategy(claims),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(claims)) },
             Table = PersistentVolumeClaimTable.Instance,
         };
 
@@ -179,7 +189,7 @@ internal static class CoreGroup
             ShortNames = ["pv"],
             Strategy = volumes,
             Defaulter = PersistentVolumeDefaults.Instance,
-            StatusStrategy = new StatusStrategy(volumes),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(volumes)) },
             Table = PersistentVolumeTable.Instance,
         };
 
@@ -197,9 +207,12 @@ internal static class CoreGroup
             Categories = ["all"],
             Strategy = replicationControllers,
             Defaulter = ReplicationControllerDefaults.Instance,
-            StatusStrategy = new StatusStrategy(replicationControllers),
+            Subresources = new Dictionary<string, SubresourceHandler>
+            {
+                ["scale"] = Subresource.Scale(new ScaleSubresource(".spec.replicas", ".status.replicas", null, SpecSelectorIsMap: true)),
+                ["status"] = Subresource.Status(new StatusStrategy(replicationControllers)),
+            },
             Table = ReplicationControllerTable.Instance,
-            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", null, SpecSelectorIsMap: true),
             FieldSelectors = Fields(("status.replicas", o => o.FieldString("status.replicas") ?? "0")),
         };
 
@@ -208,7 +221,7 @@ internal static class CoreGroup
         {
             ShortNames = ["quota"],
             Strategy = quotas,
-            StatusStrategy = new StatusStrategy(quotas),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(quotas)) },
             Table = ResourceQuotaTable.Instance,
         };
     }

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.FlowControl.FlowSchemas;
 using FakeApiServer.Apis.FlowControl.PriorityLevelConfigurations;
 using FakeApiServer.Registry;
@@ -16,7 +17,7 @@ internal static class FlowControlGroup
         {
             Strategy = flowSchemas,
             Defaulter = FlowSchemaStrategy.Defaults,
-            StatusStrategy = new StatusStrategy(flowSchemas),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(flowSchemas)) },
             Table = FlowSchemaTable.Instance,
         };
 
@@ -25,7 +26,7 @@ internal static class FlowControlGroup
         {
             Strategy = levels,
             Defaulter = PriorityLevelConfigurationStrategy.Defaults,
-            StatusStrategy = new StatusStrategy(levels),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(levels)) },
             Table = PriorityLevelConfigurationTable.Instance,
         };
     }

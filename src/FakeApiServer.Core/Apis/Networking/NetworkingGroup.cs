@@ -1,6 +1,7 @@
+using FakeApiServer.Api.Subresources;
+using FakeApiServer.Apis.Networking.IPAddresses;
 using FakeApiServer.Apis.Networking.IngressClasses;
 using FakeApiServer.Apis.Networking.Ingresses;
-using FakeApiServer.Apis.Networking.IPAddresses;
 using FakeApiServer.Apis.Networking.NetworkPolicies;
 using FakeApiServer.Apis.Networking.PodNetworkAttachments;
 using FakeApiServer.Apis.Networking.PodNetworks;
@@ -26,7 +27,7 @@ internal static class NetworkingGroup
         {
             ShortNames = ["ing"],
             Strategy = ingresses,
-            StatusStrategy = new StatusStrategy(ingresses),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(ingresses)) },
             Table = IngressTable.Instance,
         };
 
@@ -56,7 +57,7 @@ internal static class NetworkingGroup
         yield return new ResourceDefinition(Name, "v1", "ServiceCIDR", "servicecidrs", Namespaced: false)
         {
             Strategy = serviceCidrs,
-            StatusStrategy = new StatusStrategy(serviceCidrs),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(serviceCidrs)) },
             Table = ServiceCIDRTable.Instance,
         };
 
@@ -66,7 +67,7 @@ internal static class NetworkingGroup
             ShortNames = ["pn"],
             Strategy = podNetworks,
             Defaulter = new ResourceDefaulter(PodNetworkStrategy.DefaultEnabled),
-            StatusStrategy = new PodNetworkStatusStrategy(podNetworks),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new PodNetworkStatusStrategy(podNetworks)) },
             Table = new PodNetworkTable(),
         };
 
@@ -75,7 +76,7 @@ internal static class NetworkingGroup
         {
             ShortNames = ["pna"],
             Strategy = attachments,
-            StatusStrategy = new PodNetworkAttachmentStatusStrategy(attachments),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new PodNetworkAttachmentStatusStrategy(attachments)) },
             Table = new PodNetworkAttachmentTable(),
         };
     }

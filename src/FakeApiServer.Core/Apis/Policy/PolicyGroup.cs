@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Policy.PodDisruptionBudgets;
 using FakeApiServer.Registry;
 
@@ -13,7 +14,7 @@ internal static class PolicyGroup
         {
             ShortNames = ["pdb"],
             Strategy = budgets,
-            StatusStrategy = new StatusStrategy(budgets),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(budgets)) },
             Table = PodDisruptionBudgetTable.Instance,
         };
     }

@@ -1,3 +1,4 @@
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Apis.Storage.CSIDrivers;
 using FakeApiServer.Apis.Storage.CSINodes;
 using FakeApiServer.Apis.Storage.CSIStorageCapacities;
@@ -45,7 +46,7 @@ internal static class StorageGroup
         yield return new ResourceDefinition(Name, "v1", "VolumeAttachment", "volumeattachments", Namespaced: false)
         {
             Strategy = attachments,
-            StatusStrategy = new StatusStrategy(attachments),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(attachments)) },
             Table = VolumeAttachmentTable.Instance,
         };
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Api.Subresources;
 using FakeApiServer.Schema;
 using FakeApiServer.Schema.Validation;
 
@@ -51,13 +52,9 @@ internal static class CustomResourceVersions
                 ShortNames = Strings(names["shortNames"]),
                 Categories = Strings(names["categories"]),
                 Strategy = strategy,
-                StatusStrategy = hasStatus ? new CustomResourceStatusStrategy(strategy, structural) : null,
+                Subresources = Subresources(subresources, strategy, structural),
                 Table = CustomResourceTable.For(version["additionalPrinterColumns"] as JsonArray),
                 FieldSelectors = FieldSelectors(version["selectableFields"] as JsonArray),
-                Scale = subresources?["scale"] is JsonObject scale
-                    ? new ScaleSubresource(scale.GetString("specReplicasPath") ?? ".spec.replicas", scale.GetString("statusReplicasPath") ?? ".status.replicas",
-                        scale.GetString("labelSelectorPath"), SpecSelectorFallback: false)
-                    : null,
                 StrategicMergePatch = false,
                 CustomResource = true,
                 StorageApiVersion = storage is not null && storage != name ? group + "/" + storage : null,
@@ -72,6 +69,25 @@ internal static class CustomResourceVersions
     }
 
     /// <summary>selectableFields: each jsonPath (".spec.color") becomes the field selector label "spec.color".</summary>
+    /// <summary>The subresources a version's spec.versions[].subresources asks for: status and scale.</summary>
+    private static Dictionary<string, SubresourceHandler> Subresources(JsonObject? subresources, CustomResourceStrategy strategy, StructuralSchema? structural)
+    {
+        var handlers = new Dictionary<string, SubresourceHandler>();
+        if (subresources?["status"] is JsonObject)
+        {
+            handlers["status"] = Subresource.Status(new CustomResourceStatusStrategy(strategy, structural));
+        }
+
+        if (subresources?["scale"] is JsonObject scale)
+        {
+            handlers["scale"] = Subresource.Scale(new ScaleSubresource(
+                scale.GetString("specReplicasPath") ?? ".spec.replicas", scale.GetString("statusReplicasPath") ?? ".status.replicas",
+                scale.GetString("labelSelectorPath"), SpecSelectorFallback: false));
+        }
+
+        return handlers;
+    }
+
     private static Dictionary<string, Func<JsonObject, string?>> FieldSelectors(JsonArray? selectableFields)
     {
         var selectors = new Dictionary<string, Func<JsonObject, string?>>(StringComparer.Ordinal);

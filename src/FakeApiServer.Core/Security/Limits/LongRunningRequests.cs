@@ -1,40 +1,25 @@
-using FakeApiServer.Security.Authorization;
+using FakeApiServer.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Security.Limits;
 
 /// <summary>
-/// Which requests are long-running, as kube-apiserver's BasicLongRunningRequestCheck reads the parsed request info:
-/// the verbs watch (a collection GET with ?watch=true, or the /watch/ path prefix) and proxy, and the streaming
-/// subresources (exec, attach, portforward, proxy, log) of a resource. They are exempt from the in-flight limits and
-/// the request timeout. An object that is merely named "log" or "exec" is not a subresource, a named GET with
-/// ?watch=true is a get, and a path with doubled slashes parses as upstream's does; so none of them escapes the limits.
+/// Which requests are long-running, as kube-apiserver's BasicLongRunningRequestCheck reads the request info: the verbs
+/// watch (a collection GET with ?watch=true, or the /watch/ path prefix) and proxy, and the streaming subresources (exec,
+/// attach, portforward, proxy, log) of a resource. They are exempt from the in-flight limits and the request timeout.
+/// An object that is merely named "log" or "exec" is not a subresource, a named GET with ?watch=true is a get, and a
+/// path with doubled slashes parses as upstream's does; so none of them escapes the limits.
 /// </summary>
 internal static class LongRunningRequests
 {
     private static readonly HashSet<string> StreamingSubresources = ["exec", "attach", "portforward", "proxy", "log"];
 
-    /// <summary>The per-request cache key of the parsed attributes (three filters ask).</summary>
-    private static readonly object AttributesKey = new();
-
     public static bool IsLongRunning(HttpContext context)
     {
-        var attributes = Attributes(context);
-        return attributes.Verb is "watch" or "proxy" || (attributes.IsResourceRequest && StreamingSubresources.Contains(attributes.Subresource));
+        var info = RequestInfo.Of(context);
+        return info.Verb is "watch" or "proxy" || (info.IsResourceRequest && StreamingSubresources.Contains(info.Subresource));
     }
 
     /// <summary>A watch: what authorization calls the verb watch.</summary>
-    public static bool IsWatch(HttpContext context) => Attributes(context).Verb == "watch";
-
-    private static AuthorizationAttributes Attributes(HttpContext context)
-    {
-        if (context.Items.TryGetValue(AttributesKey, out var cached) && cached is AuthorizationAttributes attributes)
-        {
-            return attributes;
-        }
-
-        attributes = RequestAttributes.From(context);
-        context.Items[AttributesKey] = attributes;
-        return attributes;
-    }
+    public static bool IsWatch(HttpContext context) => RequestInfo.Of(context).Verb == "watch";
 }
