@@ -163,7 +163,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var authorizer = AuthorizationModes.Build(options.EffectiveAuthorizationMode, rbacPolicy);
             var definitions = ApiEnablement.Served(
                 // The named groups in kube-apiserver's discovery order (the aggregator's group priorities).
-                CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options), time)
+                CoreGroup.Resources(serviceIps, options.FeatureGates, issuer, KubeletNodes(options), time)
                     .Concat(ApiRegistrationGroup.Resources())
                     .Concat(AppsGroup.Resources())
                     .Concat(EventsGroup.Resources())

@@ -14,7 +14,7 @@ internal static class TokenRequestVerb
         var body = await RequestBody.ReadObjectAsync(
             context.Request, new ExpectedBody(codec, ServiceAccountTokenRequest.ApiVersion, ServiceAccountTokenRequest.Kind), context.RequestAborted);
         CheckTypeMeta(body);
-        var answer = tokens.Create(request.Api.Catalog, request.Info.Namespace, request.Info.Name, body, request.Api.Time.GetUtcNow());
+        var answer = tokens.Create(request.Api.Catalog, request.Namespace, request.Name, body, request.Api.Time.GetUtcNow());
         var json = ObjectJson.Serialize(answer);
         context.Response.StatusCode = 201;
         if (MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => codec.Supports(ServiceAccountTokenRequest.ApiVersion, ServiceAccountTokenRequest.Kind))

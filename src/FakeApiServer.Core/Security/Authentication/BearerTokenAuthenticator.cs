@@ -11,22 +11,24 @@ namespace FakeApiServer.Security.Authentication;
 internal sealed class BearerTokenAuthenticator
 {
     private readonly FrozenDictionary<string, UserInfo>.AlternateLookup<ReadOnlySpan<char>> _tokens;
-    private readonly ServiceAccountTokenAuthenticator _serviceAccounts;
+    private readonly ServiceAccountTokenAuthenticator? _serviceAccounts;
 
-    public BearerTokenAuthenticator(FrozenDictionary<string, UserInfo> tokens, ServiceAccountTokenAuthenticator serviceAccounts)
+    /// <param name="tokens">The static tokens.</param>
+    /// <param name="serviceAccounts">The service account token authenticator, or null to accept static tokens only.</param>
+    public BearerTokenAuthenticator(FrozenDictionary<string, UserInfo> tokens, ServiceAccountTokenAuthenticator? serviceAccounts)
     {
         _tokens = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         _serviceAccounts = serviceAccounts;
     }
 
     /// <summary>The server's audiences: what a request's token must be for, and a TokenReview's default.</summary>
-    public IReadOnlyList<string> ApiAudiences => _serviceAccounts.Issuer.ApiAudiences;
+    public IReadOnlyList<string> ApiAudiences => _serviceAccounts?.Issuer.ApiAudiences ?? [ServiceAccountIssuer.DefaultIssuer];
 
     /// <summary>The user of a request's bearer token; the static tokens are looked up without allocating.</summary>
     public TokenAuthentication Authenticate(ReadOnlySpan<char> token) =>
         _tokens.TryGetValue(token, out var user)
             ? TokenAuthentication.Succeeded(user, ApiAudiences)
-            : _serviceAccounts.Authenticate(token.ToString(), null);
+            : _serviceAccounts?.Authenticate(token.ToString(), null) ?? TokenAuthentication.NotRecognized;
 
     /// <summary>
     /// The user of <paramref name="token"/> for the <paramref name="audiences"/> a TokenReview asks about (null or empty:
@@ -45,6 +47,6 @@ internal sealed class BearerTokenAuthenticator
             }
         }
 
-        return _serviceAccounts.Authenticate(token, targets);
+        return _serviceAccounts?.Authenticate(token, targets) ?? TokenAuthentication.NotRecognized;
     }
 }

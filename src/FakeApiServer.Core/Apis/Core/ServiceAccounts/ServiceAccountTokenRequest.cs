@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Api.Subresources;
+using FakeApiServer.Api.Verbs;
 using FakeApiServer.Registry;
 using FakeApiServer.Security.ServiceAccounts;
 
@@ -25,6 +27,17 @@ internal sealed class ServiceAccountTokenRequest(ServiceAccountIssuer issuer)
     private const long MinExpirationSeconds = 10 * 60;
 
     private static readonly GroupKind TokenRequestKind = new("authentication.k8s.io", Kind);
+
+    /// <summary>The serviceaccounts/token subresource: POST (create) of a TokenRequest.</summary>
+    public static SubresourceHandler Subresource(ServiceAccountIssuer issuer)
+    {
+        var tokens = new ServiceAccountTokenRequest(issuer);
+        return new SubresourceHandler
+        {
+            Kind = new GroupVersionKind("authentication.k8s.io", "v1", Kind),
+            Verbs = new Dictionary<string, SubresourceVerb> { ["create"] = (context, request) => TokenRequestVerb.HandleAsync(context, request, tokens) },
+        };
+    }
 
     /// <summary>Answers the TokenRequest <paramref name="request"/> for service account <paramref name="name"/> in <paramref name="ns"/>.</summary>
     public JsonObject Create(ResourceCatalog catalog, string ns, string name, JsonObject request, DateTimeOffset now)
