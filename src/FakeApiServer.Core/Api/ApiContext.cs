@@ -28,6 +28,9 @@ internal sealed class ApiContext
     /// <summary>The protobuf codec and the per-object cache of its encodings.</summary>
     public ProtobufResponses Protobuf { get; }
 
+    /// <summary>Service account issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks), or null when not served.</summary>
+    public Security.ServiceAccounts.OpenIdMetadata? OpenIdMetadata { get; init; }
+
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }
 }

@@ -90,6 +90,10 @@ internal static class ApiEndpoints
                 (2, "openapi") when parts[1] == "v3" => WriteBytesAsync(c, ObjectJson.Serialize(_openApi.Root()), MediaTypes.Json, null),
                 ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
                 (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
+                (2, ".well-known") when parts[1] == "openid-configuration" && _api.OpenIdMetadata is { Served: true } oidc =>
+                    WriteOpenIdAsync(c, oidc.Configuration, MediaTypes.Json),
+                (3, "openid") when parts[1] == "v1" && parts[2] == "jwks" && _api.OpenIdMetadata is { Served: true } oidc =>
+                    WriteOpenIdAsync(c, oidc.KeySet, Security.ServiceAccounts.OpenIdMetadata.JwksContentType),
                 _ => WriteErrorAsync(c, ApiException.NotFoundPath(), _api),
             });
         }
@@ -192,6 +196,15 @@ internal static class ApiEndpoints
         }
 
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>A service account issuer discovery document, as upstream writes it: cacheable for an hour, no ETag, no trailing newline.</summary>
+    private static Task WriteOpenIdAsync(HttpContext context, byte[] body, string contentType)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = contentType;
+        context.Response.Headers.CacheControl = Security.ServiceAccounts.OpenIdMetadata.CacheControl;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static Task WriteTextAsync(HttpContext context, string text)

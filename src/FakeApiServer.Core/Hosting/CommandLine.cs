@@ -21,6 +21,7 @@ public static class CommandLine
         "service-cluster-ip-range", "history-window", "sync",
         "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
+        "service-account-issuer", "api-audiences",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
     ];
@@ -114,6 +115,8 @@ public static class CommandLine
                 "client-ca-file" => options with { Tls = options.Tls with { ClientCaFile = NonEmpty(name, value) } },
                 "token-auth-file" => options with { Authentication = options.Authentication with { TokenAuthFile = NonEmpty(name, value) } },
                 "anonymous-auth" => options with { Authentication = options.Authentication with { Anonymous = Boolean(name, value) } },
+                "service-account-issuer" => options with { Authentication = options.Authentication with { ServiceAccountIssuer = NonEmpty(name, value) } },
+                "api-audiences" => options with { Authentication = options.Authentication with { ApiAudiences = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) } },
                 "max-requests-inflight" => options with { Limits = options.Limits with { MaxRequestsInflight = Count(name, value) } },
                 "max-mutating-requests-inflight" => options with { Limits = options.Limits with { MaxMutatingRequestsInflight = Count(name, value) } },
                 "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },

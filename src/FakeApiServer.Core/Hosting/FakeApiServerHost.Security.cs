@@ -55,7 +55,7 @@ public sealed partial class FakeApiServerHost
     /// per-user watch limit.
     /// </summary>
     private static void UseRequestFilters(
-        WebApplication app, FakeApiServerOptions options, FrozenDictionary<string, UserInfo> tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time)
+        WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time)
     {
         app.UseRequestInfo();
         if (options.AuthenticatesRequests)

@@ -28,8 +28,10 @@ using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.CustomResources;
 using FakeApiServer.Schema;
+using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
 using FakeApiServer.Security.Authorization.Rbac;
+using FakeApiServer.Security.ServiceAccounts;
 using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -59,6 +61,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly KubeconfigCredentials _credentials;
     private StoreSnapshot? _baseline;
     private Task _warmUp = Task.CompletedTask;
+    private ServiceAccountSigningKey? _signingKey;
     private int _disposed;
 
     private FakeApiServerHost(
@@ -146,6 +149,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 SynchronousFull = options.SynchronousFull,
             },
             time, loggerFactory, cancellationToken);
+        ServiceAccountSigningKey? signingKey = null;
         try
         {
             var random = new Random();
@@ -153,15 +157,18 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var schemas = new CustomResourceSchemas(BuiltInSchemas.Instance);
             var crds = new CustomResourceDefinitionController(store, time, schemas, logger);
             var rbacPolicy = new RbacPolicySource(store);
+            signingKey = new ServiceAccountSigningKey(options.InMemory ? null : Path.Combine(options.DataDir, "pki", "sa.key"));
+            var issuer = new ServiceAccountIssuer(signingKey, options.Authentication.ServiceAccountIssuer, options.Authentication.ApiAudiences);
+            var bearerTokens = new BearerTokenAuthenticator(tokens, new ServiceAccountTokenAuthenticator(issuer, store, time));
             var authorizer = AuthorizationModes.Build(options.EffectiveAuthorizationMode, rbacPolicy);
             var definitions = ApiEnablement.Served(
                 // The named groups in kube-apiserver's discovery order (the aggregator's group priorities).
-                CoreGroup.Resources(serviceIps, options.FeatureGates, KubeletNodes(options), time)
+                CoreGroup.Resources(serviceIps, options.FeatureGates, issuer, KubeletNodes(options), time)
                     .Concat(ApiRegistrationGroup.Resources())
                     .Concat(AppsGroup.Resources())
                     .Concat(EventsGroup.Resources())
                     .Concat(SelfSubjectReviews.Resources())
-                    .Concat(TokenReviews.Resources(tokens))
+                    .Concat(TokenReviews.Resources(bearerTokens))
                     .Concat(AuthorizationGroup.Resources(authorizer))
                     .Concat(AutoscalingGroup.Resources())
                     .Concat(BatchGroup.Resources())
@@ -198,8 +205,12 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             }
 
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-            var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping);
-            UseRequestFilters(app, options, tokens, pki, authorizer, logger, time);
+            var server = app.Services.GetRequiredService<IServer>();
+            var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping)
+            {
+                OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
+            };
+            UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
@@ -207,11 +218,14 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             // model types); start that now, off the start-up path, so the first create or patch does not wait for it.
             var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+            var baseAddress = new Uri(ListeningAddress(server));
             var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, logger);
             crds.Start();
-            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki)) { _warmUp = warmUp };
+            var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
+            {
+                _warmUp = warmUp,
+                _signingKey = signingKey,
+            };
             if (options.KubeconfigOut is { } kubeconfig)
             {
                 host.WriteKubeconfig(kubeconfig);
@@ -225,8 +239,16 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             await store.DisposeAsync();
             await app.DisposeAsync();
             pki?.Dispose();
+            signingKey?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The address the server listens on, with a wildcard bind address shown as loopback: http(s)://127.0.0.1:port/.</summary>
+    private static string ListeningAddress(IServer server)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/";
     }
 
     /// <summary>
@@ -289,6 +311,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         await _store.DisposeAsync();
         await _app.DisposeAsync();
         _pki?.Dispose();
+        _signingKey?.Dispose();
         Log.Stopped(_logger);
     }
 

@@ -83,13 +83,7 @@ internal class StatusStrategy : IResourceStrategy
     public virtual void PrepareForUpdate(JsonObject newObj, JsonObject oldObj)
     {
         var status = newObj["status"]?.DeepClone();
-        var rv = newObj.ResourceVersion();
-        newObj.Clear();
-        foreach (var (key, value) in oldObj)
-        {
-            newObj[key] = value?.DeepClone();
-        }
-
+        RestoreStored(newObj, oldObj);
         if (status is null)
         {
             newObj.Remove("status");
@@ -97,6 +91,19 @@ internal class StatusStrategy : IResourceStrategy
         else
         {
             newObj["status"] = status;
+        }
+    }
+
+    /// <summary>Makes <paramref name="newObj"/> a copy of the stored <paramref name="oldObj"/>, keeping only the resourceVersion the write names.</summary>
+    protected static void RestoreStored(JsonObject newObj, JsonObject oldObj)
+    {
+        ArgumentNullException.ThrowIfNull(newObj);
+        ArgumentNullException.ThrowIfNull(oldObj);
+        var rv = newObj.ResourceVersion();
+        newObj.Clear();
+        foreach (var (key, value) in oldObj)
+        {
+            newObj[key] = value?.DeepClone();
         }
 
         if (rv is null)

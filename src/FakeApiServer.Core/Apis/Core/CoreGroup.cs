@@ -14,10 +14,12 @@ using FakeApiServer.Apis.Core.Pods;
 using FakeApiServer.Apis.Core.ReplicationControllers;
 using FakeApiServer.Apis.Core.ResourceQuotas;
 using FakeApiServer.Apis.Core.Secrets;
+using FakeApiServer.Apis.Core.ServiceAccounts;
 using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.Validation;
+using FakeApiServer.Security.ServiceAccounts;
 
 namespace FakeApiServer.Apis.Core;
 
@@ -28,7 +30,9 @@ internal static class CoreGroup
     /// <param name="gates">The feature gates.</param>
     /// <param name="kubeletNodes">The nodes whose simulated kubelet runs here (their pods are deleted gracefully); none by default.</param>
     /// <param name="time">The clock (persistent volumes' phase transition times).</param>
-    public static IEnumerable<ResourceDefinition> Resources(ServiceIpAllocator serviceIps, FeatureGates gates, IReadOnlySet<string>? kubeletNodes = null, TimeProvider? time = null)
+    /// <param name="issuer">The service account token issuer (serviceaccounts/token).</param>
+    public static IEnumerable<ResourceDefinition> Resources(
+        ServiceIpAllocator serviceIps, FeatureGates gates, ServiceAccountIssuer issuer, IReadOnlySet<string>? kubeletNodes = null, TimeProvider? time = null)
     {
         var namespaces = new NamespaceStrategy();
         yield return new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false)
@@ -57,10 +61,12 @@ internal static class CoreGroup
             {
                 ["attach"] = Subresource.SimulatedContainerStream("PodAttachOptions", "create", "get"),
                 ["binding"] = Subresource.Binding(),
+                ["ephemeralcontainers"] = Subresource.OfObject(new PodEphemeralContainersStrategy(pods), "get", "patch", "update"),
                 ["eviction"] = Subresource.Eviction(),
                 ["exec"] = Subresource.SimulatedContainerStream("PodExecOptions", "create", "get"),
                 ["log"] = Subresource.SimulatedContainerStream("Pod", "get"),
                 ["portforward"] = Subresource.SimulatedContainerStream("PodPortForwardOptions", "create", "get"),
+                ["resize"] = Subresource.OfObject(new PodResizeStrategy(pods), "get", "patch", "update"),
                 ["status"] = Subresource.Status(new PodStatusStrategy(pods)),
             },
             Table = new PodTable(gates),
@@ -128,6 +134,7 @@ internal static class CoreGroup
         {
             ShortNames = ["sa"],
             Strategy = new ResourceStrategy(hasStatus: false),
+            Subresources = new Dictionary<string, SubresourceHandler> { ["token"] = ServiceAccountTokenRequest.Subresource(issuer) },
         };
 
         yield return new ResourceDefinition("", "v1", "Event", "events", Namespaced: true)

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Security.Cryptography.X509Certificates;
 using FakeApiServer.Api;
 using Microsoft.AspNetCore.Http;
@@ -7,8 +6,8 @@ using Microsoft.Extensions.Primitives;
 namespace FakeApiServer.Security.Authentication;
 
 /// <summary>
-/// kube-apiserver's authentication filter: the union of the client certificate and static token authenticators, then
-/// anonymous. The first authenticator that recognises the request's credentials names its user; credentials that none
+/// kube-apiserver's authentication filter: the union of the client certificate and bearer token authenticators (static
+/// tokens, then service account tokens), then anonymous. The first authenticator that recognises the request's credentials names its user; credentials that none
 /// accepts (a certificate that does not verify, an unknown bearer token) are a 401 "Unauthorized" Status, never anonymous;
 /// a request without credentials is system:anonymous, or 401 with --anonymous-auth=false. Installed only when
 /// authentication is on (TLS or a token file); otherwise every request stays <see cref="UserInfo.Unsecured"/>.
@@ -19,13 +18,13 @@ internal sealed class RequestAuthentication
     private static readonly byte[] UnauthorizedStatus = ApiErrors.StatusBytes(new ApiException(401, "Unauthorized", "Unauthorized"));
 
     private readonly ClientCertificateAuthenticator? _certificates;
-    private readonly FrozenDictionary<string, UserInfo>.AlternateLookup<ReadOnlySpan<char>> _tokens;
+    private readonly BearerTokenAuthenticator _tokens;
     private readonly bool _anonymous;
 
-    public RequestAuthentication(ClientCertificateAuthenticator? certificates, FrozenDictionary<string, UserInfo> tokens, bool anonymous)
+    public RequestAuthentication(ClientCertificateAuthenticator? certificates, BearerTokenAuthenticator tokens, bool anonymous)
     {
         _certificates = certificates;
-        _tokens = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+        _tokens = tokens;
         _anonymous = anonymous;
     }
 
@@ -60,7 +59,7 @@ internal sealed class RequestAuthentication
 
         if (TryGetBearerToken(authorization, out var token))
         {
-            if (_tokens.TryGetValue(token, out var user))
+            if (_tokens.Authenticate(token).User is { } user)
             {
                 return user;
             }

@@ -7,8 +7,8 @@ namespace FakeApiServer.Tests.Security.Authentication;
 /// <summary>The union of authenticators, decided per request from its client certificate and Authorization header.</summary>
 public sealed class RequestAuthenticationTests
 {
-    private static readonly System.Collections.Frozen.FrozenDictionary<string, UserInfo> Tokens =
-        TokenFile.Parse("good,alice,1,dev\nroot,admin,2,system:masters\n", "tokens.csv");
+    private static readonly BearerTokenAuthenticator Tokens =
+        new(TokenFile.Parse("good,alice,1,dev\nroot,admin,2,system:masters\n", "tokens.csv"), serviceAccounts: null);
 
     [Fact]
     public void A_known_bearer_token_is_its_user()

@@ -2,19 +2,20 @@ using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Registry;
 using FakeApiServer.Security;
+using FakeApiServer.Security.Authentication;
 
 namespace FakeApiServer.Apis.Authentication.TokenReviews;
 
 /// <summary>
-/// authentication.k8s.io/v1 TokenReview (pkg/registry/authentication/tokenreview): the token is looked up among the
-/// static tokens (--token-auth-file); a known one answers authenticated with its user and the audiences, an unknown one
-/// answers with an empty user and no authenticated flag, as upstream's union of authenticators does for a token none of
-/// them recognizes. Service account tokens are not known here yet.
+/// authentication.k8s.io/v1 TokenReview (pkg/registry/authentication/tokenreview): the token goes through the server's
+/// bearer token authenticators (static tokens, service account tokens) for the review's audiences, or the server's when
+/// it names none. A known token answers authenticated with its user and the audiences it is valid for; a service account
+/// token that fails answers status.error as upstream words it; a token nobody recognizes answers an empty user.
 /// </summary>
-internal sealed class TokenReviewHandler(IReadOnlyDictionary<string, UserInfo> tokens) : ICreateOnlyResource
+internal sealed class TokenReviewHandler(BearerTokenAuthenticator tokens) : ICreateOnlyResource
 {
-    /// <summary>The API audiences of a server without --api-audiences: its service account issuer.</summary>
-    public const string DefaultAudience = "https://kubernetes.default.svc.cluster.local";
+    /// <summary>How upstream's request authenticator (which TokenReview calls with the token as a bearer header) lists a token's failure.</summary>
+    private const string InvalidBearerToken = "invalid bearer token";
 
     public JsonObject Create(UserInfo user, string ns, JsonObject obj)
     {
@@ -25,20 +26,23 @@ internal sealed class TokenReviewHandler(IReadOnlyDictionary<string, UserInfo> t
             throw ApiException.BadRequest("token is required for TokenReview in authentication.k8s.io/__internal");
         }
 
+        var audiences = (obj["spec"]?["audiences"] as JsonArray)?.Select(a => a?.GetValue<string>() ?? "").ToArray();
+        var result = tokens.Authenticate(token, audiences);
         obj.Metadata();
         var status = new JsonObject();
-        if (tokens.TryGetValue(token, out var known))
+        if (result.User is { } known)
         {
             status["authenticated"] = true;
             status["user"] = UserJson(known);
-            var audiences = obj["spec"]?["audiences"] as JsonArray is { Count: > 0 } requested
-                ? requested.DeepClone()
-                : new JsonArray(DefaultAudience);
-            status["audiences"] = audiences;
+            status["audiences"] = new JsonArray([.. result.Audiences.Select(a => (JsonNode?)JsonValue.Create(a))]);
         }
         else
         {
             status["user"] = new JsonObject();
+            if (result.Error is { } error)
+            {
+                status["error"] = "[" + InvalidBearerToken + ", " + error + "]";
+            }
         }
 
         obj["status"] = status;

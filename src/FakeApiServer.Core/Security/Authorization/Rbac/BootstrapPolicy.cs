@@ -30,6 +30,8 @@ internal static class BootstrapPolicy
             Rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             Rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"])),
         Role("system:public-info-viewer", [], NonResource(["get"], ["/healthz", "/livez", "/readyz", "/version", "/version/"])),
+        Role("system:service-account-issuer-discovery", [], NonResource(["get"],
+            ["/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"])),
         Role("system:aggregate-to-view", [(AggregateToView, "true")],
             Rule(Read, [""], ["pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status",
                 "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "configmaps"]),
@@ -77,6 +79,7 @@ internal static class BootstrapPolicy
         Binding("system:discovery", UserInfo.AuthenticatedGroup),
         Binding("system:basic-user", UserInfo.AuthenticatedGroup),
         Binding("system:public-info-viewer", UserInfo.AuthenticatedGroup, UserInfo.UnauthenticatedGroup),
+        Binding("system:service-account-issuer-discovery", ServiceAccounts.ServiceAccountTokenAuthenticator.AllServiceAccountsGroup),
     ];
 
     private static JsonObject Role(string name, (string Key, string Value)[] labels, params JsonObject[] rules) => new()
