@@ -219,7 +219,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var baseAddress = new Uri(ListeningAddress(server));
-            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, logger);
+            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, controllerContext.Informers, logger);
             crds.Start();
             var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
             {

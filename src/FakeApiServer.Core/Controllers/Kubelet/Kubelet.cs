@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.Nodes;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.Kubelet;
@@ -30,7 +30,7 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// min(deletionGracePeriodSeconds, terminationGracePeriodSeconds), timed by the TimeProvider.
 /// </para>
 /// </summary>
-internal sealed partial class Kubelet : IController
+internal sealed partial class Kubelet : Reconciler<NamespacedName>
 {
     /// <summary>Comma-separated names of the containers that fail (exit code 1) in the simulation.</summary>
     public const string FailContainersAnnotation = "fakeapiserver.io/fail-containers";
@@ -45,87 +45,58 @@ internal sealed partial class Kubelet : IController
 
     private const string Component = "kubelet";
 
-    /// <summary>How long to wait before trying a pod again after a failed write.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>How long to wait before trying a pod again after a bug, so a failing pod does not spin.</summary>
-    private static readonly TimeSpan BugRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
     private readonly TimeProvider _time;
     private readonly FeatureGates _gates;
     private readonly EventRecorder _events;
-    private readonly ILogger _logger;
     private readonly int _nodes;
-    private readonly WorkQueue<(string Namespace, string Name)> _queue;
     private readonly PodIpAllocator _ips = new();
 
     /// <summary>The networks each waiting pod (by uid) was last reported as missing, so NetworkNotReady is reported once per wait.</summary>
     private readonly ConcurrentDictionary<string, string> _reportedWaits = new(StringComparer.Ordinal);
 
     public Kubelet(ControllerContext context)
+        : base(context, "kubelet")
     {
         _catalog = context.Catalog;
-        _store = context.Store;
         _time = context.Time;
         _gates = context.FeatureGates;
         _events = context.Events;
         _nodes = context.Nodes;
-        _logger = context.LoggerFactory.CreateLogger<Kubelet>();
-        _queue = new WorkQueue<(string, string)>(context.Time);
     }
-
-    public string Name => "kubelet";
 
     private ResourceStore Pods => _catalog.Get("", "pods");
 
     private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Pods.Definition, _store, OnPodEvent, cancellationToken),
-        _queue.RunAsync(ReconcileAsync, cancellationToken));
+    protected override void Watch(SharedInformerFactory informers) => informers.Pods.AddHandler(OnPodEvent);
 
-    private ValueTask OnPodEvent(ResourceEvent change)
+    private void OnPodEvent(InformerEvent change)
     {
-        var pod = ObjectJson.Parse(change.Object!.Value);
-        if (change.Type == ResourceEventType.Deleted)
+        var pod = change.Object;
+        if (change.Type == InformerEventType.Deleted)
         {
             _ips.Release(pod.Uid() ?? "");
             _reportedWaits.TryRemove(pod.Uid() ?? "", out _);
         }
         else if (NodeIndex(pod) >= 0)
         {
-            _queue.Add((pod.Namespace(), pod.Name()));
+            Queue.Add(NamespacedName.Of(pod));
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private int NodeIndex(JsonObject pod) =>
         pod["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? SimulatedNodes.IndexOf(node, _nodes) : -1;
 
-    private async Task ReconcileAsync((string Namespace, string Name) key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
         try
         {
             await SyncPodAsync(key.Namespace, key.Name, cancellationToken);
         }
-        catch (ApiException e) when (e.Code != 404)
-        {
-            Log.SyncFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
-        catch (ApiException)
+        catch (ApiException e) when (e.Code == 404)
         {
             // Deleted meanwhile.
-        }
-#pragma warning disable CA1031 // One pod's bug must not stop every pod's kubelet: logged as a bug, retried later.
-        catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            Log.SyncBug(_logger, key.Namespace, key.Name, e);
-            _queue.AddAfter(key, BugRetryDelay, cancellationToken);
         }
     }
 
@@ -133,12 +104,11 @@ internal sealed partial class Kubelet : IController
     internal async Task SyncPodAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var pods = Pods;
-        if (pods.TryGet(ns, name) is not { } stored)
+        if (Informers.Pods.Lister.Get(ns, name) is not { } pod)
         {
             return;
         }
 
-        var pod = ObjectJson.Parse(stored.Value);
         var index = NodeIndex(pod);
         if (index < 0)
         {
@@ -177,7 +147,7 @@ internal sealed partial class Kubelet : IController
 
         if (PodStatusBuilder.NextRestart(pod) is { } due)
         {
-            _queue.AddAfter((ns, name), Max(due - _time.GetUtcNow(), TimeSpan.Zero), cancellationToken);
+            RequeueAfter(new NamespacedName(ns, name), Max(due - _time.GetUtcNow(), TimeSpan.Zero));
         }
     }
 
@@ -250,12 +220,11 @@ internal sealed partial class Kubelet : IController
     /// <summary>The IPs other live pods on the same node show, so none is handed out twice after a restart.</summary>
     private HashSet<string> IpsInUse(JsonObject pod)
     {
-        var node = pod["spec"]?["nodeName"]?.GetValue<string>();
+        var node = pod["spec"]?["nodeName"]?.GetValue<string>() ?? "";
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in _store.Latest.Range(Pods.Definition.KeyPrefix))
+        foreach (var other in Informers.Pods.Lister.ByIndex(Indexers.PodsByNode, node))
         {
-            var other = ObjectJson.Parse(item.Value);
-            if (other.Uid() != pod.Uid() && other["spec"]?["nodeName"]?.GetValue<string>() == node)
+            if (other.Uid() != pod.Uid())
             {
                 foreach (var ip in (other["status"]?["podIPs"] as JsonArray ?? []).OfType<JsonObject>())
                 {
@@ -302,7 +271,7 @@ internal sealed partial class Kubelet : IController
 
         _reportedWaits[pod.Uid() ?? ""] = missing;
         var (ns, name) = (pod.Namespace(), pod.Name());
-        Log.WaitingForNetworks(_logger, ns, name, missing);
+        Log.WaitingForNetworks(Logger, ns, name, missing);
         await _events.RecordAsync(pod, "Warning", "NetworkNotReady", NetworkNotReadyMessage, Component, cancellationToken);
     }
 
@@ -349,7 +318,7 @@ internal sealed partial class Kubelet : IController
             var wait = due - _time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                _queue.AddAfter((pod.Namespace(), pod.Name()), wait, cancellationToken);
+                RequeueAfter(NamespacedName.Of(pod), wait);
                 return;
             }
         }
@@ -358,7 +327,7 @@ internal sealed partial class Kubelet : IController
         {
             var (ns, name) = (pod.Namespace(), pod.Name());
             await pods.DeleteAsync(ns, name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = pod.Uid() }, cancellationToken);
-            Log.Deleted(_logger, ns, name);
+            Log.Deleted(Logger, ns, name);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -375,11 +344,5 @@ internal sealed partial class Kubelet : IController
 
         [LoggerMessage(EventId = 1121, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Name} stopped and deleted")]
         public static partial void Deleted(ILogger logger, string @namespace, string name);
-
-        [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "Syncing pod {Namespace}/{Name} failed, retrying: {Reason}")]
-        public static partial void SyncFailed(ILogger logger, string @namespace, string name, string reason);
-
-        [LoggerMessage(EventId = 1123, Level = LogLevel.Error, Message = "Syncing pod {Namespace}/{Name} failed; this is a bug")]
-        public static partial void SyncBug(ILogger logger, string @namespace, string name, Exception error);
     }
 }
