@@ -135,7 +135,9 @@ internal sealed partial class CronJobController : IController
         await WriteStatusAsync(cronJob, status, cancellationToken);
         if (spec["suspend"]?.GetValue<bool>() != true && schedule!.Next(now, zone) is { } next)
         {
-            _queue.AddAfter(key, next - now + NextScheduleDelta, cancellationToken);
+            // From the clock's time now, not the sync's: a clock moved on meanwhile makes the wait shorter.
+            var wait = next - _time.GetUtcNow();
+            _queue.AddAfter(key, (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + NextScheduleDelta, cancellationToken);
         }
     }
 

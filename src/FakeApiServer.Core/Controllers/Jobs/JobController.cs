@@ -242,7 +242,8 @@ internal sealed partial class JobController : IController
             }
             else if (deadline is { } due)
             {
-                _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), due - now, cancellationToken);
+                // From the clock's time now, not the sync's: a clock moved on meanwhile brings the deadline nearer.
+                _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), Max(due - _time.GetUtcNow(), TimeSpan.Zero), cancellationToken);
             }
         }
 
@@ -321,9 +322,9 @@ internal sealed partial class JobController : IController
             return active;
         }
 
-        if (backoff.Remaining(now) is { } wait && wait > TimeSpan.Zero)
+        if (backoff.Remaining(now) > TimeSpan.Zero)
         {
-            _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), wait, cancellationToken);
+            _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), backoff.Remaining(_time.GetUtcNow()), cancellationToken);
             return active;
         }
 
@@ -454,6 +455,8 @@ internal sealed partial class JobController : IController
             status.Remove(field);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset? ObjectMetaTime(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
