@@ -4,9 +4,8 @@ using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.Jobs;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.CronJobs;
 
@@ -19,7 +18,7 @@ namespace FakeApiServer.Controllers.CronJobs;
 /// scheduling, and finished jobs beyond successfulJobsHistoryLimit and failedJobsHistoryLimit are deleted, oldest first.
 /// status.active, lastScheduleTime and lastSuccessfulTime are kept. Time is the TimeProvider's, so tests advance it.
 /// </summary>
-internal sealed partial class CronJobController : IController
+internal sealed class CronJobController(ControllerContext context) : Reconciler<NamespacedName>(context, "cronjob")
 {
     public const string Component = "cronjob-controller";
 
@@ -27,80 +26,42 @@ internal sealed partial class CronJobController : IController
 
     public const string ScheduledTimestampAnnotation = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The margin upstream adds to the wait for the next schedule time (nextScheduleDelta).</summary>
     private static readonly TimeSpan NextScheduleDelta = TimeSpan.FromMilliseconds(100);
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
+    private ResourceStore CronJobs => Context.Catalog.Get("batch", "cronjobs");
 
-    public CronJobController(ControllerContext context)
+    private ResourceStore Jobs => Context.Catalog.Get("batch", "jobs");
+
+    private SharedInformer CronJobInformer => Informers.For("batch", "cronjobs");
+
+    private SharedInformer JobInformer => Informers.For("batch", "jobs");
+
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<CronJobController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "cronjob";
-
-    private ResourceStore CronJobs => _catalog.Get("batch", "cronjobs");
-
-    private ResourceStore Jobs => _catalog.Get("batch", "jobs");
-
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(CronJobs.Definition, _store, e =>
+        CronJobInformer.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        JobInformer.AddHandler(e =>
         {
-            var cronJob = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(cronJob.Namespace(), cronJob.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Jobs.Definition, _store, e =>
-        {
-            var job = ObjectJson.Parse(e.Object!.Value);
-            if (OwnerReferences.ControllerOf(job) is { } owner && owner.GetString("kind") == "CronJob" && owner.GetString("name") is { } name)
+            if (NamespacedName.ControllerOf(e.Object, "CronJob") is { } owner)
             {
-                _queue.Add(new NamespacedName(job.Namespace(), name));
+                Queue.Add(owner);
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
 
     /// <summary>One syncCronJob: tracks the jobs, starts the due one, prunes history, writes the status, waits for the next time.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (CronJobs.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (CronJobInformer.Lister.Get(key.Namespace, key.Name) is not { } cronJob)
         {
             return;
         }
 
-        var cronJob = ObjectJson.Parse(stored.Value);
         var spec = cronJob["spec"] as JsonObject ?? [];
         var status = cronJob["status"]?.DeepClone() as JsonObject ?? [];
         var jobs = OwnedJobs(cronJob);
         await TrackJobsAsync(cronJob, status, jobs, cancellationToken);
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         if (cronJob.HasDeletionTimestamp())
         {
             await WriteStatusAsync(cronJob, status, cancellationToken);
@@ -114,14 +75,14 @@ internal sealed partial class CronJobController : IController
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            await _events.RecordAsync(cronJob, "Warning", "UnknownTimeZone", $"invalid timeZone: \"{spec.GetString("timeZone")}\": {e.Message}", Component, cancellationToken);
+            await Context.Events.RecordAsync(cronJob, "Warning", "UnknownTimeZone", $"invalid timeZone: \"{spec.GetString("timeZone")}\": {e.Message}", Component, cancellationToken);
             await WriteStatusAsync(cronJob, status, cancellationToken);
             return;
         }
 
         if (!CronSchedule.TryParse(spec.GetString("schedule") ?? "", out var schedule, out var error))
         {
-            await _events.RecordAsync(cronJob, "Warning", "UnparseableSchedule", $"unparseable schedule: \"{spec.GetString("schedule")}\" : {error}", Component, cancellationToken);
+            await Context.Events.RecordAsync(cronJob, "Warning", "UnparseableSchedule", $"unparseable schedule: \"{spec.GetString("schedule")}\" : {error}", Component, cancellationToken);
             await WriteStatusAsync(cronJob, status, cancellationToken);
             return;
         }
@@ -136,8 +97,8 @@ internal sealed partial class CronJobController : IController
         if (spec["suspend"]?.GetValue<bool>() != true && schedule!.Next(now, zone) is { } next)
         {
             // From the clock's time now, not the sync's: a clock moved on meanwhile makes the wait shorter.
-            var wait = next - _time.GetUtcNow();
-            _queue.AddAfter(key, (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + NextScheduleDelta, cancellationToken);
+            var wait = next - Time.GetUtcNow();
+            RequeueAfter(key, (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + NextScheduleDelta);
         }
     }
 
@@ -158,7 +119,7 @@ internal sealed partial class CronJobController : IController
             else if (finished is not null && listed)
             {
                 active.RemoveAll(r => r.GetString("uid") == job.Uid());
-                await _events.RecordAsync(cronJob, "Normal", "SawCompletedJob", $"Saw completed job: {job.Name()}, condition: {finished.GetString("type")}", Component, cancellationToken);
+                await Context.Events.RecordAsync(cronJob, "Normal", "SawCompletedJob", $"Saw completed job: {job.Name()}, condition: {finished.GetString("type")}", Component, cancellationToken);
             }
 
             if (JobConditions.True(jobStatus, JobConditions.Complete) is not null && jobStatus?.GetString("completionTime") is { } completed
@@ -171,7 +132,7 @@ internal sealed partial class CronJobController : IController
         foreach (var missing in active.Where(r => !byUid.ContainsKey(r.GetString("uid") ?? "")).ToList())
         {
             active.Remove(missing);
-            await _events.RecordAsync(cronJob, "Normal", "MissingJob", "Active job went missing: " + missing.GetString("name"), Component, cancellationToken);
+            await Context.Events.RecordAsync(cronJob, "Normal", "MissingJob", "Active job went missing: " + missing.GetString("name"), Component, cancellationToken);
         }
 
         SetActive(status, active);
@@ -181,7 +142,7 @@ internal sealed partial class CronJobController : IController
         JsonObject cronJob, JsonObject spec, JsonObject status, List<JsonObject> jobs, CronSchedule schedule, TimeZoneInfo zone, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var earliest = Time(status.GetString("lastScheduleTime")) ?? PodState.CreatedAt(cronJob);
+        var earliest = ParseTime(status.GetString("lastScheduleTime")) ?? PodState.CreatedAt(cronJob);
         var deadline = spec.GetInt64("startingDeadlineSeconds");
         if (deadline is { } seconds && now.AddSeconds(-seconds) > earliest)
         {
@@ -206,13 +167,13 @@ internal sealed partial class CronJobController : IController
 
         if (missed > 100)
         {
-            await _events.RecordAsync(cronJob, "Warning", "TooManyMissedTimes",
+            await Context.Events.RecordAsync(cronJob, "Warning", "TooManyMissedTimes",
                 "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew", Component, cancellationToken);
         }
 
         if (deadline is { } late && time.AddSeconds(late) < now)
         {
-            await _events.RecordAsync(cronJob, "Warning", "MissSchedule",
+            await Context.Events.RecordAsync(cronJob, "Warning", "MissSchedule",
                 "Missed scheduled time to start a job: " + time.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture), Component, cancellationToken);
             return;
         }
@@ -227,7 +188,7 @@ internal sealed partial class CronJobController : IController
         var policy = spec.GetString("concurrencyPolicy") ?? "Allow";
         if (policy == "Forbid" && active.Count > 0)
         {
-            await _events.RecordAsync(cronJob, "Normal", "JobAlreadyActive",
+            await Context.Events.RecordAsync(cronJob, "Normal", "JobAlreadyActive",
                 "Not starting job because prior execution is running and concurrency policy is Forbid", Component, cancellationToken);
             return;
         }
@@ -249,11 +210,11 @@ internal sealed partial class CronJobController : IController
         }
         catch (ApiException e) when (e.Code is 400 or 403 or 404 or 422)
         {
-            await _events.RecordAsync(cronJob, "Warning", "FailedCreate", "Error creating job: " + e.Message, Component, cancellationToken);
+            await Context.Events.RecordAsync(cronJob, "Warning", "FailedCreate", "Error creating job: " + e.Message, Component, cancellationToken);
             return;
         }
 
-        await _events.RecordAsync(cronJob, "Normal", "SuccessfulCreate", "Created job " + created.Name(), Component, cancellationToken);
+        await Context.Events.RecordAsync(cronJob, "Normal", "SuccessfulCreate", "Created job " + created.Name(), Component, cancellationToken);
         active.Add(Reference(created));
         SetActive(status, active.Select(a => (JsonObject)a.DeepClone()).ToList());
         status["lastScheduleTime"] = ObjectMeta.FormatTime(time);
@@ -295,7 +256,7 @@ internal sealed partial class CronJobController : IController
         {
             var limit = spec.GetInt64(field) ?? fallback;
             var finished = jobs.Where(j => !j.HasDeletionTimestamp() && JobConditions.True(j["status"] as JsonObject, type) is not null)
-                .OrderBy(j => Time(j.FieldString("status.startTime")) ?? PodState.CreatedAt(j)).ToList();
+                .OrderBy(j => ParseTime(j.FieldString("status.startTime")) ?? PodState.CreatedAt(j)).ToList();
             foreach (var job in finished.Take(Math.Max(0, finished.Count - (int)limit)))
             {
                 await DeleteJobAsync(cronJob, job.Name(), job.Uid(), cancellationToken);
@@ -308,7 +269,7 @@ internal sealed partial class CronJobController : IController
         try
         {
             await Jobs.DeleteAsync(cronJob.Namespace(), name, new DeleteOptions { PropagationPolicy = DeletionPropagation.Background, PreconditionUid = uid }, cancellationToken);
-            await _events.RecordAsync(cronJob, "Normal", "SuccessfulDelete", "Deleted job " + name, Component, cancellationToken);
+            await Context.Events.RecordAsync(cronJob, "Normal", "SuccessfulDelete", "Deleted job " + name, Component, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -317,8 +278,7 @@ internal sealed partial class CronJobController : IController
     }
 
     private List<JsonObject> OwnedJobs(JsonObject cronJob) =>
-        _store.Latest.Range(Jobs.Definition.NamespacePrefix(cronJob.Namespace()))
-            .Select(j => ObjectJson.Parse(j.Value))
+        JobInformer.Lister.ByIndex(Indexers.ByControllerUid, cronJob.Uid() ?? "", cronJob.Namespace())
             .Where(j => OwnerReferences.IsControlledBy(j, "CronJob", cronJob.Uid()))
             .ToList();
 
@@ -365,14 +325,8 @@ internal sealed partial class CronJobController : IController
         }, CronJobs.Definition.StatusStrategy!, new WriteOptions(FieldManager: FieldManager) { Subresource = "status" }, cancellationToken);
     }
 
-    private static bool Later(string time, string? than) => than is null || Time(time) > Time(than);
+    private static bool Later(string time, string? than) => than is null || ParseTime(time) > ParseTime(than);
 
-    private static DateTimeOffset? Time(string? text) =>
+    private static DateTimeOffset? ParseTime(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 670, Level = LogLevel.Information, Message = "CronJob {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
-    }
 }

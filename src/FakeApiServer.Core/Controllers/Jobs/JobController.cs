@@ -4,9 +4,8 @@ using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.Kubelet;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.Jobs;
 
@@ -19,86 +18,49 @@ namespace FakeApiServer.Controllers.Jobs;
 /// upstream does: SuccessCriteriaMet or FailureTarget first, then, once no pod is left running, Complete (with
 /// completionTime) or Failed, with the same reason and message, and an event.
 /// </summary>
-internal sealed partial class JobController : IController
+internal sealed class JobController(ControllerContext context) : Reconciler<NamespacedName>(context, "job")
 {
     public const string Component = "job-controller";
 
     public const string FieldManager = "kube-controller-manager";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
-
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
-
     /// <summary>The pod-failure back-off of each job (by uid), as upstream's backoffRecordStore keeps it in memory.</summary>
     private readonly ConcurrentDictionary<string, PodFailureBackoff> _backoffs = new(StringComparer.Ordinal);
 
-    public JobController(ControllerContext context)
+    private ResourceStore Jobs => Context.Catalog.Get("batch", "jobs");
+
+    private ResourceStore Pods => Context.Catalog.Get("", "pods");
+
+    private SharedInformer JobInformer => Informers.For("batch", "jobs");
+
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<JobController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "job";
-
-    private ResourceStore Jobs => _catalog.Get("batch", "jobs");
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Jobs.Definition, _store, e =>
+        JobInformer.AddHandler(e =>
         {
-            var job = ObjectJson.Parse(e.Object!.Value);
-            if (e.Type == ResourceEventType.Deleted)
+            if (e.Type == InformerEventType.Deleted)
             {
-                _backoffs.TryRemove(job.Uid() ?? "", out _);
+                _backoffs.TryRemove(e.Object.Uid() ?? "", out _);
             }
 
-            _queue.Add(new NamespacedName(job.Namespace(), job.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
+            Queue.Add(NamespacedName.Of(e.Object));
+        });
+        informers.Pods.AddHandler(e =>
         {
-            var pod = ObjectJson.Parse(e.Object!.Value);
-            if (OwnerReferences.ControllerOf(pod) is { } owner && owner.GetString("kind") == "Job" && owner.GetString("name") is { } name)
+            if (NamespacedName.ControllerOf(e.Object, "Job") is { } owner)
             {
-                _queue.Add(new NamespacedName(pod.Namespace(), name));
+                Queue.Add(owner);
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
 
     /// <summary>One syncJob: counts finished pods, decides the job's end, creates or deletes pods, writes the status.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Jobs.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (JobInformer.Lister.Get(key.Namespace, key.Name) is not { } job)
         {
             return;
         }
 
-        var job = ObjectJson.Parse(stored.Value);
         var pods = OwnedPods(job);
         if (job.HasDeletionTimestamp() || JobConditions.Finished(job["status"] as JsonObject))
         {
@@ -107,7 +69,7 @@ internal sealed partial class JobController : IController
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var stamp = ObjectMeta.FormatTime(now);
         var spec = job["spec"] as JsonObject ?? [];
         var status = job["status"]?.DeepClone() as JsonObject ?? [];
@@ -208,14 +170,14 @@ internal sealed partial class JobController : IController
             if (JobConditions.True(status, JobConditions.Suspended) is null)
             {
                 JobConditions.Set(status, JobConditions.JobSuspended, stamp);
-                await _events.RecordAsync(job, "Normal", "Suspended", "Job suspended", Component, cancellationToken);
+                await Context.Events.RecordAsync(job, "Normal", "Suspended", "Job suspended", Component, cancellationToken);
             }
         }
         else if (!suspended && JobConditions.True(status, JobConditions.Suspended) is not null)
         {
             JobConditions.Set(status, JobConditions.JobResumed, stamp, value: false);
             status["startTime"] = stamp;
-            await _events.RecordAsync(job, "Normal", "Resumed", "Job resumed", Component, cancellationToken);
+            await Context.Events.RecordAsync(job, "Normal", "Resumed", "Job resumed", Component, cancellationToken);
         }
 
         if (!suspended && status["startTime"] is null)
@@ -243,7 +205,7 @@ internal sealed partial class JobController : IController
             else if (deadline is { } due)
             {
                 // From the clock's time now, not the sync's: a clock moved on meanwhile brings the deadline nearer.
-                _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), Max(due - _time.GetUtcNow(), TimeSpan.Zero), cancellationToken);
+                RequeueAfter(new NamespacedName(job.Namespace(), job.Name()), Max(due - Time.GetUtcNow(), TimeSpan.Zero));
             }
         }
 
@@ -284,13 +246,13 @@ internal sealed partial class JobController : IController
             var reason = target.GetString("reason") ?? "";
             var message = target.GetString("message") ?? "";
             JobConditions.Set(status, new JobCondition(JobConditions.Failed, reason, message), stamp);
-            await _events.RecordAsync(job, "Warning", reason, message, Component, cancellationToken);
+            await Context.Events.RecordAsync(job, "Warning", reason, message, Component, cancellationToken);
         }
         else if (JobConditions.True(status, JobConditions.SuccessCriteriaMet) is { } met)
         {
             JobConditions.Set(status, new JobCondition(JobConditions.Complete, met.GetString("reason") ?? "", met.GetString("message") ?? ""), stamp);
             status["completionTime"] = stamp;
-            await _events.RecordAsync(job, "Normal", "Completed", "Job completed", Component, cancellationToken);
+            await Context.Events.RecordAsync(job, "Normal", "Completed", "Job completed", Component, cancellationToken);
         }
     }
 
@@ -324,7 +286,7 @@ internal sealed partial class JobController : IController
 
         if (backoff.Remaining(now) > TimeSpan.Zero)
         {
-            _queue.AddAfter(new NamespacedName(job.Namespace(), job.Name()), backoff.Remaining(_time.GetUtcNow()), cancellationToken);
+            RequeueAfter(new NamespacedName(job.Namespace(), job.Name()), backoff.Remaining(Time.GetUtcNow()));
             return active;
         }
 
@@ -333,12 +295,12 @@ internal sealed partial class JobController : IController
             try
             {
                 var created = ObjectJson.Parse((await Pods.CreateAsync(job.Namespace(), JobPods.FromTemplate(job, index), new WriteOptions(FieldManager: FieldManager), cancellationToken)).Value);
-                await _events.RecordAsync(job, "Normal", "SuccessfulCreate", "Created pod: " + created.Name(), Component, cancellationToken);
+                await Context.Events.RecordAsync(job, "Normal", "SuccessfulCreate", "Created pod: " + created.Name(), Component, cancellationToken);
                 active.Add(created);
             }
             catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
             {
-                await _events.RecordAsync(job, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
+                await Context.Events.RecordAsync(job, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
                 throw;
             }
         }
@@ -347,8 +309,7 @@ internal sealed partial class JobController : IController
     }
 
     private List<JsonObject> OwnedPods(JsonObject job) =>
-        _store.Latest.Range(Pods.Definition.NamespacePrefix(job.Namespace()))
-            .Select(p => ObjectJson.Parse(p.Value))
+        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, job.Uid() ?? "", job.Namespace())
             .Where(p => OwnerReferences.IsControlledBy(p, "Job", job.Uid()))
             .ToList();
 
@@ -359,7 +320,7 @@ internal sealed partial class JobController : IController
             try
             {
                 await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-                await _events.RecordAsync(job, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
+                await Context.Events.RecordAsync(job, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
             }
             catch (ApiException e) when (e.Code is 404 or 409)
             {
@@ -460,10 +421,4 @@ internal sealed partial class JobController : IController
 
     private static DateTimeOffset? ObjectMetaTime(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 660, Level = LogLevel.Information, Message = "Job {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
-    }
 }
