@@ -55,6 +55,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             DisableAdmissionPlugins = options.DisableAdmissionPlugins,
             Controllers = options.Controllers,
             Nodes = options.Nodes,
+            PodStagesFile = options.PodStagesFile,
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },

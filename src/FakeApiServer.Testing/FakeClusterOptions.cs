@@ -44,6 +44,13 @@ public sealed record FakeClusterOptions
     /// </summary>
     public int Nodes { get; init; } = 2;
 
+    /// <summary>
+    /// A YAML file of pod lifecycle stages for the simulated kubelet, as --pod-stages (docs/pod-stages.md): e.g. make
+    /// every Job's containers exit 0 after a second. Null: containers run for ever unless a pod's fakeapiserver.io/
+    /// annotations say otherwise. Only used when the "kubelet" controller is selected.
+    /// </summary>
+    public string? PodStagesFile { get; init; }
+
     /// <summary>The authorization modes, as --authorization-mode (e.g. "RBAC"); null for the default, AlwaysAllow.</summary>
     public string? AuthorizationMode { get; init; }
 

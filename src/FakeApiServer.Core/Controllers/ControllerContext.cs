@@ -29,4 +29,7 @@ internal sealed record ControllerContext(
 
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;
+
+    /// <summary>The pod lifecycle stages of the simulated kubelet (--pod-stages); none: annotations only.</summary>
+    public Kubelet.PodStages PodStages { get; init; } = Kubelet.PodStages.None;
 }

@@ -19,7 +19,7 @@ public static class CommandLine
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
-        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
+        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "pod-stages",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "service-account-issuer", "api-audiences",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
@@ -104,6 +104,7 @@ public static class CommandLine
                 "history-window" => options with { HistoryWindow = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var window) && window > 0 ? window : throw Bad(name, value, "must be a positive number of events") },
                 "controllers" => options with { Controllers = ParseWith(name, value, Controllers.ControllerSelection.Parse) },
                 "nodes" => options with { Nodes = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var nodes) && nodes <= Controllers.Nodes.SimulatedNodes.MaxCount ? nodes : throw Bad(name, value, "must be a number of nodes from 0 to 250") },
+                "pod-stages" => options with { PodStagesFile = ParseWith(name, value, PodStagesFile) },
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
                 "enable-admission-plugins" => options with { EnableAdmissionPlugins = PluginList(value) },
                 "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
@@ -194,6 +195,13 @@ public static class CommandLine
         }
 
         return cidrs.Length is 1 or 2 ? cidrs : throw new FormatException("expected one or two CIDRs (one per IP family)");
+    }
+
+    /// <summary>A stage file that exists and parses (read again when the server starts).</summary>
+    private static string PodStagesFile(string path)
+    {
+        Controllers.Kubelet.PodStages.Load(path);
+        return path;
     }
 
     private static bool Boolean(string name, string value) => bool.TryParse(value, out var b) ? b : throw Bad(name, value, "must be true or false");

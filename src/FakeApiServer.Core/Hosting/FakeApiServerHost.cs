@@ -198,6 +198,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
             {
                 Nodes = options.Nodes,
+                PodStages = LoadPodStages(options.PodStagesFile),
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {
@@ -316,6 +317,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     }
 
     /// <summary>The simulated nodes whose kubelet runs (none when --controllers switches it off): their pods are deleted gracefully.</summary>
+    /// <summary>The --pod-stages file, read once at start; a bad file stops the start as a bad flag does.</summary>
+    private static Controllers.Kubelet.PodStages LoadPodStages(string? path)
+    {
+        try
+        {
+            return path is null ? Controllers.Kubelet.PodStages.None : Controllers.Kubelet.PodStages.Load(path);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"invalid value \"{path}\" for flag --pod-stages: {e.Message}", e);
+        }
+    }
+
     private static HashSet<string> KubeletNodes(FakeApiServerOptions options) =>
         options.Controllers.IsEnabled("kubelet") ? [.. Controllers.Nodes.SimulatedNodes.Names(options.Nodes)] : [];
 

@@ -41,6 +41,12 @@ public sealed record FakeApiServerOptions
     /// <summary>How many simulated nodes run (--nodes): a control-plane node, then workers, named as kind names them.</summary>
     public int Nodes { get; init; } = 2;
 
+    /// <summary>
+    /// A YAML file of pod lifecycle stages for the simulated kubelet (--pod-stages; docs/pod-stages.md), read at start;
+    /// null: containers run for ever unless a pod's fakeapiserver.io/ annotations say otherwise.
+    /// </summary>
+    public string? PodStagesFile { get; init; }
+
     /// <summary>Feature gates (--feature-gates).</summary>
     public FeatureGates FeatureGates { get; init; } = FeatureGates.Default;
 

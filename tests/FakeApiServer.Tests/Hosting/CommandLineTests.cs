@@ -58,11 +58,31 @@ public sealed class CommandLineTests
     [InlineData("--log-level=loud", "invalid value \"loud\" for flag --log-level: must be one of Trace, Debug, Information, Warning, Error, Critical, None")]
     [InlineData("--port", "flag needs an argument: --port")]
     [InlineData("serve", "unexpected argument \"serve\"; flags look like --name=value")]
+    [InlineData("--pod-stages=/nonexistent/stages.yaml", "invalid value \"/nonexistent/stages.yaml\" for flag --pod-stages: Could not find a part of the path '/nonexistent/stages.yaml'.")]
     public void Bad_flags_are_rejected_with_a_one_line_message(string arg, string message)
     {
         var error = Assert.Throws<FormatException>(() => CommandLine.Parse([arg]));
 
         Assert.Equal(message, error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Pod_stages_names_a_stage_file_that_is_read_and_checked()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "stages:\n- exitAfter: 5s\n");
+            Assert.Equal(path, CommandLine.Parse(["--pod-stages", path]).PodStagesFile);
+
+            File.WriteAllText(path, "stages:\n- exitAfter: later\n");
+            var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--pod-stages=" + path]));
+            Assert.Equal($"invalid value \"{path}\" for flag --pod-stages: stages[0].exitAfter: must be a duration such as 5s or 1m30s, not \"later\"", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

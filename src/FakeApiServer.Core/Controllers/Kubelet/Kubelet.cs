@@ -18,10 +18,10 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// that network providers wrote are kept. A pod whose other networks are not all in status.podIPs stays in
 /// ContainerCreating with a Warning NetworkNotReady event until they are.
 /// <para>
-/// The simulation is steered by annotations, as kwok's stages are: <see cref="FailContainersAnnotation"/> lists
-/// containers that exit with code 1 (restartPolicy Never: terminated, and the pod Failed once all have; Always and
-/// OnFailure: restarted with CrashLoopBackOff back-offs of 10 s doubling to 5 min); <see cref="IgnoreSigtermAnnotation"/>
-/// makes containers ignore SIGTERM.
+/// Once started, containers follow their pod lifecycle stages (<see cref="PodStages"/>: a stage file and
+/// <c>fakeapiserver.io/</c> annotations; <see cref="ContainerLifecycle"/>): by default they run for ever and are ready,
+/// or they terminate after a time with an exit code and are restarted as the restart policy says, with the kubelet's
+/// CrashLoopBackOff back-offs; <see cref="IgnoreSigtermAnnotation"/> makes containers ignore SIGTERM.
 /// </para>
 /// <para>
 /// Graceful deletion: when a pod gets a deletionTimestamp, its containers are stopped (terminated, exit code 0) and the
@@ -32,9 +32,6 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// </summary>
 internal sealed partial class Kubelet : Reconciler<NamespacedName>
 {
-    /// <summary>Comma-separated names of the containers that fail (exit code 1) in the simulation.</summary>
-    public const string FailContainersAnnotation = "fakeapiserver.io/fail-containers";
-
     /// <summary>"true": the pod's containers ignore SIGTERM, so a delete takes the whole grace period.</summary>
     public const string IgnoreSigtermAnnotation = "fakeapiserver.io/ignore-sigterm";
 
@@ -50,6 +47,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
     private readonly FeatureGates _gates;
     private readonly EventRecorder _events;
     private readonly int _nodes;
+    private readonly PodStages _stages;
     private readonly PodIpAllocator _ips = new();
 
     /// <summary>The networks each waiting pod (by uid) was last reported as missing, so NetworkNotReady is reported once per wait.</summary>
@@ -63,6 +61,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         _gates = context.FeatureGates;
         _events = context.Events;
         _nodes = context.Nodes;
+        _stages = context.PodStages;
     }
 
     private ResourceStore Pods => _catalog.Get("", "pods");
@@ -128,6 +127,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
 
         var view = View(pod, index);
         var before = PodStatusBuilder.StageOf(pod);
+        var crashLooping = ContainerLifecycle.CrashLooping(pod);
         pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: false), cancellationToken);
         if (PodStatusBuilder.StageOf(pod) == PodStage.Creating)
         {
@@ -142,10 +142,11 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
 
         if (before != PodStage.Running && PodStatusBuilder.StageOf(pod) is PodStage.Running or PodStage.Terminal)
         {
-            await RecordStartedAsync(pod, view, cancellationToken);
+            await RecordStartedAsync(pod, cancellationToken);
         }
 
-        if (PodStatusBuilder.NextRestart(pod) is { } due)
+        await RecordBackOffsAsync(pod, crashLooping, cancellationToken);
+        if (PodStatusBuilder.StageOf(pod) == PodStage.Running && ContainerLifecycle.NextTransition(pod, view.Stages) is { } due)
         {
             RequeueAfter(new NamespacedName(ns, name), Max(due - _time.GetUtcNow(), TimeSpan.Zero));
         }
@@ -156,8 +157,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
     {
         var spec = pod["spec"] as JsonObject ?? [];
         var hostIp = SimulatedNodes.InternalIp(index);
-        var failing = (pod.Metadata()["annotations"]?[FailContainersAnnotation]?.GetValue<string>() ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var stages = _stages.Resolve(pod);
         var networks = MultiNetwork ? (spec["networks"] as JsonArray ?? []).OfType<JsonObject>().ToList() : [];
         var defaultEntry = networks.FirstOrDefault(n => ResolvePodNetwork(pod, n) == DefaultNetwork);
         var required = networks.Where(n => n != defaultEntry).Select(Label).Where(l => l.Length > 0).ToList();
@@ -170,7 +170,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
                 hostEntry["podNetwork"] = "";
             }
 
-            return new KubeletView(hostIp, [hostEntry], MultiNetwork ? "" : null, required, failing, now);
+            return new KubeletView(hostIp, [hostEntry], MultiNetwork ? "" : null, required, stages, now);
         }
 
         // Without a default entry in spec.networks, the IPs cannot carry a network label the pod names (validation).
@@ -193,7 +193,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
 
             return entry;
         }).ToList();
-        return new KubeletView(hostIp, entries, label, required, failing, now);
+        return new KubeletView(hostIp, entries, label, required, stages, now);
     }
 
     /// <summary>The label a network's podIPs entries carry: its PodNetwork's or attachment's name.</summary>
@@ -275,20 +275,24 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         await _events.RecordAsync(pod, "Warning", "NetworkNotReady", NetworkNotReadyMessage, Component, cancellationToken);
     }
 
-    private async Task RecordStartedAsync(JsonObject pod, KubeletView view, CancellationToken cancellationToken)
+    private async Task RecordStartedAsync(JsonObject pod, CancellationToken cancellationToken)
     {
-        var restartPolicy = pod["spec"]?["restartPolicy"]?.GetValue<string>() ?? "Always";
         foreach (var c in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var name = c.GetString("name") ?? "";
             await _events.RecordAsync(pod, "Normal", "Pulled", $"Container image \"{c.GetString("image")}\" already present on machine", Component, cancellationToken);
             await _events.RecordAsync(pod, "Normal", "Created", "Created container: " + name, Component, cancellationToken);
             await _events.RecordAsync(pod, "Normal", "Started", "Started container " + name, Component, cancellationToken);
-            if (view.FailingContainers.Contains(name) && restartPolicy != "Never")
-            {
-                await _events.RecordAsync(pod, "Warning", "BackOff",
-                    $"Back-off restarting failed container {name} in pod {pod.Name()}_{pod.Namespace()}({pod.Uid()})", Component, cancellationToken);
-            }
+        }
+    }
+
+    /// <summary>A Warning BackOff event for each container that went into CrashLoopBackOff since <paramref name="before"/>.</summary>
+    private async Task RecordBackOffsAsync(JsonObject pod, IReadOnlySet<string> before, CancellationToken cancellationToken)
+    {
+        foreach (var name in ContainerLifecycle.CrashLooping(pod).Where(n => !before.Contains(n)))
+        {
+            await _events.RecordAsync(pod, "Warning", "BackOff",
+                $"Back-off restarting failed container {name} in pod {pod.Name()}_{pod.Namespace()}({pod.Uid()})", Component, cancellationToken);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
 
@@ -9,14 +8,14 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// <param name="OwnIps">The podIPs entries of the network the kubelet serves (the default network), IPv4 first.</param>
 /// <param name="OwnLabel">The podNetwork label of those entries; null when every entry is the kubelet's (MultiNetwork off).</param>
 /// <param name="RequiredNetworks">The labels of the pod's other networks, whose providers must write their podIPs first.</param>
-/// <param name="FailingContainers">The containers the simulation makes exit with code 1.</param>
+/// <param name="Stages">How each container behaves once started (<see cref="PodStages"/>), by name.</param>
 /// <param name="Now">The time of the write.</param>
 internal sealed record KubeletView(
     string HostIp,
     IReadOnlyList<JsonObject> OwnIps,
     string? OwnLabel,
     IReadOnlyList<string> RequiredNetworks,
-    IReadOnlySet<string> FailingContainers,
+    IReadOnlyDictionary<string, ContainerStage> Stages,
     DateTimeOffset Now);
 
 /// <summary>Where a pod is in the simulated kubelet's lifecycle, read from its status.</summary>
@@ -75,7 +74,7 @@ internal static class PodStatusBuilder
     /// <summary>
     /// The next status: a fresh pod goes to ContainerCreating; a creating pod starts its containers when
     /// <paramref name="start"/> and its networks are ready; a running pod restarts crash-looping containers whose back-off
-    /// is over. The kubelet's IPs are (re)written every time, providers' entries kept after them.
+    /// is over, as <see cref="ContainerLifecycle"/> has it. The kubelet's IPs are (re)written every time, providers' entries kept after them.
     /// </summary>
     public static JsonObject Next(JsonObject pod, KubeletView view, bool start)
     {
@@ -113,7 +112,7 @@ internal static class PodStatusBuilder
         }
         else if (stage == PodStage.Running)
         {
-            RestartDue(pod, status, view);
+            ContainerLifecycle.Advance(pod, status, view.Stages, view.Now);
         }
 
         return status;
@@ -163,14 +162,6 @@ internal static class PodStatusBuilder
     public static bool Stopped(JsonObject pod) =>
         !(pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Any(c => c["state"]?["running"] is not null);
 
-    /// <summary>When the next crash-looping container of the pod is due to restart, or null.</summary>
-    public static DateTimeOffset? NextRestart(JsonObject pod) =>
-        (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(c => c["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff")
-            .Select(RestartTime)
-            .Where(t => t is not null)
-            .Min();
-
     /// <summary>The back-off after the <paramref name="restarts"/>-th restart: 10 s, 20 s, 40 s, ... at most 5 min.</summary>
     public static TimeSpan Backoff(long restarts) =>
         restarts >= 6 ? MaxBackoff : TimeSpan.FromTicks(Math.Min(InitialBackoff.Ticks << (int)Math.Max(0, restarts - 1), MaxBackoff.Ticks));
@@ -201,7 +192,6 @@ internal static class PodStatusBuilder
     {
         var spec = pod["spec"] as JsonObject;
         var uid = pod.Uid() ?? "";
-        var restartPolicy = spec?.GetString("restartPolicy") ?? "Always";
         var init = Containers(spec, "initContainers");
         if (init.Count > 0)
         {
@@ -220,96 +210,27 @@ internal static class PodStatusBuilder
         }
 
         var statuses = new JsonArray();
-        var unready = new List<string>();
-        var failed = 0;
-        var main = Containers(spec, "containers");
-        foreach (var c in main)
+        foreach (var c in Containers(spec, "containers"))
         {
             var name = c.GetString("name") ?? "";
             var image = c.GetString("image") ?? "";
-            var id = ContainerIds.ContainerId(uid, name, 0);
-            var cs = new JsonObject
+            statuses.Add(new JsonObject
             {
-                ["containerID"] = id,
+                ["containerID"] = ContainerIds.ContainerId(uid, name, 0),
                 ["image"] = ContainerIds.Image(image),
                 ["imageID"] = ContainerIds.ImageId(image),
                 ["lastState"] = new JsonObject(),
                 ["name"] = name,
-                ["ready"] = true,
+                ["ready"] = false,
                 ["restartCount"] = 0,
                 ["started"] = true,
                 ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
-            };
-            if (view.FailingContainers.Contains(name))
-            {
-                failed++;
-                unready.Add(name);
-                cs["ready"] = false;
-                cs["started"] = false;
-                if (restartPolicy == "Never")
-                {
-                    cs["state"] = new JsonObject { ["terminated"] = Terminated(id, 1, "Error", now) };
-                }
-                else
-                {
-                    cs["containerID"] = ContainerIds.ContainerId(uid, name, 1);
-                    cs["restartCount"] = 1;
-                    cs["lastState"] = new JsonObject { ["terminated"] = Terminated(ContainerIds.ContainerId(uid, name, 1), 1, "Error", now) };
-                    cs["state"] = CrashLoopState(pod, name, 1);
-                }
-            }
-
-            statuses.Add(cs);
+            });
         }
 
         status["containerStatuses"] = statuses;
-        var terminal = restartPolicy == "Never" && failed == main.Count;
-        status["phase"] = terminal ? "Failed" : "Running";
-        var unreadyMessage = "containers with unready status: [" + string.Join(' ', unready) + "]";
-        status["conditions"] = Conditions(status, now,
-            ("PodReadyToStartContainers", true, null, null),
-            ("Initialized", true, null, null),
-            terminal ? ("Ready", false, "PodCompleted", null) : unready.Count > 0 ? ("Ready", false, "ContainersNotReady", unreadyMessage) : ("Ready", true, null, null),
-            terminal ? ("ContainersReady", false, "PodCompleted", null)
-                : unready.Count > 0 ? ("ContainersReady", false, "ContainersNotReady", unreadyMessage) : ("ContainersReady", true, null, null));
+        ContainerLifecycle.Advance(pod, status, view.Stages, view.Now);
     }
-
-    private static void RestartDue(JsonObject pod, JsonObject status, KubeletView view)
-    {
-        var uid = pod.Uid() ?? "";
-        foreach (var cs in (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            if (cs["state"]?["waiting"]?["reason"]?.GetValue<string>() != "CrashLoopBackOff" || RestartTime(cs) is not { } due || due > view.Now)
-            {
-                continue;
-            }
-
-            // The container ran again and failed again: one more restart, a longer back-off.
-            var name = cs.GetString("name") ?? "";
-            var restarts = (cs.GetInt64("restartCount") ?? 0) + 1;
-            var now = ObjectMeta.FormatTime(view.Now);
-            cs["restartCount"] = restarts;
-            cs["containerID"] = ContainerIds.ContainerId(uid, name, restarts);
-            cs["lastState"] = new JsonObject { ["terminated"] = Terminated(ContainerIds.ContainerId(uid, name, restarts), 1, "Error", now) };
-            cs["state"] = CrashLoopState(pod, name, restarts);
-        }
-    }
-
-    private static DateTimeOffset? RestartTime(JsonObject containerStatus) =>
-        containerStatus["lastState"]?["terminated"]?["finishedAt"]?.GetValue<string>() is { } finished
-            && DateTimeOffset.TryParse(finished, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at + Backoff(containerStatus.GetInt64("restartCount") ?? 1)
-            : null;
-
-    private static JsonObject CrashLoopState(JsonObject pod, string container, long restarts) => new()
-    {
-        ["waiting"] = new JsonObject
-        {
-            ["reason"] = "CrashLoopBackOff",
-            ["message"] = FormattableString.Invariant(
-                $"back-off {(int)Backoff(restarts).TotalSeconds}s restarting failed container={container} pod={pod.Name()}_{pod.Namespace()}({pod.Uid()})"),
-        },
-    };
 
     private static JsonObject Terminated(string containerId, int exitCode, string reason, string now) => new()
     {
@@ -338,7 +259,7 @@ internal static class PodStatusBuilder
     /// The pod's conditions in the kubelet's order, PodScheduled kept (True when missing), other types kept after them;
     /// a condition whose status does not change keeps its lastTransitionTime.
     /// </summary>
-    private static JsonArray Conditions(JsonObject status, string now, params (string Type, bool Status, string? Reason, string? Message)[] wanted)
+    internal static JsonArray Conditions(JsonObject status, string now, params (string Type, bool Status, string? Reason, string? Message)[] wanted)
     {
         var existing = (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var result = new JsonArray();

@@ -96,4 +96,26 @@ public sealed class JobApiTests
         Assert.Null(created.Spec.JobTemplate.Spec.BackoffLimit);
         error.AssertStatus(HttpStatusCode.UnprocessableEntity, "Invalid", "CronJob.batch \"nosched\" is invalid: spec.schedule: Required value");
     }
+
+    [Theory]
+    [InlineData("TZ=UTC */5 * * * *", null, "spec.schedule: Invalid value: \"TZ=UTC */5 * * * *\": cannot use TZ or CRON_TZ in schedule, use timeZone field instead")]
+    [InlineData("CRON_TZ=UTC 0 * * * *", "UTC", "spec.schedule: Invalid value: \"CRON_TZ=UTC 0 * * * *\": cannot use both timeZone field and TZ or CRON_TZ in schedule")]
+    [InlineData("61 * * * *", null, "spec.schedule: Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61")]
+    [InlineData("0 * * * *", "Mars/Olympus", "spec.timeZone: Invalid value: \"Mars/Olympus\": unknown time zone Mars/Olympus")]
+    [InlineData("0 * * * *", "Local", "spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones")]
+    public async Task A_cronjob_schedule_is_parsed_as_cron_does_and_time_zones_go_in_timeZone(string schedule, string? timeZone, string message)
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        var cronJob = new V1CronJob
+        {
+            Metadata = new V1ObjectMeta { Name = "zoned" },
+            Spec = new V1CronJobSpec { Schedule = schedule, TimeZone = timeZone, JobTemplate = new V1JobTemplateSpec { Spec = Job("x", "OnFailure").Spec } },
+        };
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.BatchV1.CreateNamespacedCronJobAsync(cronJob, "default", cancellationToken: ct));
+
+        error.AssertStatus(HttpStatusCode.UnprocessableEntity, "Invalid", "CronJob.batch \"zoned\" is invalid: " + message);
+    }
 }
