@@ -15,6 +15,7 @@ internal static class Controllers
         new GarbageCollection.GarbageCollector(context),
         new Deployments.DeploymentController(context),
         new ReplicaSets.ReplicaSetController(context),
+        new StatefulSets.StatefulSetController(context),
         new Endpoints.EndpointsController(context),
         new EndpointSlices.EndpointSliceController(context),
         new Nodes.NodeSimulator(context),
