@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
 
 namespace FakeApiServer.Controllers.History;
 
@@ -12,14 +12,13 @@ namespace FakeApiServer.Controllers.History;
 /// reused, as after a rollback) or a new one named by its hash (collisionCount grows when another revision holds the
 /// name), and revisions beyond revisionHistoryLimit that no pod uses are deleted oldest first.
 /// </summary>
-internal sealed class RevisionHistory(ResourceCatalog catalog, IRevisionedStore store, string fieldManager)
+internal sealed class RevisionHistory(ResourceCatalog catalog, SharedInformerFactory informers, string fieldManager)
 {
     private ResourceStore Revisions => catalog.Get("apps", "controllerrevisions");
 
     /// <summary>The revisions controlled by <paramref name="owner"/>, oldest first.</summary>
     public List<JsonObject> Owned(JsonObject owner, string kind) =>
-        store.Latest.Range(Revisions.Definition.NamespacePrefix(owner.Namespace()))
-            .Select(r => ObjectJson.Parse(r.Value))
+        informers.For("apps", "controllerrevisions").Lister.ByIndex(Indexers.ByControllerUid, owner.Uid() ?? "", owner.Namespace())
             .Where(r => OwnerReferences.IsControlledBy(r, kind, owner.Uid()))
             .OrderBy(ControllerRevisions.Number)
             .ThenBy(r => r.Name(), StringComparer.Ordinal)

@@ -4,9 +4,8 @@ using FakeApiServer.Controllers.Deployments;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.History;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.StatefulSets;
 
@@ -18,86 +17,41 @@ namespace FakeApiServer.Controllers.StatefulSets;
 /// reports replicas, readyReplicas, currentReplicas, updatedReplicas, availableReplicas, the current and update
 /// revisions, collisionCount and observedGeneration through statefulsets/status. Orphans are not adopted.
 /// </summary>
-internal sealed partial class StatefulSetController : IController
+internal sealed class StatefulSetController(ControllerContext context) : Reconciler<NamespacedName>(context, "statefulset")
 {
     /// <summary>The reporting component of the events, as upstream.</summary>
     public const string Component = "statefulset-controller";
 
     private const string Kind = "StatefulSet";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private readonly RevisionHistory _history = new(context.Catalog, context.Informers, ReplicaSetController.FieldManager);
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
-    private readonly RevisionHistory _history;
+    private SharedInformer Sets => Informers.For("apps", "statefulsets");
 
-    public StatefulSetController(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<StatefulSetController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-        _history = new RevisionHistory(context.Catalog, context.Store, ReplicaSetController.FieldManager);
-    }
+    private ResourceStore SetStore => Context.Catalog.Get("apps", "statefulsets");
 
-    public string Name => "statefulset";
+    private ResourceStore Pods => Context.Catalog.Get("", "pods");
 
-    private ResourceStore Sets => _catalog.Get("apps", "statefulsets");
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    private ResourceStore Claims => _catalog.Get("", "persistentvolumeclaims");
+    private ResourceStore Claims => Context.Catalog.Get("", "persistentvolumeclaims");
 
     private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Sets.Definition, _store, e =>
-        {
-            var set = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(set.Namespace(), set.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
-        {
-            var pod = ObjectJson.Parse(e.Object!.Value);
-            if (OwnerReferences.ControllerOf(pod) is { } owner && owner.GetString("kind") == Kind && owner.GetString("name") is { } name)
-            {
-                _queue.Add(new NamespacedName(pod.Namespace(), name));
-            }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override void Watch(SharedInformerFactory informers)
     {
-        try
+        Sets.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.Pods.AddHandler(e =>
         {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+            if (NamespacedName.ControllerOf(e.Object, Kind) is { } owner)
+            {
+                Queue.Add(owner);
+            }
+        });
     }
 
     /// <summary>One pass of updateStatefulSet: revisions, the planned creates and deletes, status, history. Idempotent.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Sets.TryGet(key.Namespace, key.Name) is not { } stored)
-        {
-            return;
-        }
-
-        var set = ObjectJson.Parse(stored.Value);
-        if (set.HasDeletionTimestamp())
+        if (Sets.Lister.Get(key.Namespace, key.Name) is not { } set || set.HasDeletionTimestamp())
         {
             return;
         }
@@ -110,7 +64,7 @@ internal sealed partial class StatefulSetController : IController
 
         var spec = SpecOf(set, update.Name());
         var pods = OwnedPods(set);
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var minReadySeconds = set["spec"]?.AsObject().GetInt64("minReadySeconds") ?? 0;
         foreach (var step in StatefulSetPlan.Decide(spec, pods.Select(p => Describe(set, p, minReadySeconds, now)).ToList()))
         {
@@ -160,8 +114,7 @@ internal sealed partial class StatefulSetController : IController
     private static bool IsRunningAndReady(JsonObject pod) => pod.FieldString("status.phase") == "Running" && PodState.IsReady(pod);
 
     private List<JsonObject> OwnedPods(JsonObject set) =>
-        _store.Latest.Range(Pods.Definition.NamespacePrefix(set.Namespace()))
-            .Select(p => ObjectJson.Parse(p.Value))
+        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, set.Uid() ?? "", set.Namespace())
             .Where(p => OwnerReferences.IsControlledBy(p, Kind, set.Uid()) && StatefulSetIdentity.OrdinalOf(set.Name(), p.Name()) is not null)
             .ToList();
 
@@ -177,11 +130,11 @@ internal sealed partial class StatefulSetController : IController
             try
             {
                 await Claims.CreateAsync(set.Namespace(), claim, Writes, cancellationToken);
-                await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Claim {claim.Name()} Pod {pod.Name()} in StatefulSet {set.Name()} success", Component, cancellationToken);
+                await Context.Events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Claim {claim.Name()} Pod {pod.Name()} in StatefulSet {set.Name()} success", Component, cancellationToken);
             }
             catch (ApiException e) when (e.Code != 409)
             {
-                await _events.RecordAsync(set, "Warning", "FailedCreate", $"create Claim {claim.Name()} for Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {e.Message}", Component, cancellationToken);
+                await Context.Events.RecordAsync(set, "Warning", "FailedCreate", $"create Claim {claim.Name()} for Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {e.Message}", Component, cancellationToken);
                 throw;
             }
         }
@@ -189,7 +142,7 @@ internal sealed partial class StatefulSetController : IController
         try
         {
             await Pods.CreateAsync(set.Namespace(), pod, Writes, cancellationToken);
-            await _events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Pod {pod.Name()} in StatefulSet {set.Name()} successful", Component, cancellationToken);
+            await Context.Events.RecordAsync(set, "Normal", "SuccessfulCreate", $"create Pod {pod.Name()} in StatefulSet {set.Name()} successful", Component, cancellationToken);
         }
         catch (ApiException e) when (e.Code == 409)
         {
@@ -197,7 +150,7 @@ internal sealed partial class StatefulSetController : IController
         }
         catch (ApiException e)
         {
-            await _events.RecordAsync(set, "Warning", "FailedCreate", $"create Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {e.Message}", Component, cancellationToken);
+            await Context.Events.RecordAsync(set, "Warning", "FailedCreate", $"create Pod {pod.Name()} in StatefulSet {set.Name()} failed error: {e.Message}", Component, cancellationToken);
             throw;
         }
     }
@@ -214,7 +167,7 @@ internal sealed partial class StatefulSetController : IController
         try
         {
             await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-            await _events.RecordAsync(set, "Normal", "SuccessfulDelete", $"delete Pod {pod.Name()} in StatefulSet {set.Name()} successful", Component, cancellationToken);
+            await Context.Events.RecordAsync(set, "Normal", "SuccessfulDelete", $"delete Pod {pod.Name()} in StatefulSet {set.Name()} successful", Component, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -268,7 +221,7 @@ internal sealed partial class StatefulSetController : IController
 
         if (ready > available)
         {
-            _queue.AddAfter(new NamespacedName(set.Namespace(), set.Name()), TimeSpan.FromSeconds(minReadySeconds), cancellationToken);
+            RequeueAfter(NamespacedName.Of(set), TimeSpan.FromSeconds(minReadySeconds));
         }
 
         // completeRollingUpdate: once every pod is updated and ready, the update revision becomes the current one.
@@ -301,12 +254,12 @@ internal sealed partial class StatefulSetController : IController
             return;
         }
 
-        await Sets.UpdateAsync(set.Namespace(), set.Name(), latest =>
+        await SetStore.UpdateAsync(set.Namespace(), set.Name(), latest =>
         {
             latest.Metadata().Remove("resourceVersion");
             latest["status"] = status.DeepClone();
             return latest;
-        }, Sets.Definition.StatusStrategy!, new WriteOptions(FieldManager: ReplicaSetController.FieldManager) { Subresource = "status" }, cancellationToken);
+        }, SetStore.Definition.StatusStrategy!, new WriteOptions(FieldManager: ReplicaSetController.FieldManager) { Subresource = "status" }, cancellationToken);
     }
 
     private static void AddIfPositive(JsonObject status, string field, int value)
@@ -315,11 +268,5 @@ internal sealed partial class StatefulSetController : IController
         {
             status[field] = value;
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 660, Level = LogLevel.Information, Message = "StatefulSet {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
     }
 }
