@@ -16,6 +16,7 @@ internal static class Controllers
         new Deployments.DeploymentController(context),
         new ReplicaSets.ReplicaSetController(context),
         new StatefulSets.StatefulSetController(context),
+        new DaemonSets.DaemonSetController(context),
         new Endpoints.EndpointsController(context),
         new EndpointSlices.EndpointSliceController(context),
         new Nodes.NodeSimulator(context),
