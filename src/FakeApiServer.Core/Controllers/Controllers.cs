@@ -15,6 +15,7 @@ internal static class Controllers
         new GarbageCollection.GarbageCollector(context),
         new Deployments.DeploymentController(context),
         new ReplicaSets.ReplicaSetController(context),
+        new ReplicaSets.ReplicaSetController(context, ReplicaSets.ReplicatedKind.ReplicationController),
         new StatefulSets.StatefulSetController(context),
         new DaemonSets.DaemonSetController(context),
         new Endpoints.EndpointsController(context),
