@@ -25,10 +25,16 @@ internal static class PodTemplateHash
     private const uint FnvPrime = 16777619;
 
     /// <summary>The hash of <paramref name="template"/> (without its pod-template-hash label) and <paramref name="collisionCount"/>.</summary>
-    public static string Compute(JsonObject? template, long? collisionCount)
+    public static string Compute(JsonObject? template, long? collisionCount) => HashOf(WithoutHashLabel(template), collisionCount);
+
+    /// <summary>
+    /// The FNV-1a hash of <paramref name="node"/>'s JSON with sorted keys and <paramref name="collisionCount"/>, safely
+    /// encoded: what ComputeHash and history.HashControllerRevision give, over this process's JSON form.
+    /// </summary>
+    public static string HashOf(JsonNode node, long? collisionCount)
     {
         var hash = FnvOffsetBasis;
-        hash = Add(hash, Canonical(WithoutHashLabel(template)));
+        hash = Add(hash, Canonical(node));
         if (collisionCount is { } count)
         {
             hash = Add(hash, Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture)));
@@ -76,7 +82,8 @@ internal static class PodTemplateHash
         return hash;
     }
 
-    private static byte[] Canonical(JsonNode node)
+    /// <summary>The node's JSON with object keys sorted (as Go's json.Marshal writes a map), without spaces.</summary>
+    public static byte[] Canonical(JsonNode node)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -11,26 +11,30 @@ namespace FakeApiServer.Controllers.ReplicaSets;
 /// "&lt;replicaset&gt;-&lt;5 random&gt;", controlled by the replica set), deletes the least useful ones first when
 /// there are too many (<see cref="PodDeletionOrder"/>), and reports replicas, fullyLabeledReplicas, readyReplicas,
 /// availableReplicas and observedGeneration through replicasets/status. Orphaned pods matching the selector are not
-/// adopted (upstream adopts them): only pods this controller made count.
+/// adopted (upstream adopts them): only pods this controller made count. The same controller keeps
+/// ReplicationControllers (<see cref="ReplicatedKind"/>), as upstream's replication manager does.
 /// </summary>
-internal sealed class ReplicaSetController(ControllerContext context) : Reconciler<NamespacedName>(context, "replicaset")
+internal sealed class ReplicaSetController(ControllerContext context, ReplicatedKind kind) : Reconciler<NamespacedName>(context, kind.ControllerName)
 {
-    /// <summary>The reporting component of the events, as upstream.</summary>
-    public const string Component = "replicaset-controller";
+    /// <summary>The controller of ReplicaSets.</summary>
+    public ReplicaSetController(ControllerContext context)
+        : this(context, ReplicatedKind.ReplicaSet)
+    {
+    }
 
     /// <summary>The field manager of the controller's writes, as kube-controller-manager's.</summary>
     public const string FieldManager = "kube-controller-manager";
 
-    private ResourceStore ReplicaSets => Context.Catalog.Get("apps", "replicasets");
+    private ResourceStore ReplicaSets => Context.Catalog.Get(kind.Group, kind.Plural);
 
     private ResourceStore Pods => Context.Catalog.Get("", "pods");
 
     protected override void Watch(SharedInformerFactory informers)
     {
-        informers.For("apps", "replicasets").AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.For(kind.Group, kind.Plural).AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
         informers.Pods.AddHandler(e =>
         {
-            if (NamespacedName.ControllerOf(e.Object, "ReplicaSet") is { } owner)
+            if (NamespacedName.ControllerOf(e.Object, kind.Kind) is { } owner)
             {
                 Queue.Add(owner);
             }
@@ -40,7 +44,7 @@ internal sealed class ReplicaSetController(ControllerContext context) : Reconcil
     /// <summary>Creates or deletes pods until the replica set has spec.replicas, then writes its status. Idempotent.</summary>
     protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Informers.For("apps", "replicasets").Lister.Get(key.Namespace, key.Name) is not { } rs)
+        if (Informers.For(kind.Group, kind.Plural).Lister.Get(key.Namespace, key.Name) is not { } rs)
         {
             return;
         }
@@ -71,29 +75,29 @@ internal sealed class ReplicaSetController(ControllerContext context) : Reconcil
 
     private List<JsonObject> OwnedPods(JsonObject rs) =>
         Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, rs.Uid() ?? "", rs.Namespace())
-            .Where(p => OwnerReferences.IsControlledBy(p, "ReplicaSet", rs.Uid()))
+            .Where(p => OwnerReferences.IsControlledBy(p, kind.Kind, rs.Uid()))
             .ToList();
 
     private async Task CreatePodsAsync(JsonObject rs, int count, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
         {
-            var pod = PodFromTemplate(rs);
+            var pod = PodFromTemplate(rs, kind);
             try
             {
                 var created = await Pods.CreateAsync(rs.Namespace(), pod, new WriteOptions(FieldManager: FieldManager), cancellationToken);
-                await Context.Events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), Component, cancellationToken);
+                await Context.Events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), kind.Component, cancellationToken);
             }
             catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
             {
-                await Context.Events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
+                await Context.Events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, kind.Component, cancellationToken);
                 throw;
             }
         }
     }
 
     /// <summary>The pod a replica set makes: controller_utils' GetPodFromTemplate.</summary>
-    internal static JsonObject PodFromTemplate(JsonObject rs)
+    internal static JsonObject PodFromTemplate(JsonObject rs, ReplicatedKind kind)
     {
         var template = rs["spec"]?["template"] as JsonObject;
         var templateMeta = template?["metadata"] as JsonObject;
@@ -110,7 +114,7 @@ internal sealed class ReplicaSetController(ControllerContext context) : Reconcil
             }
         }
 
-        meta["ownerReferences"] = new JsonArray(OwnerReferences.NewControllerRef(rs, "apps/v1", "ReplicaSet"));
+        meta["ownerReferences"] = new JsonArray(OwnerReferences.NewControllerRef(rs, kind.ApiVersion, kind.Kind));
         return new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -125,7 +129,7 @@ internal sealed class ReplicaSetController(ControllerContext context) : Reconcil
         try
         {
             await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-            await Context.Events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
+            await Context.Events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), kind.Component, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
