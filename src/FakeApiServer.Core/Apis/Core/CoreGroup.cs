@@ -171,6 +171,7 @@ internal static class CoreGroup
             Defaulter = PersistentVolumeClaimDefaults.Instance,
             StatusStrategy = new StatusStrategy(claims),
             Table = PersistentVolumeClaimTable.Instance,
+            ReturnDeletedObject = true,
         };
 
         var volumes = new PersistentVolumeStrategy(time ?? TimeProvider.System);
@@ -181,6 +182,7 @@ internal static class CoreGroup
             Defaulter = PersistentVolumeDefaults.Instance,
             StatusStrategy = new StatusStrategy(volumes),
             Table = PersistentVolumeTable.Instance,
+            ReturnDeletedObject = true,
         };
 
         yield return new ResourceDefinition("", "v1", "PodTemplate", "podtemplates", Namespaced: true)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Apis.Core.Pods;
+using FakeApiServer.Controllers.PersistentVolumes;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
@@ -56,6 +57,10 @@ internal sealed partial class Scheduler : IController
 
     private ResourceStore Pods => _catalog.Get("", "pods");
 
+    private ResourceStore Claims => _catalog.Get("", "persistentvolumeclaims");
+
+    private ResourceStore Volumes => _catalog.Get("", "persistentvolumes");
+
     private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
 
     public Task RunAsync(CancellationToken cancellationToken)
@@ -64,6 +69,9 @@ internal sealed partial class Scheduler : IController
         {
             ResourceInformer.RunAsync(Pods.Definition, _store, OnPodEvent, cancellationToken),
             ResourceInformer.RunAsync(_catalog.Get("", "nodes").Definition, _store, OnNodeEvent, cancellationToken),
+
+            // A claim that binds (or appears) lets a pod waiting on it go on.
+            ResourceInformer.RunAsync(Claims.Definition, _store, _ => RequeuePending(), cancellationToken),
             _queue.RunAsync(ReconcileAsync, cancellationToken),
         };
         if (MultiNetwork)
@@ -181,9 +189,12 @@ internal sealed partial class Scheduler : IController
         var nodes = _store.Latest.Range(_catalog.Get("", "nodes").Definition.KeyPrefix).Select(n => ObjectJson.Parse(n.Value))
             .OrderBy(n => n.Name(), StringComparer.Ordinal).ToList();
         var preFilterMessage = MultiNetwork ? PodNetworkPrefilter.Check(pod, ReadPodNetwork, ReadAttachment) : null;
+        var volumeBinding = VolumeBinding.PreFilter(pod, ReadClaim, ReadStorageClass);
+        preFilterMessage ??= volumeBinding.PreFilterMessage;
         var reasons = new List<string>();
         JsonObject? chosen = null;
         var chosenLoad = int.MaxValue;
+        var volumes = volumeBinding.AllBound ? [] : AllVolumes();
         if (preFilterMessage is null)
         {
             var assigned = AssignedPods();
@@ -191,6 +202,11 @@ internal sealed partial class Scheduler : IController
             {
                 var onNode = assigned.TryGetValue(node.Name(), out var list) ? list : [];
                 var nodeReasons = NodeFilters.Filter(pod, node, onNode);
+                if (nodeReasons.Count == 0)
+                {
+                    nodeReasons = volumeBinding.Filter(node, ReadVolume, volumes);
+                }
+
                 reasons.AddRange(nodeReasons);
                 if (nodeReasons.Count == 0 && onNode.Count < chosenLoad)
                 {
@@ -206,6 +222,13 @@ internal sealed partial class Scheduler : IController
                 ? "no nodes available to schedule pods"
                 : NodeFilters.FitError(nodes.Count, preFilterMessage, reasons);
             await MarkUnschedulableAsync(pods, pod, message, cancellationToken);
+            return;
+        }
+
+        if (!volumeBinding.AllBound)
+        {
+            // PreBind: the claims get their volume or selected node; the pod is placed once the PV controller bound them.
+            await BindVolumesAsync(volumeBinding, chosen, volumes, cancellationToken);
             return;
         }
 
@@ -292,6 +315,61 @@ internal sealed partial class Scheduler : IController
 
         return assigned;
     }
+
+    /// <summary>BindPodVolumes: a claimRef on each chosen static volume, the selected-node annotation on each claim to provision.</summary>
+    private async Task BindVolumesAsync(VolumeBinding volumeBinding, JsonObject node, IReadOnlyList<JsonObject> volumes, CancellationToken cancellationToken)
+    {
+        var writes = new WriteOptions(FieldManager: "kube-scheduler");
+        foreach (var (claim, volume) in volumeBinding.Plan(node, volumes))
+        {
+            if (volume is not null)
+            {
+                if (volume["spec"]?["claimRef"] is null)
+                {
+                    await Volumes.UpdateAsync("", volume.Name(), v =>
+                    {
+                        v.Metadata()["resourceVersion"] = volume.Metadata().GetString("resourceVersion");
+                        ((JsonObject)v["spec"]!)["claimRef"] = new JsonObject
+                        {
+                            ["apiVersion"] = "v1",
+                            ["kind"] = "PersistentVolumeClaim",
+                            ["name"] = claim.Name(),
+                            ["namespace"] = claim.Namespace(),
+                            ["resourceVersion"] = claim.Metadata().GetString("resourceVersion"),
+                            ["uid"] = claim.Uid(),
+                        };
+                        var annotations = v.Metadata()["annotations"] as JsonObject ?? [];
+                        annotations[VolumeAnnotations.BoundByController] = "yes";
+                        v.Metadata()["annotations"] = annotations;
+                        return v;
+                    }, Volumes.Definition.Strategy, writes, cancellationToken);
+                }
+            }
+            else if (claim.Metadata()["annotations"]?[VolumeAnnotations.SelectedNode]?.GetValue<string>() != node.Name())
+            {
+                await Claims.UpdateAsync(claim.Namespace(), claim.Name(), c =>
+                {
+                    c.Metadata()["resourceVersion"] = claim.Metadata().GetString("resourceVersion");
+                    var annotations = c.Metadata()["annotations"] as JsonObject ?? [];
+                    annotations[VolumeAnnotations.SelectedNode] = node.Name();
+                    c.Metadata()["annotations"] = annotations;
+                    return c;
+                }, Claims.Definition.Strategy, writes, cancellationToken);
+            }
+        }
+    }
+
+    private JsonObject? ReadClaim(string ns, string name) =>
+        Claims.TryGet(ns, name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+
+    private JsonObject? ReadVolume(string name) =>
+        Volumes.TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+
+    private JsonObject? ReadStorageClass(string name) =>
+        _catalog.Get("storage.k8s.io", "storageclasses").TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+
+    private List<JsonObject> AllVolumes() =>
+        _store.Latest.Range(Volumes.Definition.KeyPrefix).Select(v => ObjectJson.Parse(v.Value)).ToList();
 
     private JsonObject? ReadPodNetwork(string name) =>
         Find("podnetworks")?.TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
