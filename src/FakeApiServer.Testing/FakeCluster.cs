@@ -55,6 +55,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             DisableAdmissionPlugins = options.DisableAdmissionPlugins,
             Controllers = options.Controllers,
             Nodes = options.Nodes,
+            TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },

@@ -22,4 +22,7 @@ internal sealed record ControllerContext(
 
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;
+
+    /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
+    public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 }

@@ -21,6 +21,7 @@ internal static class Controllers
         new PersistentVolumes.PersistentVolumeBinder(context),
         new Scheduling.Scheduler(context),
         new Kubelet.Kubelet(context),
+        new PodGarbageCollection.PodGarbageCollector(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
     ];
 

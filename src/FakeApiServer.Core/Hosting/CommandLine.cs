@@ -19,7 +19,7 @@ public static class CommandLine
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
-        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes",
+        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "terminated-pod-gc-threshold",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
@@ -102,6 +102,7 @@ public static class CommandLine
                 "service-cluster-ip-range" => options with { ServiceClusterIpRanges = ParseWith(name, value, ParseCidrs) },
                 "history-window" => options with { HistoryWindow = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var window) && window > 0 ? window : throw Bad(name, value, "must be a positive number of events") },
                 "controllers" => options with { Controllers = ParseWith(name, value, Controllers.ControllerSelection.Parse) },
+                "terminated-pod-gc-threshold" => options with { TerminatedPodGcThreshold = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var threshold) ? threshold : throw Bad(name, value, "must be a non-negative number of pods") },
                 "nodes" => options with { Nodes = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var nodes) && nodes <= Controllers.Nodes.SimulatedNodes.MaxCount ? nodes : throw Bad(name, value, "must be a number of nodes from 0 to 250") },
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
                 "enable-admission-plugins" => options with { EnableAdmissionPlugins = PluginList(value) },

@@ -195,6 +195,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
             {
                 Nodes = options.Nodes,
+                TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {

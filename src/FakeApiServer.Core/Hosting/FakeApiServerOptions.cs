@@ -41,6 +41,9 @@ public sealed record FakeApiServerOptions
     /// <summary>How many simulated nodes run (--nodes): a control-plane node, then workers, named as kind names them.</summary>
     public int Nodes { get; init; } = 2;
 
+    /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
+    public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
+
     /// <summary>Feature gates (--feature-gates).</summary>
     public FeatureGates FeatureGates { get; init; } = FeatureGates.Default;
 
