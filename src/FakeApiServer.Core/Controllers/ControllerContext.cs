@@ -1,3 +1,4 @@
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
@@ -19,6 +20,12 @@ internal sealed record ControllerContext(
     /// the "kubernetes" service; null before that.
     /// </summary>
     public Uri? ApiServerAddress { get; init; }
+
+    /// <summary>
+    /// The informers every controller shares: one watch and one parsed cache per resource. Copies of the context made
+    /// with <c>with</c> share them; the controller manager starts them.
+    /// </summary>
+    public SharedInformerFactory Informers { get; init; } = new(Catalog, Store, LoggerFactory);
 
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;

@@ -1,3 +1,4 @@
+using FakeApiServer.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers;
@@ -8,6 +9,7 @@ internal sealed partial class ControllerManager : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
     private readonly ILogger _logger;
+    private readonly SharedInformerFactory _informers;
 
     /// <param name="controllers">Every known controller.</param>
     /// <param name="selection">Which of them run.</param>
@@ -16,10 +18,13 @@ internal sealed partial class ControllerManager : IAsyncDisposable
     /// thread, while the others wait without blocking: controllers racing to build them would each hold a pool thread,
     /// and on a small machine the server's first requests would queue behind them.
     /// </param>
+    /// <param name="informers">The controllers' shared informers: started with them, stopped after them.</param>
     /// <param name="logger">The logger.</param>
-    public ControllerManager(IEnumerable<IController> controllers, ControllerSelection selection, Task ready, ILogger logger)
+    public ControllerManager(IEnumerable<IController> controllers, ControllerSelection selection, Task ready, SharedInformerFactory informers, ILogger logger)
     {
         _logger = logger;
+        _informers = informers;
+        _running.Add(StartInformersAsync(ready, _stop.Token));
         foreach (var controller in controllers.Where(c => selection.IsEnabled(c.Name)))
         {
             _running.Add(RunAsync(controller, ready, _stop.Token));
@@ -31,7 +36,20 @@ internal sealed partial class ControllerManager : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_running);
+        await _informers.DisposeAsync();
         _stop.Dispose();
+    }
+
+    private async Task StartInformersAsync(Task ready, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ready.WaitAsync(cancellationToken);
+            _informers.Start(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task RunAsync(IController controller, Task ready, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -13,85 +13,37 @@ namespace FakeApiServer.Controllers;
 /// removed through namespaces/finalize and the registry removes the namespace. Objects held by their own finalizers
 /// keep the namespace Terminating until they go, and the controller retries.
 /// </summary>
-internal sealed partial class NamespaceController : IController
+internal sealed partial class NamespaceController(ControllerContext context) : Reconciler<string>(context, "namespace")
 {
     /// <summary>How long to wait before looking again at a namespace whose content is still going away.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly ResourceCatalog _catalog = context.Catalog;
+    private readonly IRevisionedStore _store = context.Store;
 
-    public NamespaceController(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _logger = context.LoggerFactory.CreateLogger<NamespaceController>();
-    }
-
-    public string Name => "namespace";
-
-    /// <summary>Watches namespaces and reconciles the terminating ones until <paramref name="cancellationToken"/> fires.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(WatchAsync(cancellationToken), WorkAsync(cancellationToken));
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
-    {
-        var namespaces = _catalog.Get("", "namespaces").Definition;
-        while (!cancellationToken.IsCancellationRequested)
+    /// <summary>Every namespace marked for deletion (the first list too, so a restart finishes what was begun).</summary>
+    protected override void Watch(SharedInformerFactory informers) =>
+        informers.Namespaces.AddHandler(e =>
         {
-            try
+            if (e.Type != InformerEventType.Deleted && e.Object.HasDeletionTimestamp())
             {
-                // resourceVersion unset: every existing namespace first, so a restart finishes what was begun.
-                await foreach (var change in ResourceWatch.WatchAsync(namespaces, _store, "", new ListOptions(), cancellationToken))
-                {
-                    if (change.Object is { } stored && change.Type is ResourceEventType.Added or ResourceEventType.Modified
-                        && ObjectJson.Parse(stored.Value).HasDeletionTimestamp())
-                    {
-                        await _queue.Writer.WriteAsync(ObjectJson.Parse(stored.Value).Name(), cancellationToken);
-                    }
-                }
+                Queue.Add(e.Object.Name());
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
+        });
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(string name, CancellationToken cancellationToken)
     {
-        try
+        if (!await FinalizeAsync(name, cancellationToken))
         {
-            await foreach (var name in _queue.Reader.ReadAllAsync(cancellationToken))
-            {
-                try
-                {
-                    if (!await ReconcileAsync(name, cancellationToken))
-                    {
-                        _ = RequeueLaterAsync(name, cancellationToken);
-                    }
-                }
-                catch (ApiException e)
-                {
-                    Log.ReconcileFailed(_logger, name, e.Message);
-                    _ = RequeueLaterAsync(name, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            RequeueAfter(name, RetryDelay);
         }
     }
 
     /// <summary>Deletes what is left in the namespace; true when the namespace is done (finalized or gone).</summary>
-    internal async Task<bool> ReconcileAsync(string name, CancellationToken cancellationToken)
+    internal async Task<bool> FinalizeAsync(string name, CancellationToken cancellationToken)
     {
         var namespaces = _catalog.Get("", "namespaces");
-        if (namespaces.TryGet("", name) is not { } stored || !ObjectJson.Parse(stored.Value).HasDeletionTimestamp())
+        if (Informers.Namespaces.Lister.Get(name) is not { } ns || !ns.HasDeletionTimestamp())
         {
             return true;
         }
@@ -124,10 +76,10 @@ internal sealed partial class NamespaceController : IController
             return false;
         }
 
-        await namespaces.UpdateAsync("", name, ns =>
+        await namespaces.UpdateAsync("", name, current =>
         {
-            ns.Metadata().Remove("resourceVersion");
-            if (ns["spec"] is JsonObject spec && spec["finalizers"] is JsonArray finalizers)
+            current.Metadata().Remove("resourceVersion");
+            if (current["spec"] is JsonObject spec && spec["finalizers"] is JsonArray finalizers)
             {
                 foreach (var f in finalizers.Where(f => f?.GetValue<string>() == Apis.Core.Namespaces.NamespaceStrategy.KubernetesFinalizer).ToList())
                 {
@@ -135,33 +87,18 @@ internal sealed partial class NamespaceController : IController
                 }
             }
 
-            return ns;
+            return current;
         }, namespaces.Definition.FinalizeStrategy!, new WriteOptions(), cancellationToken);
-        Log.NamespaceFinalized(_logger, name);
+        Log.NamespaceFinalized(Logger, name);
         return true;
     }
 
     private bool AnyLeft(string name) =>
         _catalog.All.Where(s => s.Definition.Namespaced).Any(s => _store.Latest.Range(s.Definition.NamespacePrefix(name)).Any());
 
-    private async Task RequeueLaterAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(RetryDelay, _time, cancellationToken);
-            await _queue.Writer.WriteAsync(name, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Namespace {Namespace} is empty and finalized")]
         public static partial void NamespaceFinalized(ILogger logger, string @namespace);
-
-        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Namespace {Namespace} could not be finalized yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string reason);
     }
 }

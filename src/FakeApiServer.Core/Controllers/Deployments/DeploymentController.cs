@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.Deployments;
 
@@ -19,7 +18,7 @@ namespace FakeApiServer.Controllers.Deployments;
 /// active replica sets in the middle of a rollout, rollbacks through annotations, adoption of orphaned replica sets;
 /// a paused deployment only gets its status.
 /// </summary>
-internal sealed partial class DeploymentController : IController
+internal sealed class DeploymentController(ControllerContext context) : Reconciler<NamespacedName>(context, "deployment")
 {
     public const string Component = "deployment-controller";
 
@@ -28,9 +27,6 @@ internal sealed partial class DeploymentController : IController
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
 
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
-
-    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Annotations of a deployment that its replica sets do not get (skipCopyAnnotation).</summary>
     private static readonly HashSet<string> NotCopiedAnnotations = new(StringComparer.Ordinal)
@@ -43,72 +39,32 @@ internal sealed partial class DeploymentController : IController
         "deprecated.deployment.rollback.to",
     };
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
+    private ResourceStore Deployments => Context.Catalog.Get("apps", "deployments");
 
-    public DeploymentController(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<DeploymentController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "deployment";
-
-    private ResourceStore Deployments => _catalog.Get("apps", "deployments");
-
-    private ResourceStore ReplicaSets => _catalog.Get("apps", "replicasets");
+    private ResourceStore ReplicaSets => Context.Catalog.Get("apps", "replicasets");
 
     private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Deployments.Definition, _store, e =>
-        {
-            var d = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(d.Namespace(), d.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(ReplicaSets.Definition, _store, e =>
-        {
-            var rs = ObjectJson.Parse(e.Object!.Value);
-            if (OwnerReferences.ControllerOf(rs) is { } owner && owner.GetString("kind") == "Deployment" && owner.GetString("name") is { } name)
-            {
-                _queue.Add(new NamespacedName(rs.Namespace(), name));
-            }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override void Watch(SharedInformerFactory informers)
     {
-        try
+        informers.For("apps", "deployments").AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.For("apps", "replicasets").AddHandler(e =>
         {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+            if (NamespacedName.ControllerOf(e.Object, "Deployment") is { } owner)
+            {
+                Queue.Add(owner);
+            }
+        });
     }
 
     /// <summary>One step of the deployment's rollout, then its status (syncDeployment). Idempotent.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Deployments.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (Informers.For("apps", "deployments").Lister.Get(key.Namespace, key.Name) is not { } d)
         {
             return;
         }
 
-        var d = ObjectJson.Parse(stored.Value);
         var rollout = new Rollout(d, OwnedReplicaSets(d));
         if (d.HasDeletionTimestamp() || d["spec"]?["paused"]?.GetValue<bool>() == true)
         {
@@ -127,8 +83,7 @@ internal sealed partial class DeploymentController : IController
     }
 
     private List<JsonObject> OwnedReplicaSets(JsonObject d) =>
-        _store.Latest.Range(ReplicaSets.Definition.NamespacePrefix(d.Namespace()))
-            .Select(s => ObjectJson.Parse(s.Value))
+        Informers.For("apps", "replicasets").Lister.ByIndex(Indexers.ByControllerUid, d.Uid() ?? "", d.Namespace())
             .Where(rs => OwnerReferences.IsControlledBy(rs, "Deployment", d.Uid()))
             .OrderBy(PodState.CreatedAt)
             .ThenBy(rs => rs.Name(), StringComparer.Ordinal)
@@ -255,9 +210,7 @@ internal sealed partial class DeploymentController : IController
     private bool OldPodsRunning(Rollout r)
     {
         var oldUids = r.Old.Select(rs => rs.Uid()).ToHashSet(StringComparer.Ordinal);
-        var pods = _catalog.Get("", "pods").Definition;
-        return _store.Latest.Range(pods.NamespacePrefix(r.Deployment.Namespace()))
-            .Select(p => ObjectJson.Parse(p.Value))
+        return Informers.Pods.Lister.List(r.Deployment.Namespace())
             .Any(p => OwnerReferences.ControllerOf(p)?.GetString("uid") is { } uid && oldUids.Contains(uid) && !PodState.IsTerminal(p));
     }
 
@@ -293,7 +246,7 @@ internal sealed partial class DeploymentController : IController
             if (d["status"] is not JsonObject status || DeploymentConditions.Get(status, DeploymentConditions.Progressing) is null)
             {
                 r.PendingCondition = DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.FoundNewReplicaSet,
-                    $"Found new replica set \"{existing.Name()}\"", _time.GetUtcNow());
+                    $"Found new replica set \"{existing.Name()}\"", Time.GetUtcNow());
             }
 
             await SetDeploymentRevisionAsync(r, cancellationToken);
@@ -352,11 +305,11 @@ internal sealed partial class DeploymentController : IController
             r.AddNew(created);
             if (replicas > 0)
             {
-                await _events.RecordAsync(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {name} to {replicas} from 0", Component, cancellationToken);
+                await Context.Events.RecordAsync(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {name} to {replicas} from 0", Component, cancellationToken);
             }
 
             r.PendingCondition = DeploymentConditions.New(DeploymentConditions.Progressing, "True", DeploymentConditions.NewReplicaSetCreated,
-                $"Created new replica set \"{name}\"", _time.GetUtcNow());
+                $"Created new replica set \"{name}\"", Time.GetUtcNow());
             await SetDeploymentRevisionAsync(r, cancellationToken);
         }
         catch (ApiException e) when (e.Reason == "AlreadyExists")
@@ -364,7 +317,7 @@ internal sealed partial class DeploymentController : IController
             if (ReplicaSets.TryGet(d.Namespace(), name) is { } taken && OwnerReferences.IsControlledBy(ObjectJson.Parse(taken.Value), "Deployment", d.Uid()))
             {
                 // Ours, made by an earlier pass that this one did not see yet: the next pass uses it.
-                _queue.Add(new NamespacedName(d.Namespace(), d.Name()));
+                Queue.Add(NamespacedName.Of(d));
                 return;
             }
 
@@ -446,7 +399,7 @@ internal sealed partial class DeploymentController : IController
         if (from != replicas)
         {
             var direction = replicas > from ? "up" : "down";
-            await _events.RecordAsync(r.Deployment, "Normal", "ScalingReplicaSet", $"Scaled {direction} replica set {rs.Name()} to {replicas} from {from}", Component, cancellationToken);
+            await Context.Events.RecordAsync(r.Deployment, "Normal", "ScalingReplicaSet", $"Scaled {direction} replica set {rs.Name()} to {replicas} from {from}", Component, cancellationToken);
         }
 
         return from != replicas;
@@ -484,7 +437,7 @@ internal sealed partial class DeploymentController : IController
     {
         var d = r.Deployment;
         var oldStatus = d["status"] as JsonObject ?? [];
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var available = r.All.Sum(rs => StatusCount(rs, "availableReplicas"));
         var total = r.All.Sum(SpecReplicas);
         var status = new JsonObject { ["observedGeneration"] = d.Metadata().GetInt64("generation") ?? 0 };
@@ -524,7 +477,7 @@ internal sealed partial class DeploymentController : IController
         {
             // requeueStuckDeployment: look again when the deadline passes, to report ProgressDeadlineExceeded. Armed on
             // status changes only, so each bit of progress arms one timer rather than every pass.
-            _queue.AddAfter(new NamespacedName(d.Namespace(), d.Name()), TimeSpan.FromSeconds(deadline.Value) + TimeSpan.FromMilliseconds(100), cancellationToken);
+            RequeueAfter(NamespacedName.Of(d), TimeSpan.FromSeconds(deadline.Value) + TimeSpan.FromMilliseconds(100));
         }
 
         await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
@@ -653,11 +606,5 @@ internal sealed partial class DeploymentController : IController
                 NewReplicaSet = rs;
             }
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Deployment {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
     }
 }

@@ -3,10 +3,9 @@ using FakeApiServer.Api;
 using FakeApiServer.Controllers.Endpoints;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.EndpointSlices;
 
@@ -19,7 +18,7 @@ namespace FakeApiServer.Controllers.EndpointSlices;
 /// endpoints keeps one empty placeholder slice, as upstream. The "kubernetes" service gets the slice "kubernetes" that
 /// kube-apiserver writes, pointing at this server. Not done: the 100-endpoint limit per slice, topology hints, zones.
 /// </summary>
-internal sealed partial class EndpointSliceController : IController
+internal sealed class EndpointSliceController(ControllerContext context) : Reconciler<NamespacedName>(context, "endpointslice")
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
@@ -27,93 +26,47 @@ internal sealed partial class EndpointSliceController : IController
 
     public const string ControllerName = "endpointslice-controller.k8s.io";
 
-    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private readonly bool _multiNetwork = context.FeatureGates.Enabled(FeatureName.MultiNetwork);
+    private readonly Uri? _apiServer = context.ApiServerAddress;
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly bool _multiNetwork;
-    private readonly Uri? _apiServer;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
-
-    public EndpointSliceController(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _multiNetwork = context.FeatureGates.Enabled(FeatureName.MultiNetwork);
-        _apiServer = context.ApiServerAddress;
-        _logger = context.LoggerFactory.CreateLogger<EndpointSliceController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "endpointslice";
-
-    private ResourceStore Services => _catalog.Get("", "services");
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    private ResourceStore Slices => _catalog.Get("discovery.k8s.io", "endpointslices");
+    private ResourceStore Slices => Context.Catalog.Get("discovery.k8s.io", "endpointslices");
 
     private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Services.Definition, _store, e =>
+    protected override void Watch(SharedInformerFactory informers)
+    {
+        informers.Services.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.Pods.AddHandler(e =>
         {
-            var service = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(service.Namespace(), service.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
-        {
-            var ns = ObjectJson.Parse(e.Object!.Value).Namespace();
-            foreach (var service in _store.Latest.Range(Services.Definition.NamespacePrefix(ns)).Select(s => ObjectJson.Parse(s.Value)))
+            foreach (var service in Informers.Services.Lister.List(e.Object.Namespace()))
             {
                 if (EndpointAddresses.SelectorOf(service) is not null)
                 {
-                    _queue.Add(new NamespacedName(ns, service.Name()));
+                    Queue.Add(NamespacedName.Of(service));
                 }
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Slices.Definition, _store, e =>
+        });
+        informers.For("discovery.k8s.io", "endpointslices").AddHandler(e =>
         {
             // A managed slice changed or deleted by someone else is put back.
-            var slice = ObjectJson.Parse(e.Object!.Value);
+            var slice = e.Object;
             if (slice.Labels().TryGetValue(ManagedByLabel, out var manager) && manager == ControllerName
                 && slice.Labels().TryGetValue(ServiceNameLabel, out var service))
             {
-                _queue.Add(new NamespacedName(slice.Namespace(), service));
+                Queue.Add(new NamespacedName(slice.Namespace(), service));
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
 
     /// <summary>Brings the service's slices to what its pods are now. Idempotent.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Services.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (Informers.Services.Lister.Get(key.Namespace, key.Name) is not { } service)
         {
             // The garbage collector deletes the slices with their owner.
             return;
         }
 
-        var service = ObjectJson.Parse(stored.Value);
         if (key is { Namespace: "default", Name: "kubernetes" })
         {
             await EnsureApiServerSliceAsync(service, cancellationToken);
@@ -125,13 +78,11 @@ internal sealed partial class EndpointSliceController : IController
             return;
         }
 
-        var pods = _store.Latest.Range(Pods.Definition.NamespacePrefix(key.Namespace))
-            .Select(p => ObjectJson.Parse(p.Value))
+        var pods = Informers.Pods.Lister.List(key.Namespace)
             .Where(p => selector.Matches(p.Labels()))
             .ToList();
         var wanted = DesiredSlices(service, pods, _multiNetwork);
-        var existing = _store.Latest.Range(Slices.Definition.NamespacePrefix(key.Namespace))
-            .Select(s => ObjectJson.Parse(s.Value))
+        var existing = Informers.For("discovery.k8s.io", "endpointslices").Lister.List(key.Namespace)
             .Where(s => s.Labels().TryGetValue(ServiceNameLabel, out var name) && name == key.Name
                 && s.Labels().TryGetValue(ManagedByLabel, out var manager) && manager == ControllerName
                 && !s.HasDeletionTimestamp())
@@ -340,10 +291,4 @@ internal sealed partial class EndpointSliceController : IController
 
     /// <summary>One slice the service should have.</summary>
     internal sealed record DesiredSlice(string AddressType, JsonArray Ports, JsonArray Endpoints);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "EndpointSlices of {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
-    }
 }

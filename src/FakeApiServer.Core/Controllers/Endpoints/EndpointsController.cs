@@ -2,10 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.ReplicaSets;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.Endpoints;
 
@@ -16,84 +15,43 @@ namespace FakeApiServer.Controllers.Endpoints;
 /// default-network IPs (<see cref="EndpointAddresses"/>). The Endpoints go when the service goes. The "kubernetes"
 /// service's Endpoints point at this API server (its address and port), as kube-apiserver's endpoint reconciler writes them.
 /// </summary>
-internal sealed partial class EndpointsController : IController
+internal sealed class EndpointsController(ControllerContext context) : Reconciler<NamespacedName>(context, "endpoints")
 {
     /// <summary>The label kube-apiserver puts on the "kubernetes" Endpoints so the mirroring controller leaves them alone.</summary>
     public const string SkipMirrorLabel = "endpointslice.kubernetes.io/skip-mirror";
 
-    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private readonly bool _multiNetwork = context.FeatureGates.Enabled(FeatureName.MultiNetwork);
+    private readonly Uri? _apiServer = context.ApiServerAddress;
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly bool _multiNetwork;
-    private readonly Uri? _apiServer;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
+    private ResourceStore Services => Context.Catalog.Get("", "services");
 
-    public EndpointsController(ControllerContext context)
+    private ResourceStore EndpointsStore => Context.Catalog.Get("", "endpoints");
+
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _multiNetwork = context.FeatureGates.Enabled(FeatureName.MultiNetwork);
-        _apiServer = context.ApiServerAddress;
-        _logger = context.LoggerFactory.CreateLogger<EndpointsController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "endpoints";
-
-    private ResourceStore Services => _catalog.Get("", "services");
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    private ResourceStore EndpointsStore => _catalog.Get("", "endpoints");
-
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Services.Definition, _store, e =>
-        {
-            var service = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(service.Namespace(), service.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
+        informers.Services.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.Pods.AddHandler(e =>
         {
             // Any service of the namespace may select the pod, before or after the change: look at all of them.
-            foreach (var service in ServicesIn(ObjectJson.Parse(e.Object!.Value).Namespace()))
+            foreach (var service in ServicesIn(e.Object.Namespace()))
             {
-                _queue.Add(new NamespacedName(service.Namespace(), service.Name()));
+                Queue.Add(NamespacedName.Of(service));
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private IEnumerable<JsonObject> ServicesIn(string ns) =>
-        _store.Latest.Range(Services.Definition.NamespacePrefix(ns)).Select(s => ObjectJson.Parse(s.Value)).Where(s => EndpointAddresses.SelectorOf(s) is not null);
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
 
+    private IEnumerable<JsonObject> ServicesIn(string ns) =>
+        Informers.Services.Lister.List(ns).Where(s => EndpointAddresses.SelectorOf(s) is not null);
+
     /// <summary>Writes the service's Endpoints as its pods are now (or deletes them with the service). Idempotent.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Services.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (Informers.Services.Lister.Get(key.Namespace, key.Name) is not { } service)
         {
             await DeleteEndpointsAsync(key, cancellationToken);
             return;
         }
 
-        var service = ObjectJson.Parse(stored.Value);
         JsonObject? wanted;
         if (key is { Namespace: "default", Name: "kubernetes" })
         {
@@ -101,8 +59,7 @@ internal sealed partial class EndpointsController : IController
         }
         else if (EndpointAddresses.SelectorOf(service) is { } selector)
         {
-            var pods = _store.Latest.Range(Pods.Definition.NamespacePrefix(key.Namespace))
-                .Select(p => ObjectJson.Parse(p.Value))
+            var pods = Informers.Pods.Lister.List(key.Namespace)
                 .Where(p => selector.Matches(p.Labels()));
             wanted = EndpointsFor(service, pods, _multiNetwork);
         }
@@ -125,7 +82,7 @@ internal sealed partial class EndpointsController : IController
             }
             catch (ApiException e) when (e.Code == 409)
             {
-                _queue.Add(key);
+                Queue.Add(key);
             }
 
             return;
@@ -307,11 +264,5 @@ internal sealed partial class EndpointsController : IController
         {
             obj[field] = value.DeepClone();
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Endpoints {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -21,16 +22,13 @@ namespace FakeApiServer.Controllers.GarbageCollection;
 /// It keeps upstream's dependency graph in memory, built from one watch over every key of the store (so custom
 /// resources are covered as soon as they exist), and decides from the latest committed state.
 /// </summary>
-internal sealed partial class GarbageCollector : IController
+internal sealed partial class GarbageCollector(ControllerContext context) : Reconciler<string>(context, "garbage-collector")
 {
-    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long the graph builder waits before it watches again after its history was compacted.</summary>
+    private static readonly TimeSpan RewatchDelay = TimeSpan.FromMilliseconds(250);
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<string> _queue;
+    private readonly ResourceCatalog _catalog = context.Catalog;
+    private readonly IRevisionedStore _store = context.Store;
     private readonly Lock _lock = new();
 
     /// <summary>Each dependent's storage key and the owner uids it references.</summary>
@@ -39,19 +37,14 @@ internal sealed partial class GarbageCollector : IController
     /// <summary>Each owner uid and the storage keys of the objects that reference it.</summary>
     private readonly Dictionary<string, HashSet<string>> _dependentsOf = new(StringComparer.Ordinal);
 
-    public GarbageCollector(ControllerContext context)
+    /// <summary>The graph builder's own watch over every key runs beside the workers.</summary>
+    public override Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(WatchAsync(cancellationToken), base.RunAsync(cancellationToken));
+
+    /// <summary>Nothing: the graph builder watches every key of the store itself, custom resources included.</summary>
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _logger = context.LoggerFactory.CreateLogger<GarbageCollector>();
-        _queue = new WorkQueue<string>(context.Time);
     }
-
-    public string Name => "garbage-collector";
-
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(WatchAsync(cancellationToken), _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
 
     /// <summary>Builds the graph from the latest state, then follows every change; starts over when the watch ends.</summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
@@ -73,7 +66,7 @@ internal sealed partial class GarbageCollector : IController
             using var watch = _store.Watch("/", snapshot.Revision);
             if (watch is null)
             {
-                await Task.Delay(RetryDelay, _time, cancellationToken);
+                await Task.Delay(RewatchDelay, Time, cancellationToken);
                 continue;
             }
 
@@ -117,7 +110,7 @@ internal sealed partial class GarbageCollector : IController
             }
 
             // Dependents may now be orphans; owners waiting in the foreground may now be free.
-            affected.ForEach(_queue.Add);
+            affected.ForEach(Queue.Add);
             return;
         }
 
@@ -158,7 +151,7 @@ internal sealed partial class GarbageCollector : IController
 
         if ((changed && links.Count > 0) || (current.HasDeletionTimestamp() && mentionsGcFinalizer))
         {
-            _queue.Add(stored.Key);
+            Queue.Add(stored.Key);
         }
 
         if (changed || current.HasDeletionTimestamp())
@@ -166,7 +159,7 @@ internal sealed partial class GarbageCollector : IController
             // A dependent that lost its reference or started going away may free an owner deleting in the foreground.
             foreach (var owner in links.Select(l => l.OwnerKey).OfType<string>())
             {
-                _queue.Add(owner);
+                Queue.Add(owner);
             }
         }
     }
@@ -190,21 +183,8 @@ internal sealed partial class GarbageCollector : IController
         return links;
     }
 
-    private async Task ReconcileOrRetryAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
-    }
-
     /// <summary>Processes one object as an owner being deleted (orphan, foreground) or as a dependent (attemptToDeleteItem). Idempotent.</summary>
-    internal async Task ReconcileAsync(string key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         if (_store.Latest.Get(key) is not { } stored || ResourceFor(key) is not { } resource)
         {
@@ -225,7 +205,7 @@ internal sealed partial class GarbageCollector : IController
                 var blocking = false;
                 foreach (var (dependentKey, dependent) in Dependents(obj))
                 {
-                    _queue.Add(dependentKey);
+                    Queue.Add(dependentKey);
                     blocking |= OwnerReferences.Of(dependent).Any(r => r.GetString("uid") == obj.Uid() && OwnerReferences.BlocksOwnerDeletion(r));
                 }
 
@@ -281,7 +261,7 @@ internal sealed partial class GarbageCollector : IController
         try
         {
             await resource.DeleteAsync(obj.Namespace(), obj.Name(), new DeleteOptions { PreconditionUid = obj.Uid(), PropagationPolicy = policy }, cancellationToken);
-            Log.Deleted(_logger, key, policy);
+            Log.Deleted(Logger, key, policy);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -435,7 +415,7 @@ internal sealed partial class GarbageCollector : IController
                 return obj;
             }, resource.Definition.Strategy, new WriteOptions(), cancellationToken);
             var (ns, name) = (owner.Namespace(), owner.Name());
-            Log.FinalizerRemoved(_logger, finalizer, ns, name);
+            Log.FinalizerRemoved(Logger, finalizer, ns, name);
         }
         catch (ApiException e) when (e.Code == 404)
         {
@@ -447,9 +427,6 @@ internal sealed partial class GarbageCollector : IController
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 650, Level = LogLevel.Information, Message = "Garbage collection of {Key} failed for now: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string key, string reason);
-
         [LoggerMessage(EventId = 651, Level = LogLevel.Debug, Message = "Deleted {Key}, whose owners are gone, with propagation {Policy}")]
         public static partial void Deleted(ILogger logger, string key, string policy);
 

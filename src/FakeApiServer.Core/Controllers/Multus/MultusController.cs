@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Controllers.PodNetworks;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
@@ -18,7 +19,7 @@ namespace FakeApiServer.Controllers.Multus;
 /// Addresses are released when the pod goes. A bad config or an exhausted range gives a Warning event and no addresses,
 /// so the kubelet keeps the pod waiting for its networks.
 /// </summary>
-internal sealed partial class MultusController : IController
+internal sealed partial class MultusController(ControllerContext context) : Reconciler<NamespacedName>(context, "multus")
 {
     /// <summary>The provider name PodNetworks use for Multus.</summary>
     public const string Provider = "k8s.cni.cncf.io/multus";
@@ -30,21 +31,11 @@ internal sealed partial class MultusController : IController
     private const string NadKind = "NetworkAttachmentDefinition";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
-    private readonly ControllerContext _context;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
+    private readonly ControllerContext _context = context;
     private readonly MultusAllocations _allocations = new();
 
-    public MultusController(ControllerContext context)
-    {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<MultusController>();
-        _queue = new(context.Time);
-    }
-
-    public string Name => "multus";
-
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs with the MultiNetwork gate on and PodNetworks served; installs the NetworkAttachmentDefinition CRD first.</summary>
+    public override async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!_context.FeatureGates.Enabled(FeatureName.MultiNetwork) || DefaultPodNetworkController.PodNetworks(_context.Catalog) is null)
         {
@@ -52,25 +43,22 @@ internal sealed partial class MultusController : IController
         }
 
         await InstallAttachmentDefinitionCrdAsync(cancellationToken);
-        var pods = _context.Catalog.Get("", "pods");
-        await Task.WhenAll(
-            _queue.RunAsync((key, ct) => ReconcileAsync(pods, key, ct), cancellationToken),
-            ResourceInformer.RunAsync(pods.Definition, _context.Store, change =>
-            {
-                var pod = ObjectJson.Parse(change.Object!.Value);
-                if (change.Type == ResourceEventType.Deleted)
-                {
-                    _allocations.Release(pod.Uid() ?? "");
-                }
-                else
-                {
-                    _allocations.Remember(pod);
-                    _queue.Add(new NamespacedName(pod.Namespace(), pod.Name()));
-                }
-
-                return ValueTask.CompletedTask;
-            }, cancellationToken));
+        await base.RunAsync(cancellationToken);
     }
+
+    protected override void Watch(SharedInformerFactory informers) =>
+        informers.Pods.AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Deleted)
+            {
+                _allocations.Release(e.Object.Uid() ?? "");
+            }
+            else
+            {
+                _allocations.Remember(e.Object);
+                Queue.Add(NamespacedName.Of(e.Object));
+            }
+        });
 
     /// <summary>Creates the NetworkAttachmentDefinition CRD (fixtures/crds, embedded) unless it exists, as the Multus daemonset does.</summary>
     private async Task InstallAttachmentDefinitionCrdAsync(CancellationToken cancellationToken)
@@ -94,14 +82,13 @@ internal sealed partial class MultusController : IController
         }
     }
 
-    private async Task ReconcileAsync(ResourceStore pods, NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (pods.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (Informers.Pods.Lister.Get(key.Namespace, key.Name) is not { } pod)
         {
             return;
         }
 
-        var pod = ObjectJson.Parse(stored.Value);
         var uid = pod.Uid() ?? "";
         if (pod.HasDeletionTimestamp() || pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
         {
@@ -141,7 +128,7 @@ internal sealed partial class MultusController : IController
             if (problem is not null)
             {
                 await _context.Events.RecordAsync(pod, "Warning", "FailedCreatePodSandBox", problem, "multus", cancellationToken);
-                _queue.AddAfter(key, RetryDelay, cancellationToken);
+                RequeueAfter(key, RetryDelay);
                 return;
             }
 
@@ -160,7 +147,7 @@ internal sealed partial class MultusController : IController
             return;
         }
 
-        await WriteAsync(pods, pod, added, cancellationToken);
+        await WriteAsync(_context.Catalog.Get("", "pods"), pod, added, cancellationToken);
     }
 
     private async Task WriteAsync(ResourceStore pods, JsonObject pod, List<AttachedNetwork> added, CancellationToken cancellationToken)
@@ -200,7 +187,7 @@ internal sealed partial class MultusController : IController
                 current["status"] = status;
                 return current;
             }, pods.Definition.StatusStrategy!, options with { Subresource = "status" }, cancellationToken);
-            Log.Attached(_logger, ns, name, added.Count);
+            Log.Attached(Logger, ns, name, added.Count);
         }
         catch (ApiException e) when (e.Code is 404 or 409 or 422)
         {

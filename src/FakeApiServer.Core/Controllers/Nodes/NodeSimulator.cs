@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace FakeApiServer.Controllers.Nodes;
 /// <see cref="LeaseRenewInterval"/>, and its conditions' lastHeartbeatTime every <see cref="StatusReportInterval"/>.
 /// What a user changed on a node (labels, taints, unschedulable) is never overwritten.
 /// </summary>
-internal sealed partial class NodeSimulator : IController
+internal sealed partial class NodeSimulator : Reconciler<int>
 {
     /// <summary>The kubelet's lease renew interval (a quarter of the 40 s lease duration, as upstream).</summary>
     private static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(10);
@@ -26,47 +27,47 @@ internal sealed partial class NodeSimulator : IController
     private const string LeaseNamespace = "kube-node-lease";
 
     private readonly ResourceCatalog _catalog;
-    private readonly TimeProvider _time;
     private readonly int _count;
-    private readonly ILogger _logger;
+
+    /// <summary>When each node's status heartbeat was last written.</summary>
+    private readonly DateTimeOffset[] _lastStatusReport;
 
     public NodeSimulator(ControllerContext context)
+        : base(context, "node-simulator")
     {
         _catalog = context.Catalog;
-        _time = context.Time;
         _count = context.Nodes;
-        _logger = context.LoggerFactory.CreateLogger<NodeSimulator>();
+        _lastStatusReport = Enumerable.Repeat(DateTimeOffset.MinValue, _count).ToArray();
     }
 
-    public string Name => "node-simulator";
-
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Every node is a key, queued at start; each comes back every <see cref="LeaseRenewInterval"/>.</summary>
+    public override Task RunAsync(CancellationToken cancellationToken)
     {
-        var lastStatusReport = DateTimeOffset.MinValue;
-        using var timer = new PeriodicTimer(LeaseRenewInterval, _time);
-        do
+        for (var i = 0; i < _count; i++)
         {
-            var now = _time.GetUtcNow();
-            var reportStatus = now - lastStatusReport >= StatusReportInterval;
-            for (var i = 0; i < _count; i++)
-            {
-                try
-                {
-                    await ReconcileAsync(i, reportStatus, cancellationToken);
-                }
-                catch (ApiException e)
-                {
-                    var name = SimulatedNodes.Name(i);
-                    Log.HeartbeatFailed(_logger, name, e.Message);
-                }
-            }
-
-            if (reportStatus)
-            {
-                lastStatusReport = now;
-            }
+            Queue.Add(i);
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
+
+        return base.RunAsync(cancellationToken);
+    }
+
+    /// <summary>Nothing: a kubelet re-registers a deleted node on its next heartbeat, not at once.</summary>
+    protected override void Watch(SharedInformerFactory informers)
+    {
+    }
+
+    /// <summary>One heartbeat of node <paramref name="index"/>: registration, lease and (every <see cref="StatusReportInterval"/>) status.</summary>
+    protected override async Task ReconcileAsync(int index, CancellationToken cancellationToken)
+    {
+        var now = Time.GetUtcNow();
+        var reportStatus = now - _lastStatusReport[index] >= StatusReportInterval;
+        await ReconcileAsync(index, reportStatus, cancellationToken);
+        if (reportStatus)
+        {
+            _lastStatusReport[index] = now;
+        }
+
+        RequeueAfter(index, LeaseRenewInterval);
     }
 
     /// <summary>Registers node <paramref name="index"/> when missing, renews its lease and, when asked, its status heartbeat.</summary>
@@ -74,7 +75,7 @@ internal sealed partial class NodeSimulator : IController
     {
         var name = SimulatedNodes.Name(index);
         var nodes = _catalog.Get("", "nodes");
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         StoredObject node;
         if (nodes.TryGet("", name) is { } existing)
         {
@@ -89,7 +90,7 @@ internal sealed partial class NodeSimulator : IController
             try
             {
                 node = await nodes.CreateAsync("", SimulatedNodes.Build(index, _count, now), new WriteOptions(), cancellationToken);
-                Log.NodeRegistered(_logger, name);
+                Log.NodeRegistered(Logger, name);
             }
             catch (ApiException e) when (e.Code == 409)
             {
@@ -154,8 +155,5 @@ internal sealed partial class NodeSimulator : IController
     {
         [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Registered node {Node}")]
         public static partial void NodeRegistered(ILogger logger, string node);
-
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Heartbeat of node {Node} failed: {Reason}")]
-        public static partial void HeartbeatFailed(ILogger logger, string node, string reason);
     }
 }

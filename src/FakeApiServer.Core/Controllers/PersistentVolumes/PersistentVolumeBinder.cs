@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
+using FakeApiServer.Controllers.Runtime;
 
 namespace FakeApiServer.Controllers.PersistentVolumes;
 
@@ -18,113 +17,79 @@ namespace FakeApiServer.Controllers.PersistentVolumes;
 /// Events as upstream's: WaitForFirstConsumer, FailedBinding, ExternalProvisioning, Provisioning, ProvisioningSucceeded,
 /// ProvisioningFailed.
 /// </summary>
-internal sealed partial class PersistentVolumeBinder : IController
+internal sealed class PersistentVolumeBinder(ControllerContext context)
+    : Reconciler<(bool IsClaim, string Namespace, string Name)>(context, "persistentvolume-binder")
 {
     public const string Component = "persistentvolume-controller";
 
     public const string NoProvisioner = "kubernetes.io/no-provisioner";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
-
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<(bool IsClaim, string Namespace, string Name)> _queue;
+    private readonly EventRecorder _events = context.Events;
 
     /// <summary>The claims (by uid) already told they wait for their first consumer, so the event is recorded once.</summary>
     private readonly ConcurrentDictionary<string, bool> _waiting = new(StringComparer.Ordinal);
 
-    public PersistentVolumeBinder(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<PersistentVolumeBinder>();
-        _queue = new WorkQueue<(bool, string, string)>(context.Time);
-    }
+    private ResourceStore Claims => Context.Catalog.Get("", "persistentvolumeclaims");
 
-    public string Name => "persistentvolume-binder";
+    private ResourceStore Volumes => Context.Catalog.Get("", "persistentvolumes");
 
-    private ResourceStore Claims => _catalog.Get("", "persistentvolumeclaims");
+    private SharedInformer ClaimInformer => Informers.For("", "persistentvolumeclaims");
 
-    private ResourceStore Volumes => _catalog.Get("", "persistentvolumes");
+    private SharedInformer VolumeInformer => Informers.For("", "persistentvolumes");
 
-    private ResourceStore Classes => _catalog.Get("storage.k8s.io", "storageclasses");
+    private SharedInformer ClassInformer => Informers.For("storage.k8s.io", "storageclasses");
 
     private static WriteOptions Writes => new(FieldManager: "kube-controller-manager");
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Claims.Definition, _store, e =>
+    protected override void Watch(SharedInformerFactory informers)
+    {
+        _ = ClassInformer;
+        ClaimInformer.AddHandler(e =>
         {
-            var claim = ObjectJson.Parse(e.Object!.Value);
-            if (e.Type == ResourceEventType.Deleted)
+            var claim = e.Object;
+            if (e.Type == InformerEventType.Deleted)
             {
                 _waiting.TryRemove(claim.Uid() ?? "", out _);
                 if (claim["spec"]?["volumeName"]?.GetValue<string>() is { Length: > 0 } volume)
                 {
-                    _queue.Add((false, "", volume));
+                    Queue.Add((false, "", volume));
                 }
 
-                return ValueTask.CompletedTask;
+                return;
             }
 
-            _queue.Add((true, claim.Namespace(), claim.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Volumes.Definition, _store, e =>
+            Queue.Add((true, claim.Namespace(), claim.Name()));
+        });
+        VolumeInformer.AddHandler(e =>
         {
-            var volume = ObjectJson.Parse(e.Object!.Value);
-            if (e.Type != ResourceEventType.Deleted)
+            var volume = e.Object;
+            if (e.Type != InformerEventType.Deleted)
             {
-                _queue.Add((false, "", volume.Name()));
+                Queue.Add((false, "", volume.Name()));
             }
 
             if (volume["spec"]?["claimRef"] is JsonObject claimRef && claimRef.GetString("namespace") is { } ns && claimRef.GetString("name") is { } name)
             {
-                _queue.Add((true, ns, name));
+                Queue.Add((true, ns, name));
             }
-            else if (e.Type != ResourceEventType.Deleted)
+            else if (e.Type != InformerEventType.Deleted)
             {
                 // A new Available volume may serve any waiting claim.
-                foreach (var item in _store.Latest.Range(Claims.Definition.KeyPrefix))
+                foreach (var claim in ClaimInformer.Lister.List().Where(c => string.IsNullOrEmpty(c["spec"]?["volumeName"]?.GetValue<string>())))
                 {
-                    var claim = ObjectJson.Parse(item.Value);
-                    if (string.IsNullOrEmpty(claim["spec"]?["volumeName"]?.GetValue<string>()))
-                    {
-                        _queue.Add((true, claim.Namespace(), claim.Name()));
-                    }
+                    Queue.Add((true, claim.Namespace(), claim.Name()));
                 }
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync((bool IsClaim, string Namespace, string Name) key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (key.IsClaim)
-            {
-                await SyncClaimAsync(key.Namespace, key.Name, cancellationToken);
-            }
-            else
-            {
-                await SyncVolumeAsync(key.Name, cancellationToken);
-            }
-        }
-        catch (ApiException e)
-        {
-            Log.SyncFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
+
+    protected override Task ReconcileAsync((bool IsClaim, string Namespace, string Name) key, CancellationToken cancellationToken) =>
+        key.IsClaim ? SyncClaimAsync(key.Namespace, key.Name, cancellationToken) : SyncVolumeAsync(key.Name, cancellationToken);
 
     /// <summary>syncClaim: binds, provisions or waits.</summary>
     private async Task SyncClaimAsync(string ns, string name, CancellationToken cancellationToken)
     {
-        if (Claims.TryGet(ns, name) is not { } stored || ObjectJson.Parse(stored.Value) is not { } claim || claim.HasDeletionTimestamp())
+        if (ClaimInformer.Lister.Get(ns, name) is not { } claim || claim.HasDeletionTimestamp())
         {
             return;
         }
@@ -137,9 +102,9 @@ internal sealed partial class PersistentVolumeBinder : IController
         }
 
         var className = VolumeMatching.ClaimClass(claim);
-        var storageClass = className.Length > 0 && Classes.TryGet("", className) is { } sc ? ObjectJson.Parse(sc.Value) : null;
+        var storageClass = className.Length > 0 ? ClassInformer.Lister.Get(className) : null;
         var delayBinding = storageClass?.GetString("volumeBindingMode") == "WaitForFirstConsumer";
-        if (VolumeMatching.FindBestMatch(claim, AllVolumes(), delayBinding) is { } volume)
+        if (VolumeMatching.FindBestMatch(claim, VolumeInformer.Lister.List(), delayBinding) is { } volume)
         {
             await BindAsync(claim, volume, cancellationToken);
             return;
@@ -192,7 +157,7 @@ internal sealed partial class PersistentVolumeBinder : IController
                 Component, cancellationToken);
         }
 
-        if (provisioner == NoProvisioner || Volumes.TryGet("", ProvisionedVolume.NameFor(claim)) is not null)
+        if (provisioner == NoProvisioner || VolumeInformer.Lister.Get(ProvisionedVolume.NameFor(claim)) is not null)
         {
             return;
         }
@@ -213,7 +178,7 @@ internal sealed partial class PersistentVolumeBinder : IController
     /// <summary>A claim with spec.volumeName: finishes the binding when the volume is there and free or ours.</summary>
     private async Task SyncBoundClaimAsync(JsonObject claim, string volumeName, CancellationToken cancellationToken)
     {
-        if (Volumes.TryGet("", volumeName) is not { } stored)
+        if (VolumeInformer.Lister.Get(volumeName) is not { } volume)
         {
             if (claim.Metadata()["annotations"]?[VolumeAnnotations.BindCompleted] is not null && claim["status"]?["phase"]?.GetValue<string>() != "Lost")
             {
@@ -224,7 +189,6 @@ internal sealed partial class PersistentVolumeBinder : IController
             return;
         }
 
-        var volume = ObjectJson.Parse(stored.Value);
         var claimRef = volume["spec"]?["claimRef"] as JsonObject;
         if (claimRef is null || VolumeMatching.IsPreBoundTo(volume, claim))
         {
@@ -300,7 +264,7 @@ internal sealed partial class PersistentVolumeBinder : IController
     /// <summary>syncVolume: Available, Bound, or Released (then deleted for the Delete policy) as its claim says.</summary>
     private async Task SyncVolumeAsync(string name, CancellationToken cancellationToken)
     {
-        if (Volumes.TryGet("", name) is not { } stored || ObjectJson.Parse(stored.Value) is not { } volume || volume.HasDeletionTimestamp())
+        if (VolumeInformer.Lister.Get(name) is not { } volume || volume.HasDeletionTimestamp())
         {
             return;
         }
@@ -320,7 +284,7 @@ internal sealed partial class PersistentVolumeBinder : IController
             return;
         }
 
-        var claim = Claims.TryGet(claimRef.GetString("namespace") ?? "", claimRef.GetString("name") ?? "") is { } c ? ObjectJson.Parse(c.Value) : null;
+        var claim = ClaimInformer.Lister.Get(claimRef.GetString("namespace") ?? "", claimRef.GetString("name") ?? "");
         if (claim is not null && claim.Uid() == uid)
         {
             var claimVolume = claim["spec"]?["volumeName"]?.GetValue<string>();
@@ -390,14 +354,5 @@ internal sealed partial class PersistentVolumeBinder : IController
             c["status"] = wanted.DeepClone();
             return c;
         }, Claims.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
-    }
-
-    private IEnumerable<JsonObject> AllVolumes() =>
-        _store.Latest.Range(Volumes.Definition.KeyPrefix).Select(v => ObjectJson.Parse(v.Value));
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Persistent volume sync of {Namespace}/{Name} failed, retrying: {Reason}")]
-        public static partial void SyncFailed(ILogger logger, string @namespace, string name, string reason);
     }
 }

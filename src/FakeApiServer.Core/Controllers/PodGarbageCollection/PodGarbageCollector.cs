@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
+using FakeApiServer.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.PodGarbageCollection;
@@ -14,7 +14,7 @@ namespace FakeApiServer.Controllers.PodGarbageCollection;
 /// exists") and deleted; terminating pods that were never scheduled are marked Failed and deleted. Deletes use a grace
 /// period of 0. A pass runs every 20 s (upstream's gcCheckPeriod) and after pod or node changes.
 /// </summary>
-internal sealed partial class PodGarbageCollector : IController
+internal sealed partial class PodGarbageCollector(ControllerContext context) : Reconciler<string>(context, "podgc")
 {
     public const int DefaultThreshold = 12_500;
 
@@ -24,43 +24,22 @@ internal sealed partial class PodGarbageCollector : IController
 
     private static readonly TimeSpan Quarantine = TimeSpan.FromSeconds(40);
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly int _threshold;
-    private readonly WorkQueue<string> _queue;
+    private readonly int _threshold = context.TerminatedPodGcThreshold;
 
     /// <summary>When each missing node was first seen missing, for the quarantine.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _missingSince = new(StringComparer.Ordinal);
 
-    public PodGarbageCollector(ControllerContext context)
+    private ResourceStore Pods => Context.Catalog.Get("", "pods");
+
+    public override Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(base.RunAsync(cancellationToken), TickAsync(cancellationToken));
+
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _logger = context.LoggerFactory.CreateLogger<PodGarbageCollector>();
-        _threshold = context.TerminatedPodGcThreshold;
-        _queue = new WorkQueue<string>(context.Time);
+        informers.Pods.AddHandler(_ => Queue.Add(""));
+        informers.Nodes.AddHandler(_ => Queue.Add(""));
     }
 
-    public string Name => "podgc";
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    private ResourceStore Nodes => _catalog.Get("", "nodes");
-
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(Pods.Definition, _store, _ => Trigger(), cancellationToken),
-        ResourceInformer.RunAsync(Nodes.Definition, _store, _ => Trigger(), cancellationToken),
-        TickAsync(cancellationToken),
-        _queue.RunAsync(CollectOrRetryAsync, cancellationToken));
-
-    private ValueTask Trigger()
-    {
-        _queue.Add("");
-        return ValueTask.CompletedTask;
-    }
+    protected override Task ReconcileAsync(string key, CancellationToken cancellationToken) => CollectAsync(cancellationToken);
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -68,8 +47,8 @@ internal sealed partial class PodGarbageCollector : IController
         {
             while (true)
             {
-                await Task.Delay(CheckPeriod, _time, cancellationToken);
-                _queue.Add("");
+                await Task.Delay(CheckPeriod, Time, cancellationToken);
+                Queue.Add("");
             }
         }
         catch (OperationCanceledException)
@@ -77,23 +56,10 @@ internal sealed partial class PodGarbageCollector : IController
         }
     }
 
-    private async Task CollectOrRetryAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await CollectAsync(cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.PassFailed(_logger, e.Message);
-            _queue.AddAfter(key, TimeSpan.FromSeconds(1), cancellationToken);
-        }
-    }
-
     /// <summary>One pass (gc): terminated pods over the threshold, orphaned pods, unscheduled terminating pods.</summary>
     internal async Task CollectAsync(CancellationToken cancellationToken)
     {
-        var pods = _store.Latest.Range(Pods.Definition.KeyPrefix).Select(p => ObjectJson.Parse(p.Value)).ToList();
+        var pods = Informers.Pods.Lister.List();
         if (_threshold > 0)
         {
             var terminated = pods.Where(p => IsTerminated(p) && !p.HasDeletionTimestamp()).ToList();
@@ -103,13 +69,13 @@ internal sealed partial class PodGarbageCollector : IController
             }
         }
 
-        var nodes = _store.Latest.Range(Nodes.Definition.KeyPrefix).Select(n => ObjectJson.Parse(n.Value).Name()).ToHashSet(StringComparer.Ordinal);
+        var nodes = Informers.Nodes.Lister.List().Select(n => n.Name()).ToHashSet(StringComparer.Ordinal);
         foreach (var name in _missingSince.Keys.Where(nodes.Contains).ToList())
         {
             _missingSince.TryRemove(name, out _);
         }
 
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         foreach (var pod in pods)
         {
             var nodeName = pod["spec"]?["nodeName"]?.GetValue<string>();
@@ -131,7 +97,7 @@ internal sealed partial class PodGarbageCollector : IController
             var since = _missingSince.GetOrAdd(nodeName, now);
             if (now - since < Quarantine)
             {
-                _queue.AddAfter("", Quarantine - (now - since), cancellationToken);
+                RequeueAfter("", Quarantine - (now - since));
                 continue;
             }
 
@@ -191,7 +157,7 @@ internal sealed partial class PodGarbageCollector : IController
             }
 
             await Pods.DeleteAsync(ns, name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = pod.Uid() }, cancellationToken);
-            Log.Deleted(_logger, ns, name);
+            Log.Deleted(Logger, ns, name);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -202,8 +168,5 @@ internal sealed partial class PodGarbageCollector : IController
     {
         [LoggerMessage(EventId = 1420, Level = LogLevel.Information, Message = "PodGC is force deleting Pod {Namespace}/{Name}")]
         public static partial void Deleted(ILogger logger, string @namespace, string name);
-
-        [LoggerMessage(EventId = 1421, Level = LogLevel.Information, Message = "Pod garbage collection failed, retrying: {Reason}")]
-        public static partial void PassFailed(ILogger logger, string reason);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using Microsoft.Extensions.Logging;
@@ -11,38 +12,34 @@ namespace FakeApiServer.Controllers.PodNetworks;
 /// and no parametersRefs. Created at start and re-created as soon as a watch sees it gone (the fork polled every 10 s);
 /// an existing object is never overwritten. Runs only with the MultiNetwork gate on and the group served.
 /// </summary>
-internal sealed partial class DefaultPodNetworkController : IController
+internal sealed partial class DefaultPodNetworkController(ControllerContext context) : Reconciler<string>(context, "default-podnetwork")
 {
     /// <summary>The default network's name, as in the forks.</summary>
     public const string DefaultName = "kubernetes";
 
-    private readonly ControllerContext _context;
-    private readonly ILogger _logger;
-
-    public DefaultPodNetworkController(ControllerContext context)
+    /// <summary>Runs with the MultiNetwork gate on and the group served; the default network is ensured at start.</summary>
+    public override Task RunAsync(CancellationToken cancellationToken)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<DefaultPodNetworkController>();
-    }
-
-    public string Name => "default-podnetwork";
-
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        if (!_context.FeatureGates.Enabled(FeatureName.MultiNetwork) || PodNetworks(_context.Catalog) is not { } podNetworks)
+        if (!Context.FeatureGates.Enabled(FeatureName.MultiNetwork) || PodNetworks(Context.Catalog) is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await EnsureAsync(podNetworks, cancellationToken);
-        await ResourceInformer.RunAsync(podNetworks.Definition, _context.Store, async change =>
-        {
-            if (change.Type == ResourceEventType.Deleted && ObjectJson.Parse(change.Object!.Value).Name() == DefaultName)
-            {
-                await EnsureAsync(podNetworks, cancellationToken);
-            }
-        }, cancellationToken);
+        Queue.Add(DefaultName);
+        return base.RunAsync(cancellationToken);
     }
+
+    protected override void Watch(SharedInformerFactory informers) =>
+        informers.For("networking.k8s.io", "podnetworks").AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Deleted && e.Object.Name() == DefaultName)
+            {
+                Queue.Add(DefaultName);
+            }
+        });
+
+    protected override Task ReconcileAsync(string name, CancellationToken cancellationToken) =>
+        PodNetworks(Context.Catalog) is { } podNetworks ? EnsureAsync(podNetworks, cancellationToken) : Task.CompletedTask;
 
     /// <summary>The registry of PodNetworks, or null when networking.k8s.io/v1alpha1 is not served.</summary>
     internal static ResourceStore? PodNetworks(ResourceCatalog catalog) =>
@@ -64,7 +61,7 @@ internal sealed partial class DefaultPodNetworkController : IController
                 ["metadata"] = new JsonObject { ["name"] = DefaultName },
                 ["spec"] = new JsonObject { ["enabled"] = true },
             }, new WriteOptions(FieldManager: "default-podnetwork-controller"), cancellationToken);
-            Log.Created(_logger, DefaultName);
+            Log.Created(Logger, DefaultName);
         }
         catch (ApiException e) when (e.Code == 409)
         {

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using FakeApiServer.Api;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.PodNetworks;
 
@@ -13,38 +12,52 @@ namespace FakeApiServer.Controllers.PodNetworks;
 /// `networking.k8s.io/pod-network-protection` on PodNetworks that a pod which has not finished still uses.
 /// It watches the whole store, because a parametersRef may name an object of any kind.
 /// </summary>
-internal sealed partial class PodNetworkStatusController : IController
+internal sealed class PodNetworkStatusController(ControllerContext context)
+    : Reconciler<(string Namespace, string Name, bool Attachment)>(context, "podnetwork-status")
 {
     /// <summary>The in-use protection finalizer.</summary>
     public const string ProtectionFinalizer = "networking.k8s.io/pod-network-protection";
 
     private const string Manager = "podnetwork-status-controller";
 
-    private readonly ControllerContext _context;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<(string Namespace, string Name, bool Attachment)> _queue;
+    private readonly ControllerContext _context = context;
 
-    public PodNetworkStatusController(ControllerContext context)
+    private ResourceStore? PodNetworks => DefaultPodNetworkController.PodNetworks(_context.Catalog);
+
+    private ResourceStore? Attachments =>
+        _context.Catalog.All.FirstOrDefault(s => s.Definition is { Group: "networking.k8s.io", Plural: "podnetworkattachments" });
+
+    /// <summary>Runs with the MultiNetwork gate on and both kinds served; its own watch over the whole store runs beside the workers.</summary>
+    public override async Task RunAsync(CancellationToken cancellationToken)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<PodNetworkStatusController>();
-        _queue = new(context.Time);
-    }
-
-    public string Name => "podnetwork-status";
-
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        if (!_context.FeatureGates.Enabled(FeatureName.MultiNetwork)
-            || DefaultPodNetworkController.PodNetworks(_context.Catalog) is not { } podNetworks
-            || _context.Catalog.All.FirstOrDefault(s => s.Definition is { Group: "networking.k8s.io", Plural: "podnetworkattachments" }) is not { } attachments)
+        if (!_context.FeatureGates.Enabled(FeatureName.MultiNetwork) || PodNetworks is not { } podNetworks || Attachments is not { } attachments)
         {
             return;
         }
 
-        await Task.WhenAll(
-            _queue.RunAsync((key, ct) => ReconcileAsync(podNetworks, attachments, key, ct), cancellationToken),
-            WatchAsync(podNetworks, attachments, cancellationToken));
+        await Task.WhenAll(base.RunAsync(cancellationToken), WatchAsync(podNetworks, attachments, cancellationToken));
+    }
+
+    /// <summary>Nothing: a parametersRef may name an object of any kind, so the controller watches the whole store itself.</summary>
+    protected override void Watch(SharedInformerFactory informers)
+    {
+    }
+
+    protected override async Task ReconcileAsync((string Namespace, string Name, bool Attachment) key, CancellationToken cancellationToken)
+    {
+        if (PodNetworks is not { } podNetworks || Attachments is not { } attachments)
+        {
+            return;
+        }
+
+        if (key.Attachment)
+        {
+            await ReconcileAttachmentAsync(podNetworks, attachments, key.Namespace, key.Name, cancellationToken);
+        }
+        else
+        {
+            await ReconcilePodNetworkAsync(podNetworks, attachments, key.Name, cancellationToken);
+        }
     }
 
     private async Task WatchAsync(ResourceStore podNetworks, ResourceStore attachments, CancellationToken cancellationToken)
@@ -68,13 +81,13 @@ internal sealed partial class PodNetworkStatusController : IController
                     if (key.StartsWith(podNetworks.Definition.KeyPrefix, StringComparison.Ordinal))
                     {
                         var name = ObjectJson.Parse(change.Object.Value).Name();
-                        _queue.Add(("", name, false));
+                        Queue.Add(("", name, false));
                         QueueAttachmentsOf(name);
                     }
                     else if (key.StartsWith(attachments.Definition.KeyPrefix, StringComparison.Ordinal))
                     {
                         var attachment = ObjectJson.Parse(change.Object.Value);
-                        _queue.Add((attachment.Namespace(), attachment.Name(), true));
+                        Queue.Add((attachment.Namespace(), attachment.Name(), true));
                         QueuePodNetwork(attachment);
                     }
                     else if (key.StartsWith("/core/pods/", StringComparison.Ordinal))
@@ -82,7 +95,7 @@ internal sealed partial class PodNetworkStatusController : IController
                         foreach (var name in UsedPodNetworks(ObjectJson.Parse(change.Object.Value), attachments).Concat(
                                      change.Previous is { } before ? UsedPodNetworks(ObjectJson.Parse(before.Value), attachments) : []))
                         {
-                            _queue.Add(("", name, false));
+                            Queue.Add(("", name, false));
                         }
                     }
                     else if (!key.StartsWith("/core/events/", StringComparison.Ordinal))
@@ -105,7 +118,7 @@ internal sealed partial class PodNetworkStatusController : IController
                 var attachment = ObjectJson.Parse(stored.Value);
                 if (attachment["spec"]?["podNetworkName"]?.GetValue<string>() == podNetwork)
                 {
-                    _queue.Add((attachment.Namespace(), attachment.Name(), true));
+                    Queue.Add((attachment.Namespace(), attachment.Name(), true));
                 }
             }
         }
@@ -114,7 +127,7 @@ internal sealed partial class PodNetworkStatusController : IController
         {
             if (attachment["spec"]?["podNetworkName"]?.GetValue<string>() is { Length: > 0 } name)
             {
-                _queue.Add(("", name, false));
+                Queue.Add(("", name, false));
             }
         }
     }
@@ -123,13 +136,13 @@ internal sealed partial class PodNetworkStatusController : IController
     {
         foreach (var stored in snapshot.Range(podNetworks.Definition.KeyPrefix))
         {
-            _queue.Add(("", ObjectJson.Parse(stored.Value).Name(), false));
+            Queue.Add(("", ObjectJson.Parse(stored.Value).Name(), false));
         }
 
         foreach (var stored in snapshot.Range(attachments.Definition.KeyPrefix))
         {
             var obj = ObjectJson.Parse(stored.Value);
-            _queue.Add((obj.Namespace(), obj.Name(), true));
+            Queue.Add((obj.Namespace(), obj.Name(), true));
         }
     }
 
@@ -144,7 +157,7 @@ internal sealed partial class PodNetworkStatusController : IController
                 if (obj["spec"]?["parametersRefs"] is JsonArray refs
                     && refs.OfType<JsonObject>().Any(r => ResolveResource(r) is { } resource && key.StartsWith(resource.Definition.KeyPrefix, StringComparison.Ordinal)))
                 {
-                    _queue.Add((obj.Namespace(), obj.Name(), attachment));
+                    Queue.Add((obj.Namespace(), obj.Name(), attachment));
                 }
             }
         }
@@ -156,26 +169,6 @@ internal sealed partial class PodNetworkStatusController : IController
         var group = (reference.GetString("group") ?? "").Split('/')[0];
         var kind = reference.GetString("kind") ?? "";
         return _context.Catalog.All.FirstOrDefault(s => s.Definition.Group == group && (s.Definition.Kind == kind || s.Definition.Plural == kind));
-    }
-
-    private async Task ReconcileAsync(ResourceStore podNetworks, ResourceStore attachments, (string Namespace, string Name, bool Attachment) key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (key.Attachment)
-            {
-                await ReconcileAttachmentAsync(podNetworks, attachments, key.Namespace, key.Name, cancellationToken);
-            }
-            else
-            {
-                await ReconcilePodNetworkAsync(podNetworks, attachments, key.Name, cancellationToken);
-            }
-        }
-        catch (ApiException e) when (e.Code is 404 or 409 or 422)
-        {
-            Log.Retry(_logger, key.Name, e.Message);
-            _queue.AddAfter(key, TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
     }
 
     private async Task ReconcilePodNetworkAsync(ResourceStore podNetworks, ResourceStore attachments, string name, CancellationToken cancellationToken)
@@ -345,11 +338,5 @@ internal sealed partial class PodNetworkStatusController : IController
             current["status"] = status;
             return current;
         }, store.Definition.StatusStrategy!, new WriteOptions(FieldManager: Manager) { Subresource = "status" }, cancellationToken);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 410, Level = LogLevel.Debug, Message = "PodNetwork status of {Name} retried: {Reason}")]
-        public static partial void Retry(ILogger logger, string name, string reason);
     }
 }

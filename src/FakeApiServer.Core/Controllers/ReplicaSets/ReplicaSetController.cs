@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
-using FakeApiServer.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.ReplicaSets;
 
@@ -14,7 +13,7 @@ namespace FakeApiServer.Controllers.ReplicaSets;
 /// availableReplicas and observedGeneration through replicasets/status. Orphaned pods matching the selector are not
 /// adopted (upstream adopts them): only pods this controller made count.
 /// </summary>
-internal sealed partial class ReplicaSetController : IController
+internal sealed class ReplicaSetController(ControllerContext context) : Reconciler<NamespacedName>(context, "replicaset")
 {
     /// <summary>The reporting component of the events, as upstream.</summary>
     public const string Component = "replicaset-controller";
@@ -22,73 +21,30 @@ internal sealed partial class ReplicaSetController : IController
     /// <summary>The field manager of the controller's writes, as kube-controller-manager's.</summary>
     public const string FieldManager = "kube-controller-manager";
 
-    /// <summary>How long a failed reconcile waits before it is tried again.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private ResourceStore ReplicaSets => Context.Catalog.Get("apps", "replicasets");
 
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<NamespacedName> _queue;
+    private ResourceStore Pods => Context.Catalog.Get("", "pods");
 
-    public ReplicaSetController(ControllerContext context)
+    protected override void Watch(SharedInformerFactory informers)
     {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<ReplicaSetController>();
-        _queue = new WorkQueue<NamespacedName>(context.Time);
-    }
-
-    public string Name => "replicaset";
-
-    private ResourceStore ReplicaSets => _catalog.Get("apps", "replicasets");
-
-    private ResourceStore Pods => _catalog.Get("", "pods");
-
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        ResourceInformer.RunAsync(ReplicaSets.Definition, _store, e =>
+        informers.For("apps", "replicasets").AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
+        informers.Pods.AddHandler(e =>
         {
-            var rs = ObjectJson.Parse(e.Object!.Value);
-            _queue.Add(new NamespacedName(rs.Namespace(), rs.Name()));
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        ResourceInformer.RunAsync(Pods.Definition, _store, e =>
-        {
-            var pod = ObjectJson.Parse(e.Object!.Value);
-            if (OwnerReferences.ControllerOf(pod) is { } owner && owner.GetString("kind") == "ReplicaSet" && owner.GetString("name") is { } name)
+            if (NamespacedName.ControllerOf(e.Object, "ReplicaSet") is { } owner)
             {
-                _queue.Add(new NamespacedName(pod.Namespace(), name));
+                Queue.Add(owner);
             }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken),
-        _queue.RunAsync(ReconcileOrRetryAsync, cancellationToken));
-
-    private async Task ReconcileOrRetryAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileAsync(key, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ReconcileFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
+        });
     }
 
     /// <summary>Creates or deletes pods until the replica set has spec.replicas, then writes its status. Idempotent.</summary>
-    internal async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (ReplicaSets.TryGet(key.Namespace, key.Name) is not { } stored)
+        if (Informers.For("apps", "replicasets").Lister.Get(key.Namespace, key.Name) is not { } rs)
         {
             return;
         }
 
-        var rs = ObjectJson.Parse(stored.Value);
         var pods = OwnedPods(rs);
         var active = pods.Where(PodState.IsActive).ToList();
         if (!rs.HasDeletionTimestamp())
@@ -114,8 +70,7 @@ internal sealed partial class ReplicaSetController : IController
     }
 
     private List<JsonObject> OwnedPods(JsonObject rs) =>
-        _store.Latest.Range(Pods.Definition.NamespacePrefix(rs.Namespace()))
-            .Select(p => ObjectJson.Parse(p.Value))
+        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, rs.Uid() ?? "", rs.Namespace())
             .Where(p => OwnerReferences.IsControlledBy(p, "ReplicaSet", rs.Uid()))
             .ToList();
 
@@ -127,11 +82,11 @@ internal sealed partial class ReplicaSetController : IController
             try
             {
                 var created = await Pods.CreateAsync(rs.Namespace(), pod, new WriteOptions(FieldManager: FieldManager), cancellationToken);
-                await _events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), Component, cancellationToken);
+                await Context.Events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), Component, cancellationToken);
             }
             catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
             {
-                await _events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
+                await Context.Events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
                 throw;
             }
         }
@@ -170,7 +125,7 @@ internal sealed partial class ReplicaSetController : IController
         try
         {
             await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-            await _events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
+            await Context.Events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -180,7 +135,7 @@ internal sealed partial class ReplicaSetController : IController
 
     private async Task UpdateStatusAsync(JsonObject rs, List<JsonObject> pods, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var minReadySeconds = rs["spec"]?.AsObject().GetInt64("minReadySeconds") ?? 0;
         var templateLabels = ObjectMeta.StringMap(rs["spec"]?["template"]?["metadata"]?["labels"]);
         var active = pods.Where(PodState.IsActive).ToList();
@@ -190,7 +145,7 @@ internal sealed partial class ReplicaSetController : IController
         if (minReadySeconds > 0 && ready > available)
         {
             // Pods become available with time alone: look again when the first can.
-            _queue.AddAfter(new NamespacedName(rs.Namespace(), rs.Name()), TimeSpan.FromSeconds(minReadySeconds), cancellationToken);
+            RequeueAfter(NamespacedName.Of(rs), TimeSpan.FromSeconds(minReadySeconds));
         }
 
         var status = new JsonObject { ["replicas"] = active.Count };
@@ -222,11 +177,5 @@ internal sealed partial class ReplicaSetController : IController
         {
             status[field] = value;
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "ReplicaSet {Namespace}/{Name} could not be reconciled yet: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, string reason);
     }
 }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Apis.Core.Pods;
 using FakeApiServer.Controllers.PersistentVolumes;
+using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
@@ -18,42 +20,19 @@ namespace FakeApiServer.Controllers.Scheduling;
 /// pods/status and a FailedScheduling event; it is tried again when a node changes in a way that matters for
 /// scheduling, a pod goes (or finishes), or a PodNetwork or PodNetworkAttachment changes.
 /// </summary>
-internal sealed partial class Scheduler : IController
+internal sealed partial class Scheduler(ControllerContext context) : Reconciler<NamespacedName>(context, "scheduler")
 {
     public const string SchedulerName = "default-scheduler";
 
-    /// <summary>How long to wait before trying a pod again after a failed write.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>How long to wait before trying a pod again after a bug, so a failing pod does not spin.</summary>
-    private static readonly TimeSpan BugRetryDelay = TimeSpan.FromSeconds(5);
-
-    private readonly ResourceCatalog _catalog;
-    private readonly IRevisionedStore _store;
-    private readonly TimeProvider _time;
-    private readonly FeatureGates _gates;
-    private readonly EventRecorder _events;
-    private readonly ILogger _logger;
-    private readonly WorkQueue<(string Namespace, string Name)> _queue;
+    private readonly ResourceCatalog _catalog = context.Catalog;
+    private readonly FeatureGates _gates = context.FeatureGates;
+    private readonly EventRecorder _events = context.Events;
 
     /// <summary>The revision of this scheduler's last status write per pod, so its own write does not queue the pod again.</summary>
-    private readonly ConcurrentDictionary<(string, string), long> _written = new();
+    private readonly ConcurrentDictionary<NamespacedName, long> _written = new();
 
     /// <summary>What each node's scheduling-relevant part was last seen as, so heartbeats do not retry every pod.</summary>
     private readonly ConcurrentDictionary<string, string> _nodeFingerprints = new(StringComparer.Ordinal);
-
-    public Scheduler(ControllerContext context)
-    {
-        _catalog = context.Catalog;
-        _store = context.Store;
-        _time = context.Time;
-        _gates = context.FeatureGates;
-        _events = context.Events;
-        _logger = context.LoggerFactory.CreateLogger<Scheduler>();
-        _queue = new WorkQueue<(string, string)>(context.Time);
-    }
-
-    public string Name => "scheduler";
 
     private ResourceStore Pods => _catalog.Get("", "pods");
 
@@ -63,64 +42,62 @@ internal sealed partial class Scheduler : IController
 
     private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
 
-    public Task RunAsync(CancellationToken cancellationToken)
+    protected override void Watch(SharedInformerFactory informers)
     {
-        var running = new List<Task>
-        {
-            ResourceInformer.RunAsync(Pods.Definition, _store, OnPodEvent, cancellationToken),
-            ResourceInformer.RunAsync(_catalog.Get("", "nodes").Definition, _store, OnNodeEvent, cancellationToken),
+        informers.Pods.AddHandler(OnPodEvent);
+        informers.Nodes.AddHandler(OnNodeEvent);
 
-            // A claim that binds (or appears) lets a pod waiting on it go on.
-            ResourceInformer.RunAsync(Claims.Definition, _store, _ => RequeuePending(), cancellationToken),
-            _queue.RunAsync(ReconcileAsync, cancellationToken),
-        };
+        // A claim that binds (or appears) lets a pod waiting on it go on.
+        informers.For("", "persistentvolumeclaims").AddHandler(_ => RequeuePending());
+        informers.For("", "persistentvolumes").AddHandler(_ => RequeuePending());
         if (MultiNetwork)
         {
             foreach (var plural in new[] { "podnetworks", "podnetworkattachments" })
             {
-                if (_catalog.All.FirstOrDefault(s => s.Definition.Group == "networking.k8s.io" && s.Definition.Plural == plural) is { } networks)
+                if (Find(plural) is not null)
                 {
-                    running.Add(ResourceInformer.RunAsync(networks.Definition, _store, _ => RequeuePending(), cancellationToken));
+                    informers.For("networking.k8s.io", plural).AddHandler(_ => RequeuePending());
                 }
             }
         }
-
-        return Task.WhenAll(running);
     }
 
-    private ValueTask OnPodEvent(ResourceEvent change)
+    protected override Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
+        ScheduleAsync(key.Namespace, key.Name, cancellationToken);
+
+    private void OnPodEvent(InformerEvent change)
     {
-        var pod = ObjectJson.Parse(change.Object!.Value);
-        var key = (pod.Namespace(), pod.Name());
-        if (change.Type == ResourceEventType.Deleted)
+        var pod = change.Object;
+        var key = NamespacedName.Of(pod);
+        if (change.Type == InformerEventType.Deleted)
         {
             _written.TryRemove(key, out _);
-            return RequeuePending();
+            RequeuePending();
+            return;
         }
 
         if (IsPending(pod))
         {
-            if (!_written.TryGetValue(key, out var revision) || revision != change.Object.Revision)
+            if (!_written.TryGetValue(key, out var revision) || revision.ToString(CultureInfo.InvariantCulture) != pod.ResourceVersion())
             {
-                _queue.Add(key);
+                Queue.Add(key);
             }
         }
         else if (pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed")
         {
             // A finished pod frees its node's resources.
-            return RequeuePending();
+            RequeuePending();
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnNodeEvent(ResourceEvent change)
+    private void OnNodeEvent(InformerEvent change)
     {
-        var node = ObjectJson.Parse(change.Object!.Value);
-        if (change.Type == ResourceEventType.Deleted)
+        var node = change.Object;
+        if (change.Type == InformerEventType.Deleted)
         {
             _nodeFingerprints.TryRemove(node.Name(), out _);
-            return RequeuePending();
+            RequeuePending();
+            return;
         }
 
         var fingerprint = new JsonArray(
@@ -129,25 +106,22 @@ internal sealed partial class Scheduler : IController
             node["status"]?["allocatable"]?.DeepClone()).ToJsonString();
         if (_nodeFingerprints.TryGetValue(node.Name(), out var seen) && seen == fingerprint)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         _nodeFingerprints[node.Name()] = fingerprint;
-        return RequeuePending();
+        RequeuePending();
     }
 
-    private ValueTask RequeuePending()
+    private void RequeuePending()
     {
-        foreach (var item in _store.Latest.Range(Pods.Definition.KeyPrefix))
+        foreach (var pod in Informers.Pods.Lister.List())
         {
-            var pod = ObjectJson.Parse(item.Value);
             if (IsPending(pod))
             {
-                _queue.Add((pod.Namespace(), pod.Name()));
+                Queue.Add(NamespacedName.Of(pod));
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>A pod this scheduler places: no node, our scheduler name, not being deleted, not finished.</summary>
@@ -157,36 +131,16 @@ internal sealed partial class Scheduler : IController
         && !pod.HasDeletionTimestamp()
         && pod["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed");
 
-    private async Task ReconcileAsync((string Namespace, string Name) key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ScheduleAsync(key.Namespace, key.Name, cancellationToken);
-        }
-        catch (ApiException e)
-        {
-            Log.ScheduleFailed(_logger, key.Namespace, key.Name, e.Message);
-            _queue.AddAfter(key, RetryDelay, cancellationToken);
-        }
-#pragma warning disable CA1031 // One pod's bug must not stop scheduling every pod: logged as a bug, retried later.
-        catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            Log.ScheduleBug(_logger, key.Namespace, key.Name, e);
-            _queue.AddAfter(key, BugRetryDelay, cancellationToken);
-        }
-    }
-
     /// <summary>Places one pod, or records why it cannot be placed; idempotent.</summary>
     internal async Task ScheduleAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var pods = Pods;
-        if (pods.TryGet(ns, name) is not { } stored || ObjectJson.Parse(stored.Value) is not { } pod || !IsPending(pod))
+        if (Informers.Pods.Lister.Get(ns, name) is not { } pod || !IsPending(pod))
         {
             return;
         }
 
-        var nodes = _store.Latest.Range(_catalog.Get("", "nodes").Definition.KeyPrefix).Select(n => ObjectJson.Parse(n.Value))
+        var nodes = Informers.Nodes.Lister.List()
             .OrderBy(n => n.Name(), StringComparer.Ordinal).ToList();
         var preFilterMessage = MultiNetwork ? PodNetworkPrefilter.Check(pod, ReadPodNetwork, ReadAttachment) : null;
         var volumeBinding = VolumeBinding.PreFilter(pod, ReadClaim, ReadStorageClass);
@@ -194,13 +148,12 @@ internal sealed partial class Scheduler : IController
         var reasons = new List<string>();
         JsonObject? chosen = null;
         var chosenLoad = int.MaxValue;
-        var volumes = volumeBinding.AllBound ? [] : AllVolumes();
+        IReadOnlyList<JsonObject> volumes = volumeBinding.AllBound ? [] : AllVolumes();
         if (preFilterMessage is null)
         {
-            var assigned = AssignedPods();
             foreach (var node in nodes)
             {
-                var onNode = assigned.TryGetValue(node.Name(), out var list) ? list : [];
+                var onNode = HoldingResources(node.Name());
                 var nodeReasons = NodeFilters.Filter(pod, node, onNode);
                 if (nodeReasons.Count == 0)
                 {
@@ -236,7 +189,7 @@ internal sealed partial class Scheduler : IController
         var nodeName = chosen.Name();
         try
         {
-            bound = await PodBinding.BindAsync(pods, ns, name, nodeName, _time, new WriteOptions { Subresource = "binding" }, cancellationToken);
+            bound = await PodBinding.BindAsync(pods, ns, name, nodeName, Time, new WriteOptions { Subresource = "binding" }, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {
@@ -244,18 +197,18 @@ internal sealed partial class Scheduler : IController
             return;
         }
 
-        Log.Scheduled(_logger, ns, name, nodeName);
+        Log.Scheduled(Logger, ns, name, nodeName);
         await _events.RecordAsync(ObjectJson.Parse(bound.Value), "Normal", "Scheduled",
             $"Successfully assigned {ns}/{name} to {nodeName}", SchedulerName, cancellationToken);
     }
 
     private async Task MarkUnschedulableAsync(ResourceStore pods, JsonObject pod, string message, CancellationToken cancellationToken)
     {
-        var key = (Namespace: pod.Namespace(), Name: pod.Name());
+        var key = NamespacedName.Of(pod);
         var current = (pod["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => c.GetString("type") == "PodScheduled");
         if (current?.GetString("status") != "False" || current.GetString("reason") != "Unschedulable" || current.GetString("message") != message)
         {
-            var now = ObjectMeta.FormatTime(_time.GetUtcNow());
+            var now = ObjectMeta.FormatTime(Time.GetUtcNow());
             var written = await pods.UpdateAsync(pod.Namespace(), pod.Name(), p =>
             {
                 p.Metadata().Remove("resourceVersion");
@@ -290,31 +243,15 @@ internal sealed partial class Scheduler : IController
             pod = ObjectJson.Parse(written.Value);
         }
 
-        Log.Unschedulable(_logger, key.Namespace, key.Name, message);
+        Log.Unschedulable(Logger, key.Namespace, key.Name, message);
         await _events.RecordAsync(pod, "Warning", "FailedScheduling", message, SchedulerName, cancellationToken);
     }
 
-    /// <summary>The pods bound to each node that still hold resources (not Succeeded or Failed).</summary>
-    private Dictionary<string, List<JsonObject>> AssignedPods()
-    {
-        var assigned = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
-        foreach (var item in _store.Latest.Range(Pods.Definition.KeyPrefix))
-        {
-            var pod = ObjectJson.Parse(item.Value);
-            if (pod["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } node
-                && pod["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed"))
-            {
-                if (!assigned.TryGetValue(node, out var list))
-                {
-                    assigned[node] = list = [];
-                }
-
-                list.Add(pod);
-            }
-        }
-
-        return assigned;
-    }
+    /// <summary>The pods bound to <paramref name="node"/> that still hold resources (not Succeeded or Failed).</summary>
+    private List<JsonObject> HoldingResources(string node) =>
+        Informers.Pods.Lister.ByIndex(Indexers.PodsByNode, node)
+            .Where(p => p["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed"))
+            .ToList();
 
     /// <summary>BindPodVolumes: a claimRef on each chosen static volume, the selected-node annotation on each claim to provision.</summary>
     private async Task BindVolumesAsync(VolumeBinding volumeBinding, JsonObject node, IReadOnlyList<JsonObject> volumes, CancellationToken cancellationToken)
@@ -359,23 +296,19 @@ internal sealed partial class Scheduler : IController
         }
     }
 
-    private JsonObject? ReadClaim(string ns, string name) =>
-        Claims.TryGet(ns, name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+    private JsonObject? ReadClaim(string ns, string name) => Informers.For("", "persistentvolumeclaims").Lister.Get(ns, name);
 
-    private JsonObject? ReadVolume(string name) =>
-        Volumes.TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+    private JsonObject? ReadVolume(string name) => Informers.For("", "persistentvolumes").Lister.Get(name);
 
-    private JsonObject? ReadStorageClass(string name) =>
-        _catalog.Get("storage.k8s.io", "storageclasses").TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+    private JsonObject? ReadStorageClass(string name) => Informers.For("storage.k8s.io", "storageclasses").Lister.Get(name);
 
-    private List<JsonObject> AllVolumes() =>
-        _store.Latest.Range(Volumes.Definition.KeyPrefix).Select(v => ObjectJson.Parse(v.Value)).ToList();
+    private IReadOnlyList<JsonObject> AllVolumes() => Informers.For("", "persistentvolumes").Lister.List();
 
     private JsonObject? ReadPodNetwork(string name) =>
-        Find("podnetworks")?.TryGet("", name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+        Find("podnetworks") is not null ? Informers.For("networking.k8s.io", "podnetworks").Lister.Get(name) : null;
 
     private JsonObject? ReadAttachment(string ns, string name) =>
-        Find("podnetworkattachments")?.TryGet(ns, name) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+        Find("podnetworkattachments") is not null ? Informers.For("networking.k8s.io", "podnetworkattachments").Lister.Get(ns, name) : null;
 
     private ResourceStore? Find(string plural) =>
         _catalog.All.FirstOrDefault(s => s.Definition.Group == "networking.k8s.io" && s.Definition.Plural == plural);
@@ -387,11 +320,5 @@ internal sealed partial class Scheduler : IController
 
         [LoggerMessage(EventId = 1111, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Name} is unschedulable: {Reason}")]
         public static partial void Unschedulable(ILogger logger, string @namespace, string name, string reason);
-
-        [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "Scheduling pod {Namespace}/{Name} failed, retrying: {Reason}")]
-        public static partial void ScheduleFailed(ILogger logger, string @namespace, string name, string reason);
-
-        [LoggerMessage(EventId = 1113, Level = LogLevel.Error, Message = "Scheduling pod {Namespace}/{Name} failed; this is a bug")]
-        public static partial void ScheduleBug(ILogger logger, string @namespace, string name, Exception error);
     }
 }
