@@ -214,15 +214,7 @@ internal sealed class PersistentVolumeBinder(ControllerContext context)
             var written = await Volumes.UpdateAsync("", volume.Name(), v =>
             {
                 v.Metadata()["resourceVersion"] = volume.Metadata().GetString("resourceVersion");
-                ((JsonObject)v["spec"]!)["claimRef"] = new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "PersistentVolumeClaim",
-                    ["name"] = claim.Name(),
-                    ["namespace"] = claim.Namespace(),
-                    ["resourceVersion"] = claim.Metadata().GetString("resourceVersion"),
-                    ["uid"] = claim.Uid(),
-                };
+                ((JsonObject)v["spec"]!)["claimRef"] = VolumeMatching.ClaimRef(claim);
                 if (setByController)
                 {
                     var annotations = v.Metadata()["annotations"] as JsonObject ?? [];

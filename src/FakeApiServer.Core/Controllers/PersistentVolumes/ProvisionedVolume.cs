@@ -22,15 +22,7 @@ internal static class ProvisionedVolume
         {
             ["accessModes"] = claim["spec"]?["accessModes"]?.DeepClone(),
             ["capacity"] = new JsonObject { ["storage"] = claim["spec"]?["resources"]?["requests"]?["storage"]?.DeepClone() },
-            ["claimRef"] = new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "PersistentVolumeClaim",
-                ["name"] = claim.Name(),
-                ["namespace"] = claim.Namespace(),
-                ["resourceVersion"] = claim.Metadata().GetString("resourceVersion"),
-                ["uid"] = claim.Uid(),
-            },
+            ["claimRef"] = VolumeMatching.ClaimRef(claim),
             ["hostPath"] = new JsonObject
             {
                 ["path"] = $"/var/local-path-provisioner/{name}_{claim.Namespace()}_{claim.Name()}",

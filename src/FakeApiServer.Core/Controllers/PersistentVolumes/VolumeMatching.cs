@@ -114,6 +114,17 @@ internal static class VolumeMatching
     public static bool AdmitsNode(JsonObject volume, JsonObject node) =>
         volume["spec"]?["nodeAffinity"]?["required"]?["nodeSelectorTerms"] is not JsonArray terms || NodeAffinity.MatchesTerms(terms, node);
 
+    /// <summary>A volume's spec.claimRef to <paramref name="claim"/> (with its uid and resourceVersion).</summary>
+    public static JsonObject ClaimRef(JsonObject claim) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "PersistentVolumeClaim",
+        ["name"] = claim.Name(),
+        ["namespace"] = claim.Namespace(),
+        ["resourceVersion"] = claim.Metadata().GetString("resourceVersion"),
+        ["uid"] = claim.Uid(),
+    };
+
     /// <summary>spec.volumeMode, Filesystem when unset.</summary>
     public static string VolumeMode(JsonObject obj) => obj["spec"]?["volumeMode"]?.GetValue<string>() ?? "Filesystem";
 

@@ -266,15 +266,7 @@ internal sealed partial class Scheduler(ControllerContext context) : Reconciler<
                     await Volumes.UpdateAsync("", volume.Name(), v =>
                     {
                         v.Metadata()["resourceVersion"] = volume.Metadata().GetString("resourceVersion");
-                        ((JsonObject)v["spec"]!)["claimRef"] = new JsonObject
-                        {
-                            ["apiVersion"] = "v1",
-                            ["kind"] = "PersistentVolumeClaim",
-                            ["name"] = claim.Name(),
-                            ["namespace"] = claim.Namespace(),
-                            ["resourceVersion"] = claim.Metadata().GetString("resourceVersion"),
-                            ["uid"] = claim.Uid(),
-                        };
+                        ((JsonObject)v["spec"]!)["claimRef"] = VolumeMatching.ClaimRef(claim);
                         var annotations = v.Metadata()["annotations"] as JsonObject ?? [];
                         annotations[VolumeAnnotations.BoundByController] = "yes";
                         v.Metadata()["annotations"] = annotations;
