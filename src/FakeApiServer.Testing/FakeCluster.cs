@@ -56,6 +56,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Controllers = options.Controllers,
             Nodes = options.Nodes,
             PodStagesFile = options.PodStagesFile,
+            TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },

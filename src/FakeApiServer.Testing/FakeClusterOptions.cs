@@ -51,6 +51,12 @@ public sealed record FakeClusterOptions
     /// </summary>
     public string? PodStagesFile { get; init; }
 
+    /// <summary>
+    /// Terminated (Succeeded or Failed) pods kept before the "podgc" controller deletes the oldest, as
+    /// --terminated-pod-gc-threshold (default 12500; 0 keeps all). Only used when "podgc" is selected in <see cref="Controllers"/>.
+    /// </summary>
+    public int TerminatedPodGcThreshold { get; init; } = 12_500;
+
     /// <summary>The authorization modes, as --authorization-mode (e.g. "RBAC"); null for the default, AlwaysAllow.</summary>
     public string? AuthorizationMode { get; init; }
 

@@ -24,8 +24,10 @@ internal static class Controllers
         new Endpoints.EndpointsController(context),
         new EndpointSlices.EndpointSliceController(context),
         new Nodes.NodeSimulator(context),
+        new PersistentVolumes.PersistentVolumeBinder(context),
         new Scheduling.Scheduler(context),
         new Kubelet.Kubelet(context),
+        new PodGarbageCollection.PodGarbageCollector(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
     ];
 

@@ -190,6 +190,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
+            if (options.Controllers.IsEnabled("persistentvolume-binder"))
+            {
+                await Controllers.PersistentVolumes.DefaultStorageClass.EnsureAsync(catalog, cancellationToken);
+            }
 
             // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
             crds.Attach(catalog);
@@ -199,6 +203,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
+                TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {

@@ -66,7 +66,7 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
 
     /// <summary>
     /// Whether a delete that removes the object answers with the object rather than a Success Status (upstream's
-    /// ReturnDeletedObject: pods and services; the typed clients expect that body).
+    /// ReturnDeletedObject: pods, services, persistent volumes and claims; the typed clients expect that body).
     /// </summary>
     public bool ReturnDeletedObject { get; init; }
 

@@ -19,6 +19,14 @@ public sealed class CommandLineTests
         Assert.Null(options.KubeconfigOut);
         Assert.Equal(LogLevel.Information, options.LogLevel);
         Assert.Equal(["10.96.0.0/16", "fd00:10:96::/112"], options.ServiceClusterIpRanges);
+        Assert.Equal(12_500, options.TerminatedPodGcThreshold);
+    }
+
+    [Fact]
+    public void Terminated_pod_gc_threshold_takes_a_count_and_rejects_anything_else()
+    {
+        Assert.Equal(2, CommandLine.Parse(["--terminated-pod-gc-threshold=2"]).TerminatedPodGcThreshold);
+        Assert.Throws<FormatException>(() => CommandLine.Parse(["--terminated-pod-gc-threshold=-1"]));
     }
 
     [Fact]

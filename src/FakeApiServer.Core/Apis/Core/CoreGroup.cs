@@ -188,6 +188,7 @@ internal static class CoreGroup
             Defaulter = PersistentVolumeClaimDefaults.Instance,
             Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(claims)) },
             Table = PersistentVolumeClaimTable.Instance,
+            ReturnDeletedObject = true,
         };
 
         var volumes = new PersistentVolumeStrategy(time ?? TimeProvider.System);
@@ -198,6 +199,7 @@ internal static class CoreGroup
             Defaulter = PersistentVolumeDefaults.Instance,
             Subresources = new Dictionary<string, SubresourceHandler> { ["status"] = Subresource.Status(new StatusStrategy(volumes)) },
             Table = PersistentVolumeTable.Instance,
+            ReturnDeletedObject = true,
         };
 
         yield return new ResourceDefinition("", "v1", "PodTemplate", "podtemplates", Namespaced: true)

@@ -29,6 +29,14 @@ internal static class NodeAffinity
         return terms.OfType<JsonObject>().Any(term => TermMatches(term, labels, node.Name()));
     }
 
+    /// <summary>Whether <paramref name="node"/> matches one of the node selector terms (a PersistentVolume's spec.nodeAffinity.required).</summary>
+    public static bool MatchesTerms(JsonArray terms, JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var labels = node.Labels();
+        return terms.OfType<JsonObject>().Any(term => TermMatches(term, labels, node.Name()));
+    }
+
     private static bool TermMatches(JsonObject term, Dictionary<string, string> labels, string nodeName)
     {
         var expressions = (term["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>().ToList();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Apis.Core.Pods;
+using FakeApiServer.Controllers.PersistentVolumes;
 using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
@@ -35,12 +36,20 @@ internal sealed partial class Scheduler(ControllerContext context) : Reconciler<
 
     private ResourceStore Pods => _catalog.Get("", "pods");
 
+    private ResourceStore Claims => _catalog.Get("", "persistentvolumeclaims");
+
+    private ResourceStore Volumes => _catalog.Get("", "persistentvolumes");
+
     private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
 
     protected override void Watch(SharedInformerFactory informers)
     {
         informers.Pods.AddHandler(OnPodEvent);
         informers.Nodes.AddHandler(OnNodeEvent);
+
+        // A claim that binds (or appears) lets a pod waiting on it go on.
+        informers.For("", "persistentvolumeclaims").AddHandler(_ => RequeuePending());
+        informers.For("", "persistentvolumes").AddHandler(_ => RequeuePending());
         if (MultiNetwork)
         {
             foreach (var plural in new[] { "podnetworks", "podnetworkattachments" })
@@ -134,15 +143,23 @@ internal sealed partial class Scheduler(ControllerContext context) : Reconciler<
         var nodes = Informers.Nodes.Lister.List()
             .OrderBy(n => n.Name(), StringComparer.Ordinal).ToList();
         var preFilterMessage = MultiNetwork ? PodNetworkPrefilter.Check(pod, ReadPodNetwork, ReadAttachment) : null;
+        var volumeBinding = VolumeBinding.PreFilter(pod, ReadClaim, ReadStorageClass);
+        preFilterMessage ??= volumeBinding.PreFilterMessage;
         var reasons = new List<string>();
         JsonObject? chosen = null;
         var chosenLoad = int.MaxValue;
+        IReadOnlyList<JsonObject> volumes = volumeBinding.AllBound ? [] : AllVolumes();
         if (preFilterMessage is null)
         {
             foreach (var node in nodes)
             {
                 var onNode = HoldingResources(node.Name());
                 var nodeReasons = NodeFilters.Filter(pod, node, onNode);
+                if (nodeReasons.Count == 0)
+                {
+                    nodeReasons = volumeBinding.Filter(node, ReadVolume, volumes);
+                }
+
                 reasons.AddRange(nodeReasons);
                 if (nodeReasons.Count == 0 && onNode.Count < chosenLoad)
                 {
@@ -158,6 +175,13 @@ internal sealed partial class Scheduler(ControllerContext context) : Reconciler<
                 ? "no nodes available to schedule pods"
                 : NodeFilters.FitError(nodes.Count, preFilterMessage, reasons);
             await MarkUnschedulableAsync(pods, pod, message, cancellationToken);
+            return;
+        }
+
+        if (!volumeBinding.AllBound)
+        {
+            // PreBind: the claims get their volume or selected node; the pod is placed once the PV controller bound them.
+            await BindVolumesAsync(volumeBinding, chosen, volumes, cancellationToken);
             return;
         }
 
@@ -228,6 +252,49 @@ internal sealed partial class Scheduler(ControllerContext context) : Reconciler<
         Informers.Pods.Lister.ByIndex(Indexers.PodsByNode, node)
             .Where(p => p["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed"))
             .ToList();
+
+    /// <summary>BindPodVolumes: a claimRef on each chosen static volume, the selected-node annotation on each claim to provision.</summary>
+    private async Task BindVolumesAsync(VolumeBinding volumeBinding, JsonObject node, IReadOnlyList<JsonObject> volumes, CancellationToken cancellationToken)
+    {
+        var writes = new WriteOptions(FieldManager: "kube-scheduler");
+        foreach (var (claim, volume) in volumeBinding.Plan(node, volumes))
+        {
+            if (volume is not null)
+            {
+                if (volume["spec"]?["claimRef"] is null)
+                {
+                    await Volumes.UpdateAsync("", volume.Name(), v =>
+                    {
+                        v.Metadata()["resourceVersion"] = volume.Metadata().GetString("resourceVersion");
+                        ((JsonObject)v["spec"]!)["claimRef"] = VolumeMatching.ClaimRef(claim);
+                        var annotations = v.Metadata()["annotations"] as JsonObject ?? [];
+                        annotations[VolumeAnnotations.BoundByController] = "yes";
+                        v.Metadata()["annotations"] = annotations;
+                        return v;
+                    }, Volumes.Definition.Strategy, writes, cancellationToken);
+                }
+            }
+            else if (claim.Metadata()["annotations"]?[VolumeAnnotations.SelectedNode]?.GetValue<string>() != node.Name())
+            {
+                await Claims.UpdateAsync(claim.Namespace(), claim.Name(), c =>
+                {
+                    c.Metadata()["resourceVersion"] = claim.Metadata().GetString("resourceVersion");
+                    var annotations = c.Metadata()["annotations"] as JsonObject ?? [];
+                    annotations[VolumeAnnotations.SelectedNode] = node.Name();
+                    c.Metadata()["annotations"] = annotations;
+                    return c;
+                }, Claims.Definition.Strategy, writes, cancellationToken);
+            }
+        }
+    }
+
+    private JsonObject? ReadClaim(string ns, string name) => Informers.For("", "persistentvolumeclaims").Lister.Get(ns, name);
+
+    private JsonObject? ReadVolume(string name) => Informers.For("", "persistentvolumes").Lister.Get(name);
+
+    private JsonObject? ReadStorageClass(string name) => Informers.For("storage.k8s.io", "storageclasses").Lister.Get(name);
+
+    private IReadOnlyList<JsonObject> AllVolumes() => Informers.For("", "persistentvolumes").Lister.List();
 
     private JsonObject? ReadPodNetwork(string name) =>
         Find("podnetworks") is not null ? Informers.For("networking.k8s.io", "podnetworks").Lister.Get(name) : null;
