@@ -13,7 +13,7 @@ namespace FakeApiServer.Tests.Controllers.StatefulSets;
 /// </summary>
 public sealed class StatefulSetControllerTests
 {
-    private const string Controllers = "namespace,garbage-collector,statefulset,node-simulator,scheduler,kubelet";
+    private const string Controllers = "namespace,garbage-collector,statefulset,node-simulator,scheduler,kubelet,persistentvolume-binder";
 
     private const string Set = "apis/apps/v1/namespaces/default/statefulsets/web";
 
