@@ -96,9 +96,7 @@ internal sealed class CronJobController(ControllerContext context) : Reconciler<
         await WriteStatusAsync(cronJob, status, cancellationToken);
         if (spec["suspend"]?.GetValue<bool>() != true && schedule!.Next(now, zone) is { } next)
         {
-            // From the clock's time now, not the sync's: a clock moved on meanwhile makes the wait shorter.
-            var wait = next - Time.GetUtcNow();
-            RequeueAfter(key, (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + NextScheduleDelta);
+            RequeueAt(key, next + NextScheduleDelta);
         }
     }
 

@@ -132,8 +132,10 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
             status["uncountedTerminatedPods"] = UncountedJson(uncountedSucceeded, uncountedFailed);
             job = await WriteStatusAsync(job, status, cancellationToken);
             await RemoveFinalizersAsync(finishing, cancellationToken);
-            pods = OwnedPods(job);
         }
+
+        // The rest of the sync works on the pods as counted above, not a newer list: a pod that finished meanwhile is
+        // still active here, and is counted by the next sync instead of being taken for a missing one and replaced.
 
         var backoff = _backoffs.GetOrAdd(job.Uid() ?? "", PodFailureBackoff.None).After(newSuccesses, newFailures, lastFailure);
         _backoffs[job.Uid() ?? ""] = backoff;
@@ -204,8 +206,7 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
             }
             else if (deadline is { } due)
             {
-                // From the clock's time now, not the sync's: a clock moved on meanwhile brings the deadline nearer.
-                RequeueAfter(new NamespacedName(job.Namespace(), job.Name()), Max(due - Time.GetUtcNow(), TimeSpan.Zero));
+                RequeueAt(new NamespacedName(job.Namespace(), job.Name()), due);
             }
         }
 
@@ -286,7 +287,7 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
 
         if (backoff.Remaining(now) > TimeSpan.Zero)
         {
-            RequeueAfter(new NamespacedName(job.Namespace(), job.Name()), backoff.Remaining(Time.GetUtcNow()));
+            RequeueAt(new NamespacedName(job.Namespace(), job.Name()), now + backoff.Remaining(now));
             return active;
         }
 
@@ -416,8 +417,6 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
             status.Remove(field);
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset? ObjectMetaTime(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;

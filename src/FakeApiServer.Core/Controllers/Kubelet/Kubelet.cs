@@ -148,7 +148,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         await RecordBackOffsAsync(pod, crashLooping, cancellationToken);
         if (PodStatusBuilder.StageOf(pod) == PodStage.Running && ContainerLifecycle.NextTransition(pod, view.Stages) is { } due)
         {
-            RequeueAfter(new NamespacedName(ns, name), Max(due - _time.GetUtcNow(), TimeSpan.Zero));
+            RequeueAt(new NamespacedName(ns, name), due);
         }
     }
 
@@ -319,10 +319,9 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
             var deletionGrace = meta.GetInt64("deletionGracePeriodSeconds") ?? 0;
             var terminationGrace = pod["spec"] is JsonObject spec ? spec.GetInt64("terminationGracePeriodSeconds") ?? deletionGrace : deletionGrace;
             var due = deadline.AddSeconds(-deletionGrace).AddSeconds(Math.Min(deletionGrace, terminationGrace));
-            var wait = due - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            if (due > _time.GetUtcNow())
             {
-                RequeueAfter(NamespacedName.Of(pod), wait);
+                RequeueAt(NamespacedName.Of(pod), due);
                 return;
             }
         }
@@ -338,8 +337,6 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
             // Gone already, or another pod of that name now.
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static partial class Log
     {

@@ -97,7 +97,7 @@ internal sealed partial class PodGarbageCollector(ControllerContext context) : R
             var since = _missingSince.GetOrAdd(nodeName, now);
             if (now - since < Quarantine)
             {
-                RequeueAfter("", Quarantine - (now - since));
+                RequeueAt("", since + Quarantine);
                 continue;
             }
 

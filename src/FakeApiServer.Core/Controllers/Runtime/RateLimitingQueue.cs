@@ -65,7 +65,16 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
             return;
         }
 
-        var due = _time.GetUtcNow() + delay;
+        AddAt(key, _time.GetUtcNow() + delay);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="key"/> when the clock reaches <paramref name="due"/>; of several times for one key the
+    /// earliest wins. The wait is measured from the clock's time when it starts, so a clock moved on while a reconcile
+    /// computed <paramref name="due"/> does not make the key late.
+    /// </summary>
+    public void AddAt(TKey key, DateTimeOffset due)
+    {
         lock (_lock)
         {
             if (_shutDown.IsCancellationRequested || (_delayed.TryGetValue(key, out var earlier) && earlier <= due))
@@ -76,7 +85,7 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
             _delayed[key] = due;
         }
 
-        _ = AddWhenDueAsync(key, due, delay);
+        _ = AddWhenDueAsync(key, due);
     }
 
     /// <summary>Queues <paramref name="key"/> after its rate limiter's back-off: one more failure of the key.</summary>
@@ -170,11 +179,15 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
         }
     }
 
-    private async Task AddWhenDueAsync(TKey key, DateTimeOffset due, TimeSpan delay)
+    private async Task AddWhenDueAsync(TKey key, DateTimeOffset due)
     {
         try
         {
-            await Task.Delay(delay, _time, _shutDown.Token);
+            var wait = due - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, _shutDown.Token);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -72,6 +72,9 @@ internal abstract partial class Reconciler<TKey> : IController, IDisposable
     /// <summary>Reconciles <paramref name="key"/> again after <paramref name="delay"/> (a condition that time alone changes).</summary>
     protected void RequeueAfter(TKey key, TimeSpan delay) => Queue.AddAfter(key, delay);
 
+    /// <summary>Reconciles <paramref name="key"/> again when the clock reaches <paramref name="due"/> (a deadline, an expiry).</summary>
+    protected void RequeueAt(TKey key, DateTimeOffset due) => Queue.AddAt(key, due);
+
     private async Task ReconcileOrRetryAsync(TKey key, CancellationToken cancellationToken)
     {
         try

@@ -44,7 +44,7 @@ internal sealed partial class TtlAfterFinishedController(ControllerContext conte
         var now = Time.GetUtcNow();
         if (expires > now)
         {
-            RequeueAfter(key, expires - now);
+            RequeueAt(key, expires);
             return;
         }
 

@@ -14,6 +14,8 @@ internal sealed class PodWatchLog : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _watching;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private PodWatchLog(FakeCluster cluster, string ns, CancellationToken cancellationToken)
     {
@@ -39,6 +41,29 @@ internal sealed class PodWatchLog : IAsyncDisposable
     /// <summary>The position of the first event matching <paramref name="match"/>, or -1.</summary>
     public int IndexOf(Func<(WatchEventType Type, string Name, bool Ready), bool> match) => _events.ToList().FindIndex(e => match(e));
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds for the events received so far: the watch delivers events after
+    /// the change is visible to a list, so a test asserts on the log only after waiting for the events it expects.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<PodWatchLog, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition(this))
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -63,7 +88,14 @@ internal sealed class PodWatchLog : IAsyncDisposable
         await foreach (var (type, pod) in events)
         {
             var ready = pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
-            _events.Enqueue((type, pod.Metadata.Name, ready));
+            TaskCompletionSource changed;
+            lock (_gate)
+            {
+                _events.Enqueue((type, pod.Metadata.Name, ready));
+                (changed, _changed) = (_changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
+            changed.SetResult();
         }
     }
 }

@@ -57,6 +57,7 @@ public sealed class StatefulSetControllerTests
 
         await cluster.CreateAsync("apis/apps/v1/namespaces/default/statefulsets", StatefulSet(3), ct);
         var set = await WaitForReadyAsync(cluster, 3, ct);
+        await log.WaitUntilAsync(l => l.ReadyOrder().Count == 3, ct);
 
         Assert.Equal(["web-0", "web-1", "web-2"], log.Names(WatchEventType.Added));
         Assert.Equal(["web-0", "web-1", "web-2"], log.ReadyOrder());
@@ -106,6 +107,7 @@ public sealed class StatefulSetControllerTests
         await cluster.Client.AppsV1.PatchNamespacedStatefulSetScaleAsync(new V1Patch("""{"spec":{"replicas":1}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
         await WaitForReadyAsync(cluster, 1, ct);
         await EventuallyPodsAsync(cluster, ["web-0"], ct);
+        await log.WaitUntilAsync(l => l.Names(WatchEventType.Deleted).Count == 2, ct);
 
         Assert.Equal(["web-2", "web-1"], log.Names(WatchEventType.Deleted));
         // Claims are kept (whenScaled Retain).
@@ -127,6 +129,7 @@ public sealed class StatefulSetControllerTests
         var after = await cluster.WaitForAsync(Set, s => s["status"]?["currentRevision"]?.ToString() == s["status"]?["updateRevision"]?.ToString()
             && s["status"]?["updateRevision"]?.ToString() != before["status"]!["updateRevision"]!.ToString()
             && (int?)s["status"]?["readyReplicas"] == 3 && (int?)s["status"]?["updatedReplicas"] == 3, ct);
+        await log.WaitUntilAsync(l => l.Names(WatchEventType.Deleted).Count == 3, ct);
 
         Assert.Equal(["web-2", "web-1", "web-0"], log.Names(WatchEventType.Deleted));
         var pods = (await cluster.Client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct)).Items;
