@@ -264,9 +264,9 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
             updated += onNode.Any(p => ControllerRevisions.HashOf(p) == hash) ? 1 : 0;
         }
 
-        if (ready > available)
+        if (PodState.NextAvailable(pods.Where(p => !p.HasDeletionTimestamp()), minReadySeconds, now) is { } next)
         {
-            RequeueAfter(NamespacedName.Of(ds), TimeSpan.FromSeconds(Math.Max(1, minReadySeconds)));
+            RequeueAt(NamespacedName.Of(ds), next);
         }
 
         var status = new JsonObject

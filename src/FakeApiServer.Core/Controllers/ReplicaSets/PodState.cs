@@ -28,6 +28,16 @@ internal static class PodState
         return minReadySeconds <= 0 || (ReadySince(pod) is { } since && since.AddSeconds(minReadySeconds) <= now);
     }
 
+    /// <summary>
+    /// The earliest time one of <paramref name="pods"/> that is Ready but not yet available becomes available (its Ready
+    /// time plus <paramref name="minReadySeconds"/>), or null when none waits: when a controller looks again.
+    /// </summary>
+    public static DateTimeOffset? NextAvailable(IEnumerable<JsonObject> pods, long minReadySeconds, DateTimeOffset now) =>
+        pods.Where(p => IsReady(p) && !IsAvailable(p, minReadySeconds, now))
+            .Select(p => (ReadySince(p) ?? now).AddSeconds(minReadySeconds))
+            .Cast<DateTimeOffset?>()
+            .Min();
+
     /// <summary>When the Ready condition last became True, or null.</summary>
     public static DateTimeOffset? ReadySince(JsonObject pod) =>
         ReadyCondition(pod)?.GetString("lastTransitionTime") is { } t

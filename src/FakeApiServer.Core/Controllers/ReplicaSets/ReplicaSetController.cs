@@ -146,10 +146,10 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
         var fullyLabeled = active.Count(p => templateLabels.All(l => p.Labels().TryGetValue(l.Key, out var v) && v == l.Value));
         var ready = active.Count(PodState.IsReady);
         var available = active.Count(p => PodState.IsAvailable(p, minReadySeconds, now));
-        if (minReadySeconds > 0 && ready > available)
+        if (PodState.NextAvailable(active, minReadySeconds, now) is { } next)
         {
             // Pods become available with time alone: look again when the first can.
-            RequeueAfter(NamespacedName.Of(rs), TimeSpan.FromSeconds(minReadySeconds));
+            RequeueAt(NamespacedName.Of(rs), next);
         }
 
         var status = new JsonObject { ["replicas"] = active.Count };

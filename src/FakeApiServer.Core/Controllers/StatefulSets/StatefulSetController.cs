@@ -219,9 +219,9 @@ internal sealed class StatefulSetController(ControllerContext context) : Reconci
             }
         }
 
-        if (ready > available)
+        if (PodState.NextAvailable(pods.Where(IsRunningAndReady), minReadySeconds, now) is { } next)
         {
-            RequeueAfter(NamespacedName.Of(set), TimeSpan.FromSeconds(minReadySeconds));
+            RequeueAt(NamespacedName.Of(set), next);
         }
 
         // completeRollingUpdate: once every pod is updated and ready, the update revision becomes the current one.
