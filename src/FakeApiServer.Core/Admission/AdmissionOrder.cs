@@ -20,7 +20,7 @@ internal static class AdmissionOrder
         NamespaceLifecyclePlugin.PluginName,
         "NamespaceExists",
         "LimitPodHardAntiAffinityTopology",
-        "LimitRanger",
+        LimitRangerPlugin.PluginName,
         ServiceAccountPlugin.PluginName,
         "NodeRestriction",
         "TaintNodesByCondition",
@@ -51,7 +51,7 @@ internal static class AdmissionOrder
         MutatingWebhookPlugin.PluginName,
         "ValidatingAdmissionPolicy",
         ValidatingWebhookPlugin.PluginName,
-        "ResourceQuota",
+        ResourceQuotaPlugin.PluginName,
         "AlwaysDeny",
     ];
 
@@ -59,6 +59,7 @@ internal static class AdmissionOrder
     public static IReadOnlySet<string> Implemented { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         NamespaceLifecyclePlugin.PluginName,
+        LimitRangerPlugin.PluginName,
         ServiceAccountPlugin.PluginName,
         DefaultTolerationSecondsPlugin.PluginName,
         DefaultStorageClassPlugin.PluginName,
@@ -66,6 +67,7 @@ internal static class AdmissionOrder
         PodNetworkProtectionPlugin.PluginName,
         MutatingWebhookPlugin.PluginName,
         ValidatingWebhookPlugin.PluginName,
+        ResourceQuotaPlugin.PluginName,
     };
 
     /// <summary>The message when PodNetwork is named while the MultiNetwork gate is off (the prototype's).</summary>
@@ -136,6 +138,7 @@ internal static class AdmissionOrder
             object? plugin = name switch
             {
                 NamespaceLifecyclePlugin.PluginName => new NamespaceLifecyclePlugin(dependencies.Store),
+                LimitRangerPlugin.PluginName => new LimitRangerPlugin(dependencies.Store),
                 ServiceAccountPlugin.PluginName => new ServiceAccountPlugin(),
                 DefaultTolerationSecondsPlugin.PluginName => new DefaultTolerationSecondsPlugin(),
                 DefaultStorageClassPlugin.PluginName => new DefaultStorageClassPlugin(dependencies.Store),
@@ -143,6 +146,7 @@ internal static class AdmissionOrder
                 PodNetworkProtectionPlugin.PluginName => new PodNetworkProtectionPlugin(),
                 MutatingWebhookPlugin.PluginName => new MutatingWebhookPlugin(webhooks),
                 ValidatingWebhookPlugin.PluginName => new ValidatingWebhookPlugin(webhooks),
+                ResourceQuotaPlugin.PluginName => new ResourceQuotaPlugin(dependencies.Store, dependencies.Time),
                 _ => null,
             };
             if (plugin is not null)
