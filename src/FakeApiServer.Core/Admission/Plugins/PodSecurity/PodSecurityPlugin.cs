@@ -278,7 +278,9 @@ internal sealed class PodSecurityPlugin : IValidatingAdmissionPlugin
     private PodSecurityPolicy NamespacePolicy(string ns, List<FieldError> errors)
     {
         var stored = _store.Latest.Get(NamespaceLifecyclePlugin.NamespaceKey(ns));
-        return stored is null
+
+        // Most namespaces have no pod-security labels: skip the parse for them.
+        return stored is null || stored.Value.AsSpan().IndexOf("pod-security.kubernetes.io/"u8) < 0
             ? _configuration.Defaults
             : PodSecurityPolicy.FromLabels(ObjectJson.Parse(stored.Value).Labels(), _configuration.Defaults, errors);
     }
