@@ -53,6 +53,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             HistoryWindow = options.HistoryWindow,
             EnableAdmissionPlugins = options.EnableAdmissionPlugins,
             DisableAdmissionPlugins = options.DisableAdmissionPlugins,
+            AdmissionControlConfigFile = options.AdmissionControlConfigFile,
             Controllers = options.Controllers,
             Nodes = options.Nodes,
             PodStagesFile = options.PodStagesFile,

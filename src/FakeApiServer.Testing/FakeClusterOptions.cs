@@ -38,6 +38,12 @@ public sealed record FakeClusterOptions
     public IReadOnlyList<string> DisableAdmissionPlugins { get; init; } = [];
 
     /// <summary>
+    /// An admission configuration file, as --admission-control-config-file (e.g. PodSecurity's defaults and
+    /// exemptions in a PodSecurityConfiguration); null for none.
+    /// </summary>
+    public string? AdmissionControlConfigFile { get; init; }
+
+    /// <summary>
     /// How many simulated nodes the "node-simulator" and "kubelet" controllers run, as --nodes: fakeapiserver-control-plane
     /// (tainted NoSchedule when there are others), then fakeapiserver-worker, fakeapiserver-worker2, ... Only used when
     /// those controllers are selected in <see cref="Controllers"/>.

@@ -1,4 +1,5 @@
 using FakeApiServer.Admission.Plugins;
+using FakeApiServer.Admission.Plugins.PodSecurity;
 using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Features;
 
@@ -26,7 +27,7 @@ internal static class AdmissionOrder
         "TaintNodesByCondition",
         "AlwaysPullImages",
         "ImagePolicyWebhook",
-        "PodSecurity",
+        PodSecurityPlugin.PluginName,
         "PodNodeSelector",
         "Priority",
         DefaultTolerationSecondsPlugin.PluginName,
@@ -62,6 +63,7 @@ internal static class AdmissionOrder
         LimitRangerPlugin.PluginName,
         ServiceAccountPlugin.PluginName,
         DefaultTolerationSecondsPlugin.PluginName,
+        PodSecurityPlugin.PluginName,
         DefaultStorageClassPlugin.PluginName,
         PodNetworkPlugin.PluginName,
         PodNetworkProtectionPlugin.PluginName,
@@ -141,6 +143,7 @@ internal static class AdmissionOrder
                 LimitRangerPlugin.PluginName => new LimitRangerPlugin(dependencies.Store),
                 ServiceAccountPlugin.PluginName => new ServiceAccountPlugin(),
                 DefaultTolerationSecondsPlugin.PluginName => new DefaultTolerationSecondsPlugin(),
+                PodSecurityPlugin.PluginName => new PodSecurityPlugin(dependencies.Store, PodSecurityConfiguration.Parse(dependencies.Configurations.For(PodSecurityPlugin.PluginName))),
                 DefaultStorageClassPlugin.PluginName => new DefaultStorageClassPlugin(dependencies.Store),
                 PodNetworkPlugin.PluginName => new PodNetworkPlugin(),
                 PodNetworkProtectionPlugin.PluginName => new PodNetworkProtectionPlugin(),

@@ -19,7 +19,7 @@ public static class CommandLine
     [
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
-        "enable-admission-plugins", "disable-admission-plugins", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "pod-stages",
+        "enable-admission-plugins", "disable-admission-plugins", "admission-control-config-file", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "pod-stages",
         "terminated-pod-gc-threshold",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "service-account-issuer", "api-audiences",
@@ -110,6 +110,7 @@ public static class CommandLine
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
                 "enable-admission-plugins" => options with { EnableAdmissionPlugins = PluginList(value) },
                 "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
+                "admission-control-config-file" => options with { AdmissionControlConfigFile = ParseWith(name, value, AdmissionConfigFile) },
                 "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
                 "tls" => options with { Tls = options.Tls with { Enabled = Boolean(name, value) } },
@@ -197,6 +198,14 @@ public static class CommandLine
         }
 
         return cidrs.Length is 1 or 2 ? cidrs : throw new FormatException("expected one or two CIDRs (one per IP family)");
+    }
+
+    /// <summary>An admission configuration file that reads, with plugin configurations that parse (read again when the server starts).</summary>
+    private static string AdmissionConfigFile(string path)
+    {
+        var configurations = AdmissionPluginConfigurations.Load(path);
+        Admission.Plugins.PodSecurity.PodSecurityConfiguration.Parse(configurations.For(Admission.Plugins.PodSecurity.PodSecurityPlugin.PluginName));
+        return path;
     }
 
     /// <summary>A stage file that exists and parses (read again when the server starts).</summary>

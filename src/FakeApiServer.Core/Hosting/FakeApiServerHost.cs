@@ -186,7 +186,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(FlowControlGroup.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
-            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger));
+            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger)
+            {
+                Configurations = AdmissionPluginConfigurations.Load(options.AdmissionControlConfigFile),
+            });
             var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);

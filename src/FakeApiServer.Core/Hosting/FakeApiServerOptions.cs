@@ -70,6 +70,12 @@ public sealed record FakeApiServerOptions
     /// <summary>Admission plugins switched off (--disable-admission-plugins), e.g. PodNetwork.</summary>
     public IReadOnlyList<string> DisableAdmissionPlugins { get; init; } = [];
 
+    /// <summary>
+    /// The admission plugins' configuration file (--admission-control-config-file): an AdmissionConfiguration of
+    /// apiserver.config.k8s.io/v1 naming each plugin's configuration (e.g. PodSecurity's defaults and exemptions).
+    /// </summary>
+    public string? AdmissionControlConfigFile { get; init; }
+
     /// <summary>How admission webhooks are reached (--webhook-service-url-template, --webhook-service-address).</summary>
     public WebhookOptions Webhooks { get; init; } = new();
 
