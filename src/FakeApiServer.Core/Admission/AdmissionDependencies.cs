@@ -1,8 +1,13 @@
 using FakeApiServer.Admission.Webhooks;
+using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Admission;
 
 /// <summary>What the plugins need from the server: the store (namespaces, webhook configurations), webhook options, clock and log.</summary>
-internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOptions Webhooks, TimeProvider Time, ILogger Logger);
+internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOptions Webhooks, TimeProvider Time, ILogger Logger)
+{
+    /// <summary>The server's generator of random name suffixes (the ServiceAccount plugin's token volume names).</summary>
+    public NameGenerator Names { get; init; } = new(new Random());
+}

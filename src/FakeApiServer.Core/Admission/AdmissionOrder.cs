@@ -136,7 +136,7 @@ internal static class AdmissionOrder
             object? plugin = name switch
             {
                 NamespaceLifecyclePlugin.PluginName => new NamespaceLifecyclePlugin(dependencies.Store),
-                ServiceAccountPlugin.PluginName => new ServiceAccountPlugin(),
+                ServiceAccountPlugin.PluginName => new ServiceAccountPlugin(dependencies.Store, dependencies.Names, dependencies.Time),
                 DefaultTolerationSecondsPlugin.PluginName => new DefaultTolerationSecondsPlugin(),
                 DefaultStorageClassPlugin.PluginName => new DefaultStorageClassPlugin(dependencies.Store),
                 PodNetworkPlugin.PluginName => new PodNetworkPlugin(),

@@ -27,6 +27,9 @@ internal sealed record ControllerContext(
     /// </summary>
     public SharedInformerFactory Informers { get; init; } = new(Catalog, Store, LoggerFactory);
 
+    /// <summary>The PEM of the CA that verifies the API server, which root-ca-cert-publisher publishes; "" on plain http.</summary>
+    public string RootCaPem { get; init; } = "";
+
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;
 

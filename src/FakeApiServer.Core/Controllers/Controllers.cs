@@ -29,6 +29,8 @@ internal static class Controllers
         new Kubelet.Kubelet(context),
         new PodGarbageCollection.PodGarbageCollector(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
+        new ServiceAccounts.ServiceAccountsController(context),
+        new RootCaCertPublisher.RootCaCertPublisher(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

@@ -153,6 +153,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         try
         {
             var random = new Random();
+            var names = new NameGenerator(random);
             var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
             var schemas = new CustomResourceSchemas(BuiltInSchemas.Instance);
             var crds = new CustomResourceDefinitionController(store, time, schemas, logger);
@@ -186,8 +187,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(FlowControlGroup.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
-            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger));
-            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
+            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger) { Names = names });
+            var catalog = new ResourceCatalog(definitions, store, time, names, schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
             if (options.Controllers.IsEnabled("persistentvolume-binder"))
@@ -204,6 +205,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
+                RootCaPem = pki?.ServingCaPem ?? "",
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {
