@@ -10,4 +10,7 @@ internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOpti
 {
     /// <summary>The server's generator of random name suffixes (the ServiceAccount plugin's token volume names).</summary>
     public NameGenerator Names { get; init; } = new(new Random());
+
+    /// <summary>The server's authorizer (the certificate plugins' checks of the approve and sign verbs on signers).</summary>
+    public Security.Authorization.IAuthorizer Authorizer { get; init; } = new Security.Authorization.AlwaysAllowAuthorizer();
 }

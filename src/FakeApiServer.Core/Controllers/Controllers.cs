@@ -31,6 +31,8 @@ internal static class Controllers
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
         new ServiceAccounts.ServiceAccountsController(context),
         new RootCaCertPublisher.RootCaCertPublisher(context),
+        new CertificateSigning.CsrSigningController(context),
+        new CertificateApproving.CsrApprovingController(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

@@ -187,7 +187,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(FlowControlGroup.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
-            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger) { Names = names });
+            var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger) { Names = names, Authorizer = authorizer });
             var catalog = new ResourceCatalog(definitions, store, time, names, schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
@@ -206,6 +206,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 PodStages = LoadPodStages(options.PodStagesFile),
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
                 RootCaPem = pki?.ServingCaPem ?? "",
+                ClusterCa = pki?.Ca,
+                Authorizer = authorizer,
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {

@@ -36,9 +36,9 @@ internal sealed class ServiceAccountPlugin(IRevisionedStore store, NameGenerator
 
     /// <summary>
     /// How long a missing "default" account is awaited: upstream's nine sleeps between its ten lookups, of 100-200 ms
-    /// each (random), taken at their middle.
+    /// each (random), taken at their longest.
     /// </summary>
-    private static readonly TimeSpan DefaultAccountWait = TimeSpan.FromMilliseconds(9 * 150);
+    private static readonly TimeSpan DefaultAccountWait = TimeSpan.FromMilliseconds(9 * 200);
 
     public string Name => PluginName;
 
