@@ -14,7 +14,7 @@ namespace FakeApiServer.Testing;
 /// </summary>
 public sealed partial class FakeCluster : IAsyncDisposable
 {
-    private const string DefaultControllers = "namespace,garbage-collector,serviceaccount,root-ca-cert-publisher";
+    private const string DefaultControllers = "namespace,garbage-collector,serviceaccount";
 
     private readonly FakeApiServerHost _host;
     private readonly HttpClient _http;
@@ -65,8 +65,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         try
         {
             // What ResetAsync goes back to: the start-up objects, once the start-up controllers stopped writing.
-            // The default controllers write only each start-up namespace's default ServiceAccount and kube-root-ca.crt,
-            // awaited here; others (nodes, leases, the Multus CRD) write a little later.
+            // The default controllers write only each start-up namespace's default ServiceAccount, awaited here; others (nodes, leases, the Multus CRD) write a little later.
             var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.Zero : TimeSpan.FromMilliseconds(300);
             var nodes = options.Controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
             var accounts = options.Controllers.IsEnabled("serviceaccount");

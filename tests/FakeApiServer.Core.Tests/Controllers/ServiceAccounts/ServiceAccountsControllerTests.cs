@@ -9,12 +9,17 @@ namespace FakeApiServer.Tests.Controllers.ServiceAccounts;
 /// <summary>The serviceaccount and root-ca-cert-publisher controllers, seen through watches (no time bounds).</summary>
 public sealed class ServiceAccountsControllerTests
 {
+    private static readonly FakeClusterOptions WithRootCa = new()
+    {
+        Controllers = FakeApiServer.Controllers.ControllerSelection.Parse("namespace,garbage-collector,serviceaccount,root-ca-cert-publisher"),
+    };
+
     [Fact]
     public async Task A_new_namespace_gets_the_default_service_account_and_the_root_ca_config_map()
     {
         using var cts = new CancellationTokenSource(ApiTestSupport.TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Tls = true }, ct);
+        await using var cluster = await FakeCluster.StartAsync(WithRootCa with { Tls = true }, ct);
         using var http = cluster.CreateHttpClient();
         var created = await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "fresh" } }, cancellationToken: ct);
         var from = created.Metadata.ResourceVersion;
@@ -48,7 +53,7 @@ public sealed class ServiceAccountsControllerTests
     {
         using var cts = new CancellationTokenSource(ApiTestSupport.TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await FakeCluster.StartAsync(ct);
+        await using var cluster = await FakeCluster.StartAsync(WithRootCa, ct);
         using var http = cluster.Http();
         const string Watch = "/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dkube-root-ca.crt&resourceVersion=";
         var published = await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("kube-root-ca.crt", "default", cancellationToken: ct);
