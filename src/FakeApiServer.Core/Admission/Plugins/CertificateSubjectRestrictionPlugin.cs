@@ -35,7 +35,9 @@ internal sealed class CertificateSubjectRestrictionPlugin : IValidatingAdmission
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
-            throw request.Forbidden("unable to parse CSR: " + e.Message);
+            // Upstream's validation refuses such a request before admission; this server does not parse it there, so
+            // there is no subject to restrict, and no signer will sign it.
+            return ValueTask.CompletedTask;
         }
 
         if (CertificateRequests.Organizations(csr.SubjectName).Contains(UserInfo.MastersGroup))
