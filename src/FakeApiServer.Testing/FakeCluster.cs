@@ -14,7 +14,7 @@ namespace FakeApiServer.Testing;
 /// </summary>
 public sealed partial class FakeCluster : IAsyncDisposable
 {
-    private const string DefaultControllers = "namespace,garbage-collector";
+    private const string DefaultControllers = "namespace,garbage-collector,serviceaccount";
 
     private readonly FakeApiServerHost _host;
     private readonly HttpClient _http;
@@ -66,11 +66,15 @@ public sealed partial class FakeCluster : IAsyncDisposable
         try
         {
             // What ResetAsync goes back to: the start-up objects, once the start-up controllers stopped writing.
-            // The default controllers write nothing at start, so the state is settled at once; others (nodes, leases,
-            // the Multus CRD) write a little later.
+            // The default controllers write only each start-up namespace's default ServiceAccount, awaited here; others (nodes, leases, the Multus CRD) write a little later.
             var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.Zero : TimeSpan.FromMilliseconds(300);
             var nodes = options.Controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
-            await host.CaptureBaselineAsync(quiet, TimeSpan.FromSeconds(10), () => host.CountObjects("/core/nodes/") >= nodes, cancellationToken);
+            var accounts = options.Controllers.IsEnabled("serviceaccount");
+            var rootCa = options.Controllers.IsEnabled("root-ca-cert-publisher");
+            await host.CaptureBaselineAsync(quiet, TimeSpan.FromSeconds(10), () =>
+                host.CountObjects("/core/nodes/") >= nodes
+                && (!accounts || host.CountObjects("/core/serviceaccounts/") >= host.CountObjects("/core/namespaces/"))
+                && (!rootCa || host.CountObjects("/core/configmaps/") >= host.CountObjects("/core/namespaces/")), cancellationToken);
         }
         catch
         {

@@ -23,13 +23,17 @@ public sealed record FakeClusterOptions
 
     /// <summary>
     /// Which in-process controllers run, in kube-controller-manager's --controllers syntax. The default is
-    /// "namespace,garbage-collector": deleting a namespace or an owner cleans up as in a cluster, while nothing else
-    /// touches what a test writes (no pods from deployments, no endpoints, no scheduling), so tests drive objects by hand.
+    /// "namespace,garbage-collector,serviceaccount": deleting a namespace or an owner cleans up as in a cluster, and
+    /// every namespace has its "default" ServiceAccount (which the ServiceAccount admission plugin needs for a pod),
+    /// while nothing else touches what a test writes (no pods from deployments, no endpoints, no scheduling, no
+    /// kube-root-ca.crt ConfigMaps: add "root-ca-cert-publisher" for those), so tests drive objects by hand. A selection
+    /// without "serviceaccount" needs DisableAdmissionPlugins ServiceAccount, or the ServiceAccounts created by hand,
+    /// for pods to be admitted.
     /// Use <see cref="ControllerSelection.All"/> ("*") for every controller the command line server runs. Without the
     /// garbage collector, an owner deleted with propagationPolicy Foreground or Orphan keeps its finalizer and stays
     /// terminating, as in a cluster whose kube-controller-manager is down.
     /// </summary>
-    public ControllerSelection Controllers { get; init; } = ControllerSelection.Parse("namespace,garbage-collector");
+    public ControllerSelection Controllers { get; init; } = ControllerSelection.Parse("namespace,garbage-collector,serviceaccount");
 
     /// <summary>Admission plugins switched on beyond the default set, as --enable-admission-plugins (kube-apiserver's names).</summary>
     public IReadOnlyList<string> EnableAdmissionPlugins { get; init; } = [];

@@ -12,7 +12,7 @@ public sealed class RolloutTests
 {
     private static readonly FakeClusterOptions Options = new()
     {
-        Controllers = ControllerSelection.Parse("namespace,garbage-collector,statefulset,daemonset,node-simulator,scheduler,kubelet,persistentvolume-binder"),
+        Controllers = ControllerSelection.Parse("namespace,garbage-collector,statefulset,daemonset,node-simulator,scheduler,kubelet,persistentvolume-binder,serviceaccount"),
         Nodes = 3,
     };
 

@@ -12,7 +12,7 @@ public sealed class WorkloadTests
 {
     private static readonly FakeClusterOptions WorkloadControllers = new()
     {
-        Controllers = ControllerSelection.Parse("namespace,garbage-collector,deployment,replicaset,endpoints,endpointslice"),
+        Controllers = ControllerSelection.Parse("namespace,garbage-collector,deployment,replicaset,endpoints,endpointslice,serviceaccount"),
     };
 
     private static string DeploymentWeb(string ns, int replicas) => $$"""

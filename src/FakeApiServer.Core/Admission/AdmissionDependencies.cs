@@ -1,4 +1,5 @@
 using FakeApiServer.Admission.Webhooks;
+using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -9,4 +10,10 @@ internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOpti
 {
     /// <summary>The plugins' configurations from --admission-control-config-file.</summary>
     public AdmissionPluginConfigurations Configurations { get; init; } = AdmissionPluginConfigurations.Empty;
+
+    /// <summary>The server's generator of random name suffixes (the ServiceAccount plugin's token volume names).</summary>
+    public NameGenerator Names { get; init; } = new(new Random());
+
+    /// <summary>The server's authorizer (the certificate plugins' checks of the approve and sign verbs on signers).</summary>
+    public Security.Authorization.IAuthorizer Authorizer { get; init; } = new Security.Authorization.AlwaysAllowAuthorizer();
 }

@@ -27,6 +27,15 @@ internal sealed record ControllerContext(
     /// </summary>
     public SharedInformerFactory Informers { get; init; } = new(Catalog, Store, LoggerFactory);
 
+    /// <summary>The PEM of the CA that verifies the API server, which root-ca-cert-publisher publishes; "" on plain http.</summary>
+    public string RootCaPem { get; init; } = "";
+
+    /// <summary>The cluster CA with its private key, which csrsigning signs with; null on plain http (nothing is signed).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClusterCa { get; init; }
+
+    /// <summary>The server's authorizer, for the controllers' SubjectAccessReviews (csrapproving).</summary>
+    public Security.Authorization.IAuthorizer Authorizer { get; init; } = new Security.Authorization.AlwaysAllowAuthorizer();
+
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;
 

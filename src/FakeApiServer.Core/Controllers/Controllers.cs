@@ -30,6 +30,10 @@ internal static class Controllers
         new PodGarbageCollection.PodGarbageCollector(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
         new ResourceQuotas.ResourceQuotaController(context),
+        new ServiceAccounts.ServiceAccountsController(context),
+        new RootCaCertPublisher.RootCaCertPublisher(context),
+        new CertificateSigning.CsrSigningController(context),
+        new CertificateApproving.CsrApprovingController(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

@@ -153,6 +153,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         try
         {
             var random = new Random();
+            var names = new NameGenerator(random);
             var serviceIps = new ServiceIpAllocator(options.ServiceClusterIpRanges, random, "/core/services/");
             var schemas = new CustomResourceSchemas(BuiltInSchemas.Instance);
             var crds = new CustomResourceDefinitionController(store, time, schemas, logger);
@@ -189,8 +190,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger)
             {
                 Configurations = AdmissionPluginConfigurations.Load(options.AdmissionControlConfigFile),
+                Names = names,
+                Authorizer = authorizer,
             });
-            var catalog = new ResourceCatalog(definitions, store, time, new NameGenerator(random), schemas, admission);
+            var catalog = new ResourceCatalog(definitions, store, time, names, schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
             if (options.Controllers.IsEnabled("persistentvolume-binder"))
@@ -207,6 +210,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
+                RootCaPem = pki?.ServingCaPem ?? "",
+                ClusterCa = pki?.Ca,
+                Authorizer = authorizer,
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {

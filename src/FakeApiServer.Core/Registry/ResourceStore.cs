@@ -156,6 +156,11 @@ internal sealed class ResourceStore
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");
         meta.Remove("selfLink");
+        if (Definition.Strategy is IRequesterStrategy requester && options.User is { } requestUser)
+        {
+            requester.PrepareRequester(obj, requestUser);
+        }
+
         Definition.Strategy.PrepareForCreate(obj);
         meta["generation"] = 1;
         if (!applied && FieldManagerContextFor(options) is { } context)

@@ -9,22 +9,6 @@ namespace FakeApiServer.Tests.Admission;
 public sealed class BuiltInPluginTests
 {
     [Fact]
-    public async Task Service_account_defaults_the_name_on_create_only()
-    {
-        var plugin = new ServiceAccountPlugin();
-        var created = Request(AdmissionOperation.Create, Pods, Pod("{}"), "web");
-        var named = Request(AdmissionOperation.Create, Pods, Pod("""{"serviceAccountName":"builder"}"""), "web");
-
-        await plugin.AdmitAsync(created, CancellationToken.None);
-        await plugin.AdmitAsync(named, CancellationToken.None);
-
-        Assert.Equal("default", (string?)created.Object!["spec"]!["serviceAccountName"]);
-        Assert.Equal("builder", (string?)named.Object!["spec"]!["serviceAccountName"]);
-        Assert.False(plugin.Handles(Request(AdmissionOperation.Update, Pods, Pod("{}"), "web")));
-        Assert.False(plugin.Handles(Request(AdmissionOperation.Create, Pods, Pod("{}"), "web", "binding")));
-    }
-
-    [Fact]
     public async Task Default_toleration_seconds_adds_the_two_no_execute_tolerations()
     {
         var plugin = new DefaultTolerationSecondsPlugin();

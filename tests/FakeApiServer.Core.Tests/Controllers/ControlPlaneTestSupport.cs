@@ -23,7 +23,7 @@ internal static class ControlPlaneTestSupport
 
     /// <summary>Starts a cluster and, when the node simulator runs, waits until every node is registered.</summary>
     public static async Task<FakeCluster> StartAsync(
-        CancellationToken cancellationToken, bool multiNetwork = false, int nodes = 2, string controllers = "namespace,node-simulator,scheduler,kubelet")
+        CancellationToken cancellationToken, bool multiNetwork = false, int nodes = 2, string controllers = "namespace,node-simulator,scheduler,kubelet,serviceaccount")
     {
         var selection = ControllerSelection.Parse(controllers);
         var cluster = await FakeCluster.StartAsync(new FakeClusterOptions

@@ -21,7 +21,7 @@ internal static class WorkloadTestSupport
 
     private static int _nextAddress;
 
-    public const string WorkloadControllers = "namespace,garbage-collector,deployment,replicaset,endpoints,endpointslice";
+    public const string WorkloadControllers = "namespace,garbage-collector,deployment,replicaset,endpoints,endpointslice,serviceaccount";
 
     public static Task<FakeCluster> StartAsync(CancellationToken cancellationToken, bool multiNetwork = false, string controllers = WorkloadControllers) =>
         FakeCluster.StartAsync(new FakeClusterOptions

@@ -11,7 +11,7 @@ namespace FakeApiServer.Tests.Controllers.DaemonSets;
 /// </summary>
 public sealed class DaemonSetControllerTests
 {
-    private const string Controllers = "namespace,garbage-collector,daemonset,node-simulator,scheduler,kubelet";
+    private const string Controllers = "namespace,garbage-collector,daemonset,node-simulator,scheduler,kubelet,serviceaccount";
 
     private const string Set = "apis/apps/v1/namespaces/default/daemonsets/agent";
 

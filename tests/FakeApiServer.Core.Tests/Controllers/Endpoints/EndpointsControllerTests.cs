@@ -8,7 +8,7 @@ namespace FakeApiServer.Tests.Controllers.Endpoints;
 /// <summary>The endpoints and endpointslice controllers, with pods written by hand (no kubelet).</summary>
 public sealed class EndpointsControllerTests
 {
-    private const string Controllers = "endpoints,endpointslice,garbage-collector";
+    private const string Controllers = "endpoints,endpointslice,garbage-collector,serviceaccount";
 
     [Fact]
     public async Task Endpoints_and_slices_hold_only_default_network_ips_per_family_with_not_ready_pods_apart()

@@ -7,7 +7,7 @@ namespace FakeApiServer.Tests.Controllers.GarbageCollection;
 /// <summary>Owner references and the three propagation policies, with only the garbage collector running.</summary>
 public sealed class GarbageCollectorTests
 {
-    private const string Controllers = "garbage-collector";
+    private const string Controllers = "garbage-collector,serviceaccount";
 
     [Fact]
     public async Task Background_deletes_the_dependents_after_the_owner()
@@ -82,7 +82,7 @@ public sealed class GarbageCollectorTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await StartAsync(ct, controllers: "namespace");
+        await using var cluster = await StartAsync(ct, controllers: "namespace,serviceaccount");
         var client = cluster.Client;
         await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "owner" } }, "default", cancellationToken: ct);
 

@@ -13,7 +13,7 @@ internal static class JobTestSupport
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
 
-    public const string Controllers = "namespace,garbage-collector,node-simulator,scheduler,kubelet,job,cronjob,ttl-after-finished";
+    public const string Controllers = "namespace,garbage-collector,node-simulator,scheduler,kubelet,job,cronjob,ttl-after-finished,serviceaccount";
 
     public static async Task<FakeCluster> StartAsync(SteppedTime time, CancellationToken cancellationToken)
     {

@@ -225,7 +225,7 @@ public sealed class KubeletTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await StartAsync(ct, controllers: "namespace,node-simulator,kubelet");
+        await using var cluster = await StartAsync(ct, controllers: "namespace,node-simulator,kubelet,serviceaccount");
         await cluster.CreateAsync(Pods, Pod("unbound"), ct);
         await cluster.CreateAsync(Pods, Pod("elsewhere", """{"nodeName":"some-other-node"}"""), ct);
 

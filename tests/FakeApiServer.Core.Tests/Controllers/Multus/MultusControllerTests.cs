@@ -6,7 +6,7 @@ namespace FakeApiServer.Tests.Controllers.Multus;
 public sealed class MultusControllerTests
 {
     private const string AllControllers =
-        "namespace,garbage-collector,node-simulator,scheduler,kubelet,deployment,replicaset,endpoints,endpointslice,default-podnetwork,podnetwork-status,multus";
+        "namespace,garbage-collector,node-simulator,scheduler,kubelet,deployment,replicaset,endpoints,endpointslice,default-podnetwork,podnetwork-status,multus,serviceaccount";
 
     private const string Nad = """
         {"apiVersion":"k8s.cni.cncf.io/v1","kind":"NetworkAttachmentDefinition","metadata":{"name":"macvlan-nad"},

@@ -12,7 +12,7 @@ public sealed class NodeSimulatorTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await StartAsync(ct, nodes: 3, controllers: "node-simulator");
+        await using var cluster = await StartAsync(ct, nodes: 3, controllers: "node-simulator,serviceaccount");
 
         var controlPlane = await cluster.WaitForAsync("/api/v1/nodes/" + ControlPlane, _ => true, ct);
         var worker = await cluster.WaitForAsync("/api/v1/nodes/" + Worker, _ => true, ct);
@@ -47,7 +47,7 @@ public sealed class NodeSimulatorTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await StartAsync(ct, nodes: 1, controllers: "node-simulator");
+        await using var cluster = await StartAsync(ct, nodes: 1, controllers: "node-simulator,serviceaccount");
 
         var node = await cluster.WaitForAsync("/api/v1/nodes/" + ControlPlane, _ => true, ct);
 
@@ -63,7 +63,7 @@ public sealed class NodeSimulatorTests
         var dir = Directory.CreateTempSubdirectory("fakeapiserver-nodes-");
         try
         {
-            var options = new FakeClusterOptions { DataDir = dir.FullName, Controllers = ControllerSelection.Parse("node-simulator") };
+            var options = new FakeClusterOptions { DataDir = dir.FullName, Controllers = ControllerSelection.Parse("node-simulator,serviceaccount") };
             string? uid;
             await using (var first = await FakeCluster.StartAsync(options, ct))
             {
@@ -91,7 +91,7 @@ public sealed class NodeSimulatorTests
         var ct = cts.Token;
         var time = new SteppedTime();
         await using var cluster = await FakeCluster.StartAsync(
-            new FakeClusterOptions { Controllers = ControllerSelection.Parse("node-simulator"), TimeProvider = time }, ct);
+            new FakeClusterOptions { Controllers = ControllerSelection.Parse("node-simulator,serviceaccount"), TimeProvider = time }, ct);
         var node = await cluster.WaitForAsync("/api/v1/nodes/" + Worker, _ => true, ct);
 
         await cluster.DeleteAsync("/api/v1/nodes/" + Worker, ct);

@@ -11,7 +11,7 @@ namespace FakeApiServer.Tests.Controllers.PersistentVolumes;
 /// </summary>
 public sealed class PersistentVolumeBinderTests
 {
-    private const string Controllers = "namespace,node-simulator,scheduler,kubelet,persistentvolume-binder";
+    private const string Controllers = "namespace,node-simulator,scheduler,kubelet,persistentvolume-binder,serviceaccount";
 
     [Fact]
     public async Task A_default_class_claim_stays_pending_until_a_pod_uses_it_then_binds_to_a_provisioned_volume_that_goes_with_it()

@@ -17,7 +17,7 @@ public sealed class PodGarbageCollectorTests
         var time = new SteppedTime();
         await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions
         {
-            Controllers = ControllerSelection.Parse("namespace,podgc"),
+            Controllers = ControllerSelection.Parse("namespace,podgc,serviceaccount"),
             TerminatedPodGcThreshold = 2,
             TimeProvider = time,
         }, ct);
@@ -46,7 +46,7 @@ public sealed class PodGarbageCollectorTests
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         var time = new SteppedTime();
-        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,podgc"), TimeProvider = time }, ct);
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,podgc,serviceaccount"), TimeProvider = time }, ct);
         await cluster.CreateAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "gone" } }, ct);
         var pod = Pod("orphan", """{"nodeName":"gone"}""");
         pod["metadata"]!["finalizers"] = new JsonArray("example.com/keep");
@@ -72,7 +72,7 @@ public sealed class PodGarbageCollectorTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,podgc") }, ct);
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,podgc,serviceaccount") }, ct);
         var pod = Pod("unscheduled");
         pod["metadata"]!["finalizers"] = new JsonArray("example.com/keep");
         await cluster.CreateAsync(Pods, pod, ct);

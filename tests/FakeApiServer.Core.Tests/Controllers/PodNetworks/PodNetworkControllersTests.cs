@@ -13,7 +13,7 @@ public sealed class PodNetworkControllersTests
     {
         FeatureGates = FeatureGates.Default.With(FeatureName.MultiNetwork, true),
         RuntimeConfig = new Dictionary<string, bool> { ["networking.k8s.io/v1alpha1"] = true },
-        Controllers = ControllerSelection.Parse("namespace,default-podnetwork,podnetwork-status"),
+        Controllers = ControllerSelection.Parse("namespace,default-podnetwork,podnetwork-status,serviceaccount"),
     };
 
     private const string Group = "networking.k8s.io";

@@ -12,7 +12,7 @@ public sealed class ReplicationControllerTests
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        await using var cluster = await StartAsync(ct, controllers: "namespace,garbage-collector,replicationcontroller,node-simulator,scheduler,kubelet");
+        await using var cluster = await StartAsync(ct, controllers: "namespace,garbage-collector,replicationcontroller,node-simulator,scheduler,kubelet,serviceaccount");
         var client = cluster.Client;
         await client.CoreV1.CreateNamespacedReplicationControllerAsync(new V1ReplicationController
         {

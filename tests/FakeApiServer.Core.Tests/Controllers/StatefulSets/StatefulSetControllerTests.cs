@@ -13,7 +13,7 @@ namespace FakeApiServer.Tests.Controllers.StatefulSets;
 /// </summary>
 public sealed class StatefulSetControllerTests
 {
-    private const string Controllers = "namespace,garbage-collector,statefulset,node-simulator,scheduler,kubelet,persistentvolume-binder";
+    private const string Controllers = "namespace,garbage-collector,statefulset,node-simulator,scheduler,kubelet,persistentvolume-binder,serviceaccount";
 
     private const string Set = "apis/apps/v1/namespaces/default/statefulsets/web";
 
@@ -178,7 +178,7 @@ public sealed class StatefulSetControllerTests
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         // No scheduler or kubelet: pods stay Pending and never become Ready.
-        await using var cluster = await StartAsync(ct, controllers: "namespace,garbage-collector,statefulset");
+        await using var cluster = await StartAsync(ct, controllers: "namespace,garbage-collector,statefulset,serviceaccount");
         await cluster.CreateAsync("apis/apps/v1/namespaces/default/statefulsets", StatefulSet(3), ct);
         var parallel = StatefulSet(3, extraSpec: """{"podManagementPolicy":"Parallel"}""");
         parallel["metadata"]!["name"] = "par";

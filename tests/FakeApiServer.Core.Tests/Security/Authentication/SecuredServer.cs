@@ -29,7 +29,7 @@ internal sealed class SecuredServer : IAsyncDisposable
         AuthorizationMode = "AlwaysAllow",
         Port = 0,
         InMemory = true,
-        Controllers = ControllerSelection.Parse("namespace"),
+        Controllers = ControllerSelection.Parse("namespace,serviceaccount"),
         Nodes = 0,
         LogLevel = LogLevel.Warning,
     };

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.Validation;
+using FakeApiServer.Security;
 
 namespace FakeApiServer.Apis.Certificates.CertificateSigningRequests;
 
@@ -9,7 +10,7 @@ namespace FakeApiServer.Apis.Certificates.CertificateSigningRequests;
 /// ValidateCertificateSigningRequestCreate): request and signerName required, usages of the known key usages,
 /// expirationSeconds at least 600; the spec is immutable; status changes only through /status and /approval.
 /// </summary>
-internal sealed class CertificateSigningRequestStrategy() : ResourceStrategy(hasStatus: true)
+internal sealed class CertificateSigningRequestStrategy() : ResourceStrategy(hasStatus: true), IRequesterStrategy
 {
     private static readonly string[] Usages =
     [
@@ -18,6 +19,35 @@ internal sealed class CertificateSigningRequestStrategy() : ResourceStrategy(has
         "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing",
         "microsoft sgc", "netscape sgc",
     ];
+
+    /// <summary>spec.username, uid, groups and extra are the requester's, whatever the client sent (upstream's PrepareForCreate).</summary>
+    public void PrepareRequester(JsonObject obj, UserInfo user)
+    {
+        if (obj["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+
+        spec.Remove("username");
+        spec.Remove("uid");
+        spec.Remove("groups");
+        spec.Remove("extra");
+        spec["username"] = user.Name;
+        if (user.Uid.Length > 0)
+        {
+            spec["uid"] = user.Uid;
+        }
+
+        if (user.Groups.Count > 0)
+        {
+            spec["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode?)g)]);
+        }
+
+        if (user.Extra.Count > 0)
+        {
+            spec["extra"] = new JsonObject(user.Extra.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)new JsonArray([.. e.Value.Select(v => (JsonNode?)v)]))));
+        }
+    }
 
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
