@@ -1,4 +1,5 @@
 using FakeApiServer.Admission.Plugins;
+using FakeApiServer.Admission.Policies;
 using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Features;
 
@@ -49,7 +50,7 @@ internal static class AdmissionOrder
         "PodTopologyLabels",
         "MutatingAdmissionPolicy",
         MutatingWebhookPlugin.PluginName,
-        "ValidatingAdmissionPolicy",
+        ValidatingAdmissionPolicyPlugin.PluginName,
         ValidatingWebhookPlugin.PluginName,
         "ResourceQuota",
         "AlwaysDeny",
@@ -65,6 +66,7 @@ internal static class AdmissionOrder
         PodNetworkPlugin.PluginName,
         PodNetworkProtectionPlugin.PluginName,
         MutatingWebhookPlugin.PluginName,
+        ValidatingAdmissionPolicyPlugin.PluginName,
         ValidatingWebhookPlugin.PluginName,
     };
 
@@ -142,6 +144,7 @@ internal static class AdmissionOrder
                 PodNetworkPlugin.PluginName => new PodNetworkPlugin(),
                 PodNetworkProtectionPlugin.PluginName => new PodNetworkProtectionPlugin(),
                 MutatingWebhookPlugin.PluginName => new MutatingWebhookPlugin(webhooks),
+                ValidatingAdmissionPolicyPlugin.PluginName => new ValidatingAdmissionPolicyPlugin(dependencies.Store, dependencies.Authorizer, dependencies.Kinds, dependencies.Logger),
                 ValidatingWebhookPlugin.PluginName => new ValidatingWebhookPlugin(webhooks),
                 _ => null,
             };
