@@ -1,5 +1,6 @@
 using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Registry;
+using FakeApiServer.Security.Authorization;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,9 @@ internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOpti
     /// <summary>The server's generator of random name suffixes (the ServiceAccount plugin's token volume names).</summary>
     public NameGenerator Names { get; init; } = new(new Random());
 
-    /// <summary>The server's authorizer (the certificate plugins' checks of the approve and sign verbs on signers).</summary>
-    public Security.Authorization.IAuthorizer Authorizer { get; init; } = new Security.Authorization.AlwaysAllowAuthorizer();
+    /// <summary>The server's authorizer: the certificate plugins' checks of the approve and sign verbs on signers, and the CEL authorizer library of admission policies.</summary>
+    public IAuthorizer Authorizer { get; init; } = new AlwaysAllowAuthorizer();
+
+    /// <summary>The served resource of an API group and kind (a policy's paramKind), or null when none is served.</summary>
+    public Func<string, string, ResourceDefinition?> Kinds { get; init; } = (_, _) => null;
 }

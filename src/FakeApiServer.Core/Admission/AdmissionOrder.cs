@@ -1,5 +1,6 @@
 using FakeApiServer.Admission.Plugins;
 using FakeApiServer.Admission.Plugins.PodSecurity;
+using FakeApiServer.Admission.Policies;
 using FakeApiServer.Admission.Webhooks;
 using FakeApiServer.Features;
 
@@ -50,7 +51,7 @@ internal static class AdmissionOrder
         "PodTopologyLabels",
         "MutatingAdmissionPolicy",
         MutatingWebhookPlugin.PluginName,
-        "ValidatingAdmissionPolicy",
+        ValidatingAdmissionPolicyPlugin.PluginName,
         ValidatingWebhookPlugin.PluginName,
         ResourceQuotaPlugin.PluginName,
         "AlwaysDeny",
@@ -71,6 +72,7 @@ internal static class AdmissionOrder
         PodNetworkPlugin.PluginName,
         PodNetworkProtectionPlugin.PluginName,
         MutatingWebhookPlugin.PluginName,
+        ValidatingAdmissionPolicyPlugin.PluginName,
         ValidatingWebhookPlugin.PluginName,
         ResourceQuotaPlugin.PluginName,
     };
@@ -154,6 +156,7 @@ internal static class AdmissionOrder
                 PodNetworkPlugin.PluginName => new PodNetworkPlugin(),
                 PodNetworkProtectionPlugin.PluginName => new PodNetworkProtectionPlugin(),
                 MutatingWebhookPlugin.PluginName => new MutatingWebhookPlugin(webhooks),
+                ValidatingAdmissionPolicyPlugin.PluginName => new ValidatingAdmissionPolicyPlugin(dependencies.Store, dependencies.Authorizer, dependencies.Kinds, dependencies.Logger),
                 ValidatingWebhookPlugin.PluginName => new ValidatingWebhookPlugin(webhooks),
                 ResourceQuotaPlugin.PluginName => new ResourceQuotaPlugin(dependencies.Store, dependencies.Time),
                 _ => null,

@@ -187,13 +187,15 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(FlowControlGroup.Resources()),
                 options.RuntimeConfig);
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
+            ResourceCatalog? served = null;
             var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger)
             {
                 Configurations = AdmissionPluginConfigurations.Load(options.AdmissionControlConfigFile),
                 Names = names,
                 Authorizer = authorizer,
+                Kinds = (group, kind) => served?.All.FirstOrDefault(s => s.Definition.Group == group && s.Definition.Kind == kind)?.Definition,
             });
-            var catalog = new ResourceCatalog(definitions, store, time, names, schemas, admission);
+            var catalog = served = new ResourceCatalog(definitions, store, time, names, schemas, admission);
             await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
             await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
             if (options.Controllers.IsEnabled("persistentvolume-binder"))

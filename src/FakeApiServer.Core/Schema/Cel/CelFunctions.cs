@@ -77,7 +77,7 @@ internal static class CelFunctions
             ("getMinutes", TimeSpan t, 0) => (long)t.TotalMinutes,
             ("getHours", TimeSpan t, 0) => (long)t.TotalHours,
             ("getMilliseconds", TimeSpan t, 0) => (long)t.TotalMilliseconds,
-            _ => throw Unknown(function, target, args),
+            _ => Library.CelKubernetesLibrary.TryCall(function, target, args, out var result) ? result : throw Unknown(function, target, args),
         };
     }
 
@@ -236,7 +236,7 @@ internal static class CelFunctions
     {
         string s => s,
         byte[] b => Encoding.UTF8.GetString(b),
-        long or ulong or double or bool or TimeSpan or DateTimeOffset => CelOperators.Format(value),
+        long or ulong or double or bool or TimeSpan or DateTimeOffset or Library.CelIp or Library.CelCidr => CelOperators.Format(value),
         _ => throw NoOverload("string", value),
     };
 
@@ -257,7 +257,7 @@ internal static class CelFunctions
             : new CelUnsupportedException("function " + signature + " is not supported");
     }
 
-    private static bool Known(string function) => function is "size" or "contains" or "startsWith" or "endsWith" or "matches"
+    private static bool Known(string function) => Library.CelKubernetesLibrary.Knows(function) || function is "size" or "contains" or "startsWith" or "endsWith" or "matches"
         or "lowerAscii" or "upperAscii" or "trim" or "replace" or "split" or "join" or "indexOf" or "lastIndexOf"
         or "substring" or "charAt" or "sum" or "min" or "max" or "isSorted" or "hasValue" or "value" or "orValue"
         or "int" or "uint" or "double" or "string" or "bool" or "bytes" or "dyn" or "type" or "duration" or "timestamp";

@@ -42,6 +42,12 @@ internal sealed class CelInterpreter
     private object Select(CelSelect s)
     {
         var operand = Evaluate(s.Operand);
+        if (operand is Library.ICelFields fields)
+        {
+            var has = fields.TryGetField(s.Field, out var field);
+            return s.Test ? has : has ? field : throw new CelEvaluationException("no such key: " + s.Field);
+        }
+
         if (operand is not CelMap map)
         {
             throw new CelEvaluationException("no such overload: " + CelValues.TypeName(operand) + "." + s.Field);
@@ -220,6 +226,12 @@ internal sealed class CelInterpreter
 
     private object Call(CelCall c)
     {
+        if (c.Target is CelIdent qualifier && !_variables.ContainsKey(qualifier.Name) && qualifier.Name is "sets" or "lists" or "ip" or "strings" or "math" or "optional")
+        {
+            // A namespaced function (sets.contains, ip.isCanonical): the qualifier is not a variable.
+            return CelFunctions.Call(qualifier.Name + "." + c.Function, null, [.. c.Args.Select(Evaluate)]);
+        }
+
         var target = c.Target is null ? null : Evaluate(c.Target);
         var args = c.Args.Select(Evaluate).ToList();
         return CelFunctions.Call(c.Function, target, args);

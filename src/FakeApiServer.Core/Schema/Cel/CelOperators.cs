@@ -23,6 +23,7 @@ internal static class CelOperators
             (IReadOnlyList<object> x, IReadOnlyList<object> y) => x.Count == y.Count && x.Zip(y).All(p => ValueEquals(p.First, p.Second)),
             (CelMap x, CelMap y) => x.Count == y.Count && x.Entries.All(e => y.TryGet(e.Key, out var v) && ValueEquals(e.Value, v)),
             (CelType x, CelType y) => x.Name == y.Name,
+            (Library.CelIp or Library.CelCidr or Library.CelUrl or Library.CelQuantity, _) => a.Equals(b),
             (CelOptional x, CelOptional y) => (x.Value, y.Value) switch
             {
                 (null, null) => true,

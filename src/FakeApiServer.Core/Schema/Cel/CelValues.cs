@@ -155,6 +155,7 @@ internal static class CelValues
         DateTimeOffset => "google.protobuf.Timestamp",
         CelOptional => "optional_type",
         CelType => "type",
+        _ when Library.CelKubernetesLibrary.TypeName(value) is { } library => library,
         _ => value.GetType().Name.ToLower(CultureInfo.InvariantCulture),
     };
 }
