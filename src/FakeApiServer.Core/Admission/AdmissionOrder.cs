@@ -28,7 +28,7 @@ internal static class AdmissionOrder
         "ImagePolicyWebhook",
         "PodSecurity",
         "PodNodeSelector",
-        "Priority",
+        PriorityPlugin.PluginName,
         DefaultTolerationSecondsPlugin.PluginName,
         PodNetworkPlugin.PluginName,
         "PodTolerationRestriction",
@@ -60,6 +60,7 @@ internal static class AdmissionOrder
     {
         NamespaceLifecyclePlugin.PluginName,
         ServiceAccountPlugin.PluginName,
+        PriorityPlugin.PluginName,
         DefaultTolerationSecondsPlugin.PluginName,
         DefaultStorageClassPlugin.PluginName,
         PodNetworkPlugin.PluginName,
@@ -137,6 +138,7 @@ internal static class AdmissionOrder
             {
                 NamespaceLifecyclePlugin.PluginName => new NamespaceLifecyclePlugin(dependencies.Store),
                 ServiceAccountPlugin.PluginName => new ServiceAccountPlugin(),
+                PriorityPlugin.PluginName => new PriorityPlugin(dependencies.Store),
                 DefaultTolerationSecondsPlugin.PluginName => new DefaultTolerationSecondsPlugin(),
                 DefaultStorageClassPlugin.PluginName => new DefaultStorageClassPlugin(dependencies.Store),
                 PodNetworkPlugin.PluginName => new PodNetworkPlugin(),
