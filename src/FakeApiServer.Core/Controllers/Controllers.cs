@@ -28,6 +28,7 @@ internal static class Controllers
         new Scheduling.Scheduler(context),
         new Kubelet.Kubelet(context),
         new PodGarbageCollection.PodGarbageCollector(context),
+        new Disruption.DisruptionController(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
         new ResourceQuotas.ResourceQuotaController(context),
         new ServiceAccounts.ServiceAccountsController(context),

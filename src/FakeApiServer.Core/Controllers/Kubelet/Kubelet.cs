@@ -128,6 +128,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         var view = View(pod, index);
         var before = PodStatusBuilder.StageOf(pod);
         var crashLooping = ContainerLifecycle.CrashLooping(pod);
+        var ephemeralBefore = EphemeralStarted(pod);
         pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: false), cancellationToken);
         if (PodStatusBuilder.StageOf(pod) == PodStage.Creating)
         {
@@ -146,6 +147,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         }
 
         await RecordBackOffsAsync(pod, crashLooping, cancellationToken);
+        await RecordEphemeralStartedAsync(pod, ephemeralBefore, cancellationToken);
         if (PodStatusBuilder.StageOf(pod) == PodStage.Running && ContainerLifecycle.NextTransition(pod, view.Stages) is { } due)
         {
             RequeueAt(new NamespacedName(ns, name), due);
@@ -279,10 +281,34 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
     {
         foreach (var c in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
         {
+            await RecordContainerStartedAsync(pod, c, cancellationToken);
+        }
+    }
+
+    /// <summary>The kubelet's Pulled, Created and Started events for one container of the pod.</summary>
+    private async Task RecordContainerStartedAsync(JsonObject pod, JsonObject container, CancellationToken cancellationToken)
+    {
+        var name = container.GetString("name") ?? "";
+        await _events.RecordAsync(pod, "Normal", "Pulled", $"Container image \"{container.GetString("image")}\" already present on machine", Component, cancellationToken);
+        await _events.RecordAsync(pod, "Normal", "Created", "Created container: " + name, Component, cancellationToken);
+        await _events.RecordAsync(pod, "Normal", "Started", "Started container " + name, Component, cancellationToken);
+    }
+
+    /// <summary>The names of the ephemeral containers the pod's status reports.</summary>
+    private static HashSet<string> EphemeralStarted(JsonObject pod) =>
+        (pod["status"]?["ephemeralContainerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Select(c => c.GetString("name") ?? "").ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The kubelet's Pulled, Created and Started events for each ephemeral container started since <paramref name="before"/>.</summary>
+    private async Task RecordEphemeralStartedAsync(JsonObject pod, HashSet<string> before, CancellationToken cancellationToken)
+    {
+        var started = EphemeralStarted(pod);
+        foreach (var c in (pod["spec"]?["ephemeralContainers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
             var name = c.GetString("name") ?? "";
-            await _events.RecordAsync(pod, "Normal", "Pulled", $"Container image \"{c.GetString("image")}\" already present on machine", Component, cancellationToken);
-            await _events.RecordAsync(pod, "Normal", "Created", "Created container: " + name, Component, cancellationToken);
-            await _events.RecordAsync(pod, "Normal", "Started", "Started container " + name, Component, cancellationToken);
+            if (started.Contains(name) && !before.Contains(name))
+            {
+                await RecordContainerStartedAsync(pod, c, cancellationToken);
+            }
         }
     }
 

@@ -113,6 +113,7 @@ internal static class PodStatusBuilder
         else if (stage == PodStage.Running)
         {
             ContainerLifecycle.Advance(pod, status, view.Stages, view.Now);
+            EphemeralStarted(pod, status, now);
         }
 
         return status;
@@ -144,6 +145,15 @@ internal static class PodStatusBuilder
 
             c["ready"] = false;
             c["started"] = false;
+        }
+
+        foreach (var c in (status["ephemeralContainerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (c["state"]?["running"] is JsonObject running)
+            {
+                c["state"] = new JsonObject { ["terminated"] = Terminated(c.GetString("containerID") ?? "", 0, "Completed", now) };
+                c["state"]!["terminated"]!["startedAt"] = running["startedAt"]?.DeepClone();
+            }
         }
 
         if (names.Count > 0)
@@ -230,6 +240,42 @@ internal static class PodStatusBuilder
 
         status["containerStatuses"] = statuses;
         ContainerLifecycle.Advance(pod, status, view.Stages, view.Now);
+    }
+
+    /// <summary>
+    /// Starts the ephemeral containers added since the last step (kubectl debug): each gets a running entry in
+    /// status.ephemeralContainerStatuses, which stays as it is from then on. As the kubelet reports them, they are never
+    /// ready and carry no started flag (its probe manager only sets that for regular and init containers).
+    /// </summary>
+    private static void EphemeralStarted(JsonObject pod, JsonObject status, string now)
+    {
+        var ephemeral = Containers(pod["spec"] as JsonObject, "ephemeralContainers");
+        if (ephemeral.Count == 0)
+        {
+            return;
+        }
+
+        var uid = pod.Uid() ?? "";
+        var old = (status["ephemeralContainerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var statuses = new JsonArray();
+        foreach (var c in ephemeral)
+        {
+            var name = c.GetString("name") ?? "";
+            var image = c.GetString("image") ?? "";
+            statuses.Add(old.FirstOrDefault(o => o.GetString("name") == name)?.DeepClone() ?? new JsonObject
+            {
+                ["containerID"] = ContainerIds.ContainerId(uid, name, 0),
+                ["image"] = ContainerIds.Image(image),
+                ["imageID"] = ContainerIds.ImageId(image),
+                ["lastState"] = new JsonObject(),
+                ["name"] = name,
+                ["ready"] = false,
+                ["restartCount"] = 0,
+                ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
+            });
+        }
+
+        status["ephemeralContainerStatuses"] = statuses;
     }
 
     private static JsonObject Terminated(string containerId, int exitCode, string reason, string now) => new()

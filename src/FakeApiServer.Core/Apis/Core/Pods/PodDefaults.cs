@@ -22,8 +22,8 @@ internal static class PodDefaults
 
     /// <summary>
     /// SetDefaults_Pod, which upstream applies to pods and not to templates: requests default to limits, enableServiceLinks
-    /// to true, a host-network pod's ports to hostPort = containerPort. priority and preemptionPolicy are the Priority
-    /// admission plugin's (no PriorityClass named: 0 and PreemptLowerPriority).
+    /// to true, a host-network pod's ports to hostPort = containerPort. priority and preemptionPolicy are not defaults:
+    /// the Priority admission plugin sets them.
     /// </summary>
     private static void ApplyPodOnly(JsonObject spec)
     {
@@ -41,8 +41,6 @@ internal static class PodDefaults
         }
 
         Default(spec, "enableServiceLinks", true);
-        Default(spec, "preemptionPolicy", "PreemptLowerPriority");
-        Default(spec, "priority", 0);
         if (spec["hostNetwork"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
         {
             foreach (var port in Containers(spec).SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()))

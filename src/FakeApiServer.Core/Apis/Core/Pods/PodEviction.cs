@@ -10,8 +10,8 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// pods/eviction (pkg/registry/core/pod/storage/eviction.go): deletes a pod unless its PodDisruptionBudget forbids it.
 /// A pod that is Pending, terminal or already being deleted is deleted without a budget check; otherwise the one budget
 /// whose selector matches the pod must allow a disruption, which is then spent (status.disruptionsAllowed decremented,
-/// the pod recorded in status.disruptedPods) before the pod is deleted. No disruption controller computes budget
-/// status yet, so a budget nobody has processed (observedGeneration behind generation) blocks evictions, as upstream.
+/// the pod recorded in status.disruptedPods) before the pod is deleted. The "disruption" controller computes budget
+/// status; a budget it has not processed yet (observedGeneration behind generation) blocks evictions, as upstream.
 /// </summary>
 internal static class PodEviction
 {
