@@ -395,8 +395,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
     {
         var d = r.Deployment;
         var template = d["spec"]?["template"] as JsonObject;
-        var wanted = PodTemplateHash.WithoutHashLabel(template);
-        var existing = r.All.FirstOrDefault(rs => JsonNode.DeepEquals(PodTemplateHash.WithoutHashLabel(rs["spec"]?["template"] as JsonObject), wanted));
+        var existing = r.All.FirstOrDefault(rs => PodTemplateHash.EqualIgnoreHash(rs["spec"]?["template"] as JsonObject, template));
         var newRevision = r.All.Where(rs => rs != existing).Select(Revision).DefaultIfEmpty(0).Max() + 1;
         var maxSurge = RollingUpdate.MaxSurge(r.Spec, r.Replicas);
         if (existing is not null)
