@@ -3,7 +3,7 @@ using FakeApiServer.Registry;
 
 namespace FakeApiServer.Controllers.Deployments;
 
-/// <summary>The Available and Progressing conditions of a deployment, with upstream's reasons and messages (deployment/util).</summary>
+/// <summary>The Available, Progressing and ReplicaFailure conditions of a deployment, with upstream's reasons and messages (deployment/util).</summary>
 internal static class DeploymentConditions
 {
     public const string Available = "Available";
@@ -23,6 +23,12 @@ internal static class DeploymentConditions
     public const string ReplicaSetUpdated = "ReplicaSetUpdated";
 
     public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+
+    public const string ReplicaFailure = "ReplicaFailure";
+
+    public const string DeploymentPaused = "DeploymentPaused";
+
+    public const string DeploymentResumed = "DeploymentResumed";
 
     /// <summary>The condition of <paramref name="type"/> in <paramref name="status"/>, or null.</summary>
     public static JsonObject? Get(JsonObject status, string type) =>

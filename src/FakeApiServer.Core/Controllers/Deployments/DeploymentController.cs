@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Api.Selectors;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.ReplicaSets;
 using FakeApiServer.Controllers.Runtime;
@@ -11,12 +12,14 @@ namespace FakeApiServer.Controllers.Deployments;
 /// <summary>
 /// kube-controller-manager's deployment controller: one replica set per pod template (named
 /// "&lt;deployment&gt;-&lt;pod-template-hash&gt;"), rolled out with RollingUpdate (maxSurge, maxUnavailable) or Recreate,
-/// revision annotations (deployment.kubernetes.io/revision, desired-replicas, max-replicas), old replica sets beyond
-/// revisionHistoryLimit deleted once a rollout completes, and the status (replicas, updatedReplicas, readyReplicas,
-/// availableReplicas, unavailableReplicas, observedGeneration, conditions Available and Progressing). A change of
-/// spec.replicas (also through /scale) is carried out as a rollout step. Not done: proportional scaling of several
-/// active replica sets in the middle of a rollout, rollbacks through annotations, adoption of orphaned replica sets;
-/// a paused deployment only gets its status.
+/// revision annotations (deployment.kubernetes.io/revision, revision-history, desired-replicas, max-replicas), old
+/// replica sets beyond revisionHistoryLimit deleted once a rollout completes, and the status (replicas,
+/// updatedReplicas, readyReplicas, availableReplicas, unavailableReplicas, observedGeneration, conditions Available,
+/// Progressing with the progress deadline, ReplicaFailure from the replica sets). Orphaned replica sets the selector
+/// matches are adopted and owned ones it no longer matches released. A change of spec.replicas (also through /scale)
+/// resizes the one active replica set, or in the middle of a rollout spreads over the active ones in proportion
+/// (<see cref="ProportionalScaling"/>); a paused deployment is only scaled. Rollbacks through the deprecated
+/// rollbackTo annotation are not done (kubectl's rollout undo patches the template itself).
 /// </summary>
 internal sealed class DeploymentController(ControllerContext context) : Reconciler<NamespacedName>(context, "deployment")
 {
@@ -28,12 +31,17 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
+    public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
+
+    /// <summary>The longest revision-history annotation (sync.go's maxRevHistoryLengthInChars).</summary>
+    private const int MaxRevisionHistoryLength = 2000;
+
     /// <summary>Annotations of a deployment that its replica sets do not get (skipCopyAnnotation).</summary>
     private static readonly HashSet<string> NotCopiedAnnotations = new(StringComparer.Ordinal)
     {
         "kubectl.kubernetes.io/last-applied-configuration",
         RevisionAnnotation,
-        "deployment.kubernetes.io/revision-history",
+        RevisionHistoryAnnotation,
         DesiredReplicasAnnotation,
         MaxReplicasAnnotation,
         "deprecated.deployment.rollback.to",
@@ -50,14 +58,37 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         informers.For("apps", "deployments").AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
         informers.For("apps", "replicasets").AddHandler(e =>
         {
-            if (NamespacedName.ControllerOf(e.Object, "Deployment") is { } owner)
+            // addReplicaSet, updateReplicaSet, deleteReplicaSet: the controller, the one before it, or (for an orphan
+            // whose labels or controller changed) every deployment whose selector matches, so it can adopt.
+            var owner = NamespacedName.ControllerOf(e.Object, "Deployment");
+            if (owner is { } o)
             {
-                Queue.Add(owner);
+                Queue.Add(o);
+            }
+
+            if (e.Old is { } old && NamespacedName.ControllerOf(old, "Deployment") is { } previous && previous != owner)
+            {
+                Queue.Add(previous);
+            }
+
+            var orphan = OwnerReferences.ControllerOf(e.Object) is null;
+            var changed = e.Old is null || !JsonNode.DeepEquals(e.Old.Metadata()["labels"], e.Object.Metadata()["labels"])
+                || !JsonNode.DeepEquals(OwnerReferences.ControllerOf(e.Old), OwnerReferences.ControllerOf(e.Object));
+            if (orphan && changed && e.Type != InformerEventType.Deleted)
+            {
+                foreach (var d in DeploymentsSelecting(e.Object))
+                {
+                    Queue.Add(NamespacedName.Of(d));
+                }
             }
         });
     }
 
-    /// <summary>One step of the deployment's rollout, then its status (syncDeployment). Idempotent.</summary>
+    /// <summary>
+    /// One step of the deployment's rollout, then its status (syncDeployment): claim the replica sets, report a pause,
+    /// then a scaling event or a paused deployment is only scaled (proportionally, mid-rollout), and otherwise the
+    /// strategy takes a step. Idempotent.
+    /// </summary>
     protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
         if (Informers.For("apps", "deployments").Lister.Get(key.Namespace, key.Name) is not { } d)
@@ -65,10 +96,19 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
             return;
         }
 
-        var rollout = new Rollout(d, OwnedReplicaSets(d));
-        if (d.HasDeletionTimestamp() || d["spec"]?["paused"]?.GetValue<bool>() == true)
+        var rollout = new Rollout(d, await ClaimReplicaSetsAsync(d, cancellationToken));
+        if (d.HasDeletionTimestamp())
         {
-            await SyncStatusAsync(rollout, cancellationToken);
+            await EnsureNewReplicaSetAsync(rollout, create: false, cancellationToken);
+            await SyncStatusAsync(rollout, rolloutStatus: false, cancellationToken);
+            return;
+        }
+
+        await CheckPausedConditionsAsync(rollout, cancellationToken);
+        await EnsureNewReplicaSetAsync(rollout, create: false, cancellationToken);
+        if (IsPaused(rollout.Deployment) || IsScalingEvent(rollout))
+        {
+            await SyncAsync(rollout, cancellationToken);
             return;
         }
 
@@ -82,16 +122,146 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         }
     }
 
-    private List<JsonObject> OwnedReplicaSets(JsonObject d) =>
-        Informers.For("apps", "replicasets").Lister.ByIndex(Indexers.ByControllerUid, d.Uid() ?? "", d.Namespace())
-            .Where(rs => OwnerReferences.IsControlledBy(rs, "Deployment", d.Uid()))
+    private static bool IsPaused(JsonObject d) => d["spec"]?["paused"] is JsonValue v && v.TryGetValue(out bool paused) && paused;
+
+    /// <summary>The deployments of the replica set's namespace whose selector matches its labels (getDeploymentsForReplicaSet).</summary>
+    private IEnumerable<JsonObject> DeploymentsSelecting(JsonObject rs) =>
+        Informers.For("apps", "deployments").Lister.List(rs.Namespace())
+            .Where(d => SelectorOf(d) is { IsNothing: false, IsEverything: false } selector && selector.Matches(rs.Labels()));
+
+    private static LabelSelector? SelectorOf(JsonObject d)
+    {
+        try
+        {
+            return LabelSelector.FromLabelSelectorObject(d["spec"]?["selector"] as JsonObject);
+        }
+        catch (SelectorParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// getReplicaSetsForDeployment: the replica sets of the namespace the deployment controls, after adopting orphans its
+    /// selector matches and releasing its own that it no longer matches (<see cref="ControllerRefManager"/>).
+    /// </summary>
+    private async Task<List<JsonObject>> ClaimReplicaSetsAsync(JsonObject d, CancellationToken cancellationToken)
+    {
+        var selector = SelectorOf(d) ?? throw new InvalidOperationException($"deployment {d.Namespace()}/{d.Name()} has invalid label selector");
+        var manager = new ControllerRefManager(d, Deployments, "apps/v1", "Deployment", selector, ReplicaSets, Writes);
+        var claimed = await manager.ClaimAsync(Informers.For("apps", "replicasets").Lister.List(d.Namespace()), cancellationToken);
+        return claimed
             .OrderBy(PodState.CreatedAt)
             .ThenBy(rs => rs.Name(), StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// checkPausedConditions: with a progress deadline, pausing sets Progressing Unknown (DeploymentPaused) and resuming
+    /// Progressing Unknown (DeploymentResumed), so time spent paused does not count against the deadline.
+    /// </summary>
+    private async Task CheckPausedConditionsAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        if (!HasProgressDeadline(r.Spec))
+        {
+            return;
+        }
+
+        var status = (JsonObject)(r.Deployment["status"]?.DeepClone() ?? new JsonObject());
+        var current = DeploymentConditions.Get(status, DeploymentConditions.Progressing);
+        if (current?.GetString("reason") == DeploymentConditions.ProgressDeadlineExceeded)
+        {
+            return;
+        }
+
+        var pausedBefore = current?.GetString("reason") == DeploymentConditions.DeploymentPaused;
+        var paused = IsPaused(r.Deployment);
+        if (paused == pausedBefore)
+        {
+            return;
+        }
+
+        DeploymentConditions.Set(status, paused
+            ? DeploymentConditions.New(DeploymentConditions.Progressing, "Unknown", DeploymentConditions.DeploymentPaused, "Deployment is paused", Time.GetUtcNow())
+            : DeploymentConditions.New(DeploymentConditions.Progressing, "Unknown", DeploymentConditions.DeploymentResumed, "Deployment is resumed", Time.GetUtcNow()));
+        await WriteStatusAsync(r, status, cancellationToken);
+    }
+
+    /// <summary>isScalingEvent: an active replica set was sized for another spec.replicas (its desired-replicas annotation).</summary>
+    private static bool IsScalingEvent(Rollout r) =>
+        r.All.Where(rs => SpecReplicas(rs) > 0)
+            .Any(rs => DesiredReplicas(rs) is { } desired && desired != r.Replicas);
+
+    private static int? DesiredReplicas(JsonObject rs) =>
+        ObjectMeta.StringMap(rs.Metadata()["annotations"]).TryGetValue(DesiredReplicasAnnotation, out var text)
+            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>sync: scaling (a scaling event, a paused deployment), the clean-up of a paused one, then the plain status.</summary>
+    private async Task SyncAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        await ScaleAsync(r, cancellationToken);
+        if (IsPaused(r.Deployment))
+        {
+            await CleanupAsync(r, cancellationToken);
+        }
+
+        await SyncStatusAsync(r, rolloutStatus: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// scale: a single active replica set (or, with none, the newest) takes spec.replicas; a saturated new replica set
+    /// leaves the old ones at zero; otherwise a rolling deployment spreads the change (<see cref="ProportionalScaling"/>).
+    /// </summary>
+    private async Task ScaleAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var active = r.All.Where(rs => SpecReplicas(rs) > 0).ToList();
+        var activeOrLatest = active.Count switch
+        {
+            0 => r.NewReplicaSet ?? r.Old.OrderByDescending(PodState.CreatedAt).ThenByDescending(rs => rs.Name(), StringComparer.Ordinal).FirstOrDefault(),
+            1 => active[0],
+            _ => null,
+        };
+        if (activeOrLatest is not null)
+        {
+            if (SpecReplicas(activeOrLatest) != r.Replicas)
+            {
+                await ScaleAsync(r, activeOrLatest, r.Replicas, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (r.NewReplicaSet is { } newRs && IsSaturated(r, newRs))
+        {
+            foreach (var old in r.Old.Where(rs => SpecReplicas(rs) > 0).ToList())
+            {
+                await ScaleAsync(r, r.Latest(old), 0, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (RollingUpdate.MaxSurge(r.Spec, r.Replicas) is var maxSurge && r.Deployment.FieldString("spec.strategy.type") != "Recreate")
+        {
+            var statusReplicas = Count(r.Deployment["status"] as JsonObject, "replicas");
+            foreach (var (rs, size) in ProportionalScaling.Spread(active, r.Replicas, maxSurge, statusReplicas))
+            {
+                await ScaleAsync(r, r.Latest(rs), size, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>IsSaturated: the new replica set is sized for spec.replicas and has them all available.</summary>
+    private static bool IsSaturated(Rollout r, JsonObject rs) =>
+        SpecReplicas(rs) == r.Replicas && DesiredReplicas(rs) == r.Replicas && StatusCount(rs, "availableReplicas") == r.Replicas;
 
     private async Task RollingUpdateAsync(Rollout r, CancellationToken cancellationToken)
     {
-        await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        if (r.NewReplicaSet is null)
+        {
+            await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        }
+
         if (r.NewReplicaSet is { } newRs)
         {
             var current = SpecReplicas(newRs);
@@ -100,14 +270,14 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
                 : RollingUpdate.NewReplicaSetReplicas(r.Replicas, RollingUpdate.MaxSurge(r.Spec, r.Replicas), r.All.Sum(SpecReplicas), current);
             if (target != current && await ScaleAsync(r, newRs, target, cancellationToken))
             {
-                await SyncStatusAsync(r, cancellationToken);
+                await SyncStatusAsync(r, rolloutStatus: true, cancellationToken);
                 return;
             }
         }
 
         if (await ScaleDownOldAsync(r, cancellationToken))
         {
-            await SyncStatusAsync(r, cancellationToken);
+            await SyncStatusAsync(r, rolloutStatus: true, cancellationToken);
             return;
         }
 
@@ -116,7 +286,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
             await CleanupAsync(r, cancellationToken);
         }
 
-        await SyncStatusAsync(r, cancellationToken);
+        await SyncStatusAsync(r, rolloutStatus: true, cancellationToken);
     }
 
     /// <summary>reconcileOldReplicaSets: unhealthy old pods first, then old pods while enough stay available.</summary>
@@ -180,7 +350,6 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
     private async Task RecreateAsync(Rollout r, CancellationToken cancellationToken)
     {
-        await EnsureNewReplicaSetAsync(r, create: false, cancellationToken);
         var scaledDown = false;
         foreach (var rs in r.Old.Where(rs => SpecReplicas(rs) > 0).ToList())
         {
@@ -189,11 +358,15 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
         if (scaledDown || r.Old.Any(rs => StatusCount(rs, "replicas") > 0) || OldPodsRunning(r))
         {
-            await SyncStatusAsync(r, cancellationToken);
+            await SyncStatusAsync(r, rolloutStatus: true, cancellationToken);
             return;
         }
 
-        await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        if (r.NewReplicaSet is null)
+        {
+            await EnsureNewReplicaSetAsync(r, create: true, cancellationToken);
+        }
+
         if (r.NewReplicaSet is { } newRs)
         {
             await ScaleAsync(r, newRs, r.Replicas, cancellationToken);
@@ -204,7 +377,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
             await CleanupAsync(r, cancellationToken);
         }
 
-        await SyncStatusAsync(r, cancellationToken);
+        await SyncStatusAsync(r, rolloutStatus: true, cancellationToken);
     }
 
     private bool OldPodsRunning(Rollout r)
@@ -222,8 +395,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
     {
         var d = r.Deployment;
         var template = d["spec"]?["template"] as JsonObject;
-        var wanted = PodTemplateHash.WithoutHashLabel(template);
-        var existing = r.All.FirstOrDefault(rs => JsonNode.DeepEquals(PodTemplateHash.WithoutHashLabel(rs["spec"]?["template"] as JsonObject), wanted));
+        var existing = r.All.FirstOrDefault(rs => PodTemplateHash.EqualIgnoreHash(rs["spec"]?["template"] as JsonObject, template));
         var newRevision = r.All.Where(rs => rs != existing).Select(Revision).DefaultIfEmpty(0).Max() + 1;
         var maxSurge = RollingUpdate.MaxSurge(r.Spec, r.Replicas);
         if (existing is not null)
@@ -346,8 +518,16 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
             annotations[k] = v;
         }
 
-        if (Revision(rs) < newRevision)
+        var oldRevision = Revision(rs);
+        if (oldRevision < newRevision)
         {
+            if (annotations[RevisionAnnotation] is not null)
+            {
+                // Rolled back to: the numbers this replica set had before are kept (within 2000 characters).
+                annotations[RevisionHistoryAnnotation] = AppendRevisionHistory(
+                    annotations[RevisionHistoryAnnotation]?.GetValue<string>() ?? "", oldRevision.ToString(CultureInfo.InvariantCulture));
+            }
+
             annotations[RevisionAnnotation] = newRevision.ToString(CultureInfo.InvariantCulture);
         }
 
@@ -359,6 +539,25 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
         meta["annotations"] = annotations;
         return !JsonNode.DeepEquals(before, annotations);
+    }
+
+    /// <summary>SetNewReplicaSetAnnotations' revision history: the oldest entries dropped to stay within maxRevHistoryLengthInChars.</summary>
+    private static string? AppendRevisionHistory(string history, string revision)
+    {
+        if (history.Length == 0)
+        {
+            return revision;
+        }
+
+        var entries = history.Split(',').ToList();
+        var totalLength = history.Length + revision.Length + 1;
+        while (totalLength > MaxRevisionHistoryLength && entries.Count > 0)
+        {
+            totalLength -= entries[0].Length + 1;
+            entries.RemoveAt(0);
+        }
+
+        return totalLength <= MaxRevisionHistoryLength ? string.Join(',', entries.Append(revision)) : history;
     }
 
     private async Task SetDeploymentRevisionAsync(Rollout r, CancellationToken cancellationToken)
@@ -432,8 +631,12 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         }
     }
 
-    /// <summary>calculateStatus and syncRolloutStatus: counts from the replica sets, then Available and Progressing.</summary>
-    private async Task SyncStatusAsync(Rollout r, CancellationToken cancellationToken)
+    /// <summary>
+    /// calculateStatus, then (with <paramref name="rolloutStatus"/>) syncRolloutStatus: counts from the replica sets and
+    /// Available; for a rollout also Progressing and the ReplicaFailure of a replica set (the new one's first). An
+    /// unchanged rollout status arms the progress-deadline check (requeueStuckDeployment).
+    /// </summary>
+    private async Task SyncStatusAsync(Rollout r, bool rolloutStatus, CancellationToken cancellationToken)
     {
         var d = r.Deployment;
         var oldStatus = d["status"] as JsonObject ?? [];
@@ -464,39 +667,97 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         DeploymentConditions.Set(status, available >= r.Replicas - RollingUpdate.MaxUnavailable(r.Spec, r.Replicas)
             ? DeploymentConditions.New(DeploymentConditions.Available, "True", DeploymentConditions.MinimumReplicasAvailable, "Deployment has minimum availability.", now)
             : DeploymentConditions.New(DeploymentConditions.Available, "False", DeploymentConditions.MinimumReplicasUnavailable, "Deployment does not have minimum availability.", now));
-        SetProgressing(r, oldStatus, status, now);
+        if (rolloutStatus)
+        {
+            SetProgressing(r, oldStatus, status, now);
+            if (ReplicaFailure(r) is { } failure)
+            {
+                DeploymentConditions.Set(status, failure);
+            }
+            else
+            {
+                DeploymentConditions.Remove(status, DeploymentConditions.ReplicaFailure);
+            }
+        }
 
         if (JsonNode.DeepEquals(status, oldStatus))
         {
+            if (rolloutStatus)
+            {
+                RequeueStuck(r, status, now);
+            }
+
             return;
         }
 
-        var deadline = r.Spec.GetInt64("progressDeadlineSeconds");
-        if (deadline is > 0 and < int.MaxValue && !IsComplete(d, status)
-            && DeploymentConditions.Get(status, DeploymentConditions.Progressing)?.GetString("reason") != DeploymentConditions.ProgressDeadlineExceeded)
-        {
-            // requeueStuckDeployment: look again when the deadline passes, to report ProgressDeadlineExceeded. Armed on
-            // status changes only, so each bit of progress arms one timer rather than every pass.
-            RequeueAfter(NamespacedName.Of(d), TimeSpan.FromSeconds(deadline.Value) + TimeSpan.FromMilliseconds(100));
-        }
+        await WriteStatusAsync(r, status, cancellationToken);
+    }
 
-        await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
+    /// <summary>Writes <paramref name="status"/> through deployments/status and keeps what was written.</summary>
+    private async Task WriteStatusAsync(Rollout r, JsonObject status, CancellationToken cancellationToken)
+    {
+        var d = r.Deployment;
+        var updated = await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
         {
             current.Metadata().Remove("resourceVersion");
             current["status"] = status.DeepClone();
             return current;
         }, Deployments.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
+        r.Deployment = ObjectJson.Parse(updated.Value);
     }
+
+    /// <summary>
+    /// getReplicaFailures: the ReplicaFailure condition of the new replica set, else of any other, as a deployment
+    /// condition (its lastUpdateTime is the replica set condition's lastTransitionTime).
+    /// </summary>
+    private static JsonObject? ReplicaFailure(Rollout r)
+    {
+        var candidates = r.NewReplicaSet is { } newRs ? r.All.Where(rs => rs.Uid() == newRs.Uid()).Concat(r.Old) : r.All;
+        var failure = candidates
+            .SelectMany(rs => rs["status"]?["conditions"] is JsonArray c ? c.OfType<JsonObject>() : [])
+            .FirstOrDefault(c => c.GetString("type") == DeploymentConditions.ReplicaFailure);
+        return failure is null ? null : new JsonObject
+        {
+            ["type"] = DeploymentConditions.ReplicaFailure,
+            ["status"] = failure["status"]?.DeepClone(),
+            ["lastUpdateTime"] = failure["lastTransitionTime"]?.DeepClone(),
+            ["lastTransitionTime"] = failure["lastTransitionTime"]?.DeepClone(),
+            ["reason"] = failure["reason"]?.DeepClone(),
+            ["message"] = failure["message"]?.DeepClone(),
+        };
+    }
+
+    /// <summary>
+    /// requeueStuckDeployment: a rollout with a deadline that neither completed nor timed out is looked at again a second
+    /// after its Progressing condition's lastUpdateTime plus progressDeadlineSeconds, when it may have timed out.
+    /// </summary>
+    private void RequeueStuck(Rollout r, JsonObject status, DateTimeOffset now)
+    {
+        var current = DeploymentConditions.Get(status, DeploymentConditions.Progressing);
+        if (!HasProgressDeadline(r.Spec) || current is null || IsComplete(r.Deployment, status)
+            || current.GetString("reason") == DeploymentConditions.ProgressDeadlineExceeded
+            || current.GetString("lastUpdateTime") is not { } updated)
+        {
+            return;
+        }
+
+        var after = DateTimeOffset.Parse(updated, CultureInfo.InvariantCulture).AddSeconds(r.Spec.GetInt64("progressDeadlineSeconds")!.Value) - now;
+        RequeueAfter(NamespacedName.Of(r.Deployment), after < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : after + TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>HasProgressDeadline: progressDeadlineSeconds set and not the "never" value (MaxInt32).</summary>
+    private static bool HasProgressDeadline(JsonObject spec) => spec.GetInt64("progressDeadlineSeconds") is { } deadline && deadline != int.MaxValue;
 
     private static void SetProgressing(Rollout r, JsonObject oldStatus, JsonObject status, DateTimeOffset now)
     {
         var d = r.Deployment;
-        var deadline = r.Spec.GetInt64("progressDeadlineSeconds");
-        if (deadline is null or >= int.MaxValue)
+        if (!HasProgressDeadline(r.Spec))
         {
             DeploymentConditions.Remove(status, DeploymentConditions.Progressing);
             return;
         }
+
+        var deadline = r.Spec.GetInt64("progressDeadlineSeconds")!.Value;
 
         var current = DeploymentConditions.Get(status, DeploymentConditions.Progressing);
         var completeBefore = Count(status, "replicas") == Count(status, "updatedReplicas")
@@ -526,7 +787,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         else if (current is not null && current.GetString("reason") != DeploymentConditions.NewReplicaSetAvailable
             && (current.GetString("reason") == DeploymentConditions.ProgressDeadlineExceeded
                 || (current.GetString("lastUpdateTime") is { } updated
-                    && DateTimeOffset.Parse(updated, CultureInfo.InvariantCulture).AddSeconds(deadline.Value) < now)))
+                    && DateTimeOffset.Parse(updated, CultureInfo.InvariantCulture).AddSeconds(deadline) < now)))
         {
             DeploymentConditions.Set(status, DeploymentConditions.New(DeploymentConditions.Progressing, "False", DeploymentConditions.ProgressDeadlineExceeded,
                 subject + " has timed out progressing.", now));

@@ -59,6 +59,43 @@ internal static class PodTemplateHash
         return copy;
     }
 
+    /// <summary>
+    /// EqualIgnoreHash: whether two pod templates are equal apart from the pod-template-hash label, compared as
+    /// apimachinery's semantic equality compares the typed objects: a null, an empty object or an empty array equals an
+    /// absent field (kubectl's rollout undo writes back a template with "creationTimestamp": null and "resources": {}).
+    /// </summary>
+    public static bool EqualIgnoreHash(JsonObject? a, JsonObject? b) =>
+        JsonNode.DeepEquals(Pruned(WithoutHashLabel(a)), Pruned(WithoutHashLabel(b)));
+
+    /// <summary>A copy without nulls, empty objects and empty arrays (recursively).</summary>
+    private static JsonNode? Pruned(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var prunedObject = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    if (Pruned(value) is { } kept)
+                    {
+                        prunedObject[key] = kept;
+                    }
+                }
+
+                return prunedObject.Count == 0 ? null : prunedObject;
+            case JsonArray array:
+                var prunedArray = new JsonArray();
+                foreach (var item in array)
+                {
+                    prunedArray.Add(Pruned(item) ?? new JsonObject());
+                }
+
+                return prunedArray.Count == 0 ? null : prunedArray;
+            default:
+                return node?.DeepClone();
+        }
+    }
+
     /// <summary>rand.SafeEncodeString: each byte picks a character of the alphabet.</summary>
     internal static string SafeEncode(string text)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
@@ -10,7 +11,8 @@ namespace FakeApiServer.Controllers.ReplicaSets;
 /// kube-controller-manager's replicaset controller: keeps spec.replicas active pods made from the template (named
 /// "&lt;replicaset&gt;-&lt;5 random&gt;", controlled by the replica set), deletes the least useful ones first when
 /// there are too many (<see cref="PodDeletionOrder"/>), and reports replicas, fullyLabeledReplicas, readyReplicas,
-/// availableReplicas and observedGeneration through replicasets/status. Orphaned pods matching the selector are not
+/// availableReplicas, observedGeneration and the ReplicaFailure condition (pods it could not create or delete)
+/// through replicasets/status. Orphaned pods matching the selector are not
 /// adopted (upstream adopts them): only pods this controller made count. The same controller keeps
 /// ReplicationControllers (<see cref="ReplicatedKind"/>), as upstream's replication manager does.
 /// </summary>
@@ -24,6 +26,9 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
 
     /// <summary>The field manager of the controller's writes, as kube-controller-manager's.</summary>
     public const string FieldManager = "kube-controller-manager";
+
+    /// <summary>The condition a replica set gets when it cannot create or delete pods (ReplicaSetReplicaFailure).</summary>
+    public const string ReplicaFailure = "ReplicaFailure";
 
     private ResourceStore ReplicaSets => Context.Catalog.Get(kind.Group, kind.Plural);
 
@@ -51,26 +56,39 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
 
         var pods = OwnedPods(rs);
         var active = pods.Where(PodState.IsActive).ToList();
+        var wanted = (int)(rs["spec"]?.AsObject().GetInt64("replicas") ?? 1);
+        var diff = active.Count - wanted;
+        ApiException? manageError = null;
         if (!rs.HasDeletionTimestamp())
         {
-            var wanted = (int)(rs["spec"]?.AsObject().GetInt64("replicas") ?? 1);
-            var diff = active.Count - wanted;
-            if (diff < 0)
+            try
             {
-                await CreatePodsAsync(rs, -diff, cancellationToken);
-            }
-            else if (diff > 0)
-            {
-                foreach (var pod in PodDeletionOrder.Pick(active, diff))
+                if (diff < 0)
                 {
-                    await DeletePodAsync(rs, pod, cancellationToken);
+                    await CreatePodsAsync(rs, -diff, cancellationToken);
                 }
+                else if (diff > 0)
+                {
+                    foreach (var pod in PodDeletionOrder.Pick(active, diff))
+                    {
+                        await DeletePodAsync(rs, pod, cancellationToken);
+                    }
+                }
+            }
+            catch (ApiException e)
+            {
+                // manageReplicas failed (admission refused a pod, say): reported as ReplicaFailure, then retried.
+                manageError = e;
             }
 
             pods = OwnedPods(rs);
         }
 
-        await UpdateStatusAsync(rs, pods, cancellationToken);
+        await UpdateStatusAsync(rs, pods, manageError is null ? null : (diff < 0 ? "FailedCreate" : "FailedDelete", manageError.Message), cancellationToken);
+        if (manageError is not null)
+        {
+            ExceptionDispatchInfo.Throw(manageError);
+        }
     }
 
     private List<JsonObject> OwnedPods(JsonObject rs) =>
@@ -137,7 +155,11 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
         }
     }
 
-    private async Task UpdateStatusAsync(JsonObject rs, List<JsonObject> pods, CancellationToken cancellationToken)
+    /// <summary>
+    /// calculateStatus: the counts, and the ReplicaFailure condition set from <paramref name="failure"/> (reason, message)
+    /// when there is none yet, removed when creating and deleting pods went well.
+    /// </summary>
+    private async Task UpdateStatusAsync(JsonObject rs, List<JsonObject> pods, (string Reason, string Message)? failure, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var minReadySeconds = rs["spec"]?.AsObject().GetInt64("minReadySeconds") ?? 0;
@@ -157,9 +179,27 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
         AddIfPositive(status, "readyReplicas", ready);
         AddIfPositive(status, "availableReplicas", available);
         status["observedGeneration"] = rs.Metadata().GetInt64("generation") ?? 0;
-        if (rs["status"]?["conditions"] is JsonArray conditions)
+        var conditions = rs["status"]?["conditions"] is JsonArray stored ? (JsonArray)stored.DeepClone() : [];
+        var failureCondition = conditions.OfType<JsonObject>().FirstOrDefault(c => c.GetString("type") == ReplicaFailure);
+        if (failure is { } f && failureCondition is null)
         {
-            status["conditions"] = conditions.DeepClone();
+            conditions.Add(new JsonObject
+            {
+                ["type"] = ReplicaFailure,
+                ["status"] = "True",
+                ["lastTransitionTime"] = ObjectMeta.FormatTime(now),
+                ["reason"] = f.Reason,
+                ["message"] = f.Message,
+            });
+        }
+        else if (failure is null && failureCondition is not null)
+        {
+            conditions.Remove(failureCondition);
+        }
+
+        if (conditions.Count > 0)
+        {
+            status["conditions"] = conditions;
         }
 
         if (JsonNode.DeepEquals(status, rs["status"]))

@@ -1,3 +1,4 @@
+using FakeApiServer.Controllers;
 using FakeApiServer.Testing;
 using k8s;
 using k8s.Models;
@@ -181,6 +182,226 @@ public sealed class DeploymentControllerTests
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync("shop", cancellationToken: ct)).Items);
         Assert.Empty((await client.AppsV1.ListNamespacedReplicaSetAsync("shop", cancellationToken: ct)).Items);
         Assert.Empty((await client.CoreV1.ListNamespacedPodAsync("shop", cancellationToken: ct)).Items);
+    }
+
+    [Fact]
+    public async Task An_orphaned_replica_set_the_selector_matches_is_adopted_and_one_relabelled_away_is_released()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        var orphan = new V1ReplicaSet
+        {
+            Metadata = new V1ObjectMeta { Name = "orphan", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+            Spec = new V1ReplicaSetSpec
+            {
+                Replicas = 0,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web", ["track"] = "old" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web", ["track"] = "old" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "nginx:1.26" }] },
+                },
+            },
+        };
+        await client.AppsV1.CreateNamespacedReplicaSetAsync(orphan, "default", cancellationToken: ct);
+        var deployment = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 1), "default", cancellationToken: ct);
+
+        var adopted = await EventuallyAsync(async () =>
+        {
+            var rs = await client.AppsV1.ReadNamespacedReplicaSetAsync("orphan", "default", cancellationToken: ct);
+            return rs.Metadata.OwnerReferences?.Count == 1 ? rs : null;
+        }, ct);
+        await WaitForAvailableAsync(cluster, 1, ct);
+        var history = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
+        await client.AppsV1.PatchNamespacedReplicaSetAsync(
+            new V1Patch("""{"metadata":{"labels":{"app":"other"}}}""", V1Patch.PatchType.MergePatch), "orphan", "default", cancellationToken: ct);
+        var released = await EventuallyAsync(async () =>
+        {
+            var rs = await client.AppsV1.ReadNamespacedReplicaSetAsync("orphan", "default", cancellationToken: ct);
+            return rs.Metadata.OwnerReferences is null or { Count: 0 } ? rs : null;
+        }, ct);
+
+        var owner = Assert.Single(adopted.Metadata.OwnerReferences);
+        Assert.Equal(("apps/v1", "Deployment", "web", deployment.Metadata.Uid, true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        // The adopted replica set (another template, no revision) is an old one; the deployment made its own, revision 1.
+        Assert.Equal(2, history.Count);
+        Assert.Contains(history, rs => rs.Metadata.Name != "orphan" && rs.Metadata.Annotations["deployment.kubernetes.io/revision"] == "1");
+        Assert.Equal("other", released.Metadata.Labels["app"]);
+    }
+
+    [Fact]
+    public async Task Scaling_in_the_middle_of_a_rollout_spreads_the_new_replicas_over_old_and_new_replica_sets_by_their_share()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        var deployment = Deployment("web", 10);
+        deployment.Spec.Strategy = new V1DeploymentStrategy
+        {
+            Type = "RollingUpdate",
+            RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 3, MaxUnavailable = 2 },
+        };
+        await client.AppsV1.CreateNamespacedDeploymentAsync(deployment, "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 10, ct);
+
+        // The new pods never become ready: the rollout stops at 8 old and 5 new (13 = 10 + maxSurge, 8 = 10 - maxUnavailable available).
+        await client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"nginx:1.28"}]}}}}""", V1Patch.PatchType.StrategicMergePatch),
+            "web", "default", cancellationToken: ct);
+        await WaitForReplicaSetSizesAsync(client, (8, 5), ct);
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":20}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
+        var (old, @new) = await WaitForReplicaSetSizesAsync(client, (14, 9), ct);
+        var events = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.kind=Deployment,reason=ScalingReplicaSet", cancellationToken: ct)).Items;
+
+        // 8 * 23 / 13 = 14.2 and 5 * 23 / 13 = 8.8, rounded: the 10 new replicas go 6 to the old and 4 to the new replica set.
+        Assert.All([old, @new], rs => Assert.Equal(("20", "23"), (rs.Metadata.Annotations["deployment.kubernetes.io/desired-replicas"], rs.Metadata.Annotations["deployment.kubernetes.io/max-replicas"])));
+        Assert.Contains(events, e => e.Message == $"Scaled up replica set {old.Metadata.Name} to 14 from 8");
+        Assert.Contains(events, e => e.Message == $"Scaled up replica set {@new.Metadata.Name} to 9 from 5");
+    }
+
+    [Fact]
+    public async Task Pods_the_replica_set_cannot_create_show_as_the_ReplicaFailure_condition_of_replica_set_and_deployment()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        // No namespace controller: the deleted namespace stays Terminating, where nothing new may be created.
+        await using var cluster = await StartAsync(ct, controllers: "deployment,replicaset");
+        var client = cluster.Client;
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "shop" } }, cancellationToken: ct);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 0), "shop", cancellationToken: ct);
+        var rs = await EventuallyAsync(async () => (await client.AppsV1.ListNamespacedReplicaSetAsync("shop", cancellationToken: ct)).Items.SingleOrDefault(), ct);
+        await client.CoreV1.DeleteNamespaceAsync("shop", cancellationToken: ct);
+
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":2}}""", V1Patch.PatchType.MergePatch), "web", "shop", cancellationToken: ct);
+        var deployment = await EventuallyAsync(async () =>
+        {
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "shop", cancellationToken: ct);
+            return d.Status?.Conditions?.Any(c => c.Type == "ReplicaFailure") == true ? d : null;
+        }, ct);
+        var failedRs = await client.AppsV1.ReadNamespacedReplicaSetAsync(rs.Metadata.Name, "shop", cancellationToken: ct);
+
+        var message = $"pods \"{rs.Metadata.Name}-\" is forbidden: unable to create new content in namespace shop because it is being terminated";
+        var rsCondition = Assert.Single(failedRs.Status.Conditions);
+        Assert.Equal(("ReplicaFailure", "True", "FailedCreate"), (rsCondition.Type, rsCondition.Status, rsCondition.Reason));
+        Assert.Equal(message, rsCondition.Message);
+        var condition = deployment.Status.Conditions.Single(c => c.Type == "ReplicaFailure");
+        Assert.Equal(("True", "FailedCreate", message), (condition.Status, condition.Reason, condition.Message));
+        Assert.Equal(rsCondition.LastTransitionTime, condition.LastUpdateTime);
+    }
+
+    [Fact]
+    public async Task A_rollout_without_progress_for_progressDeadlineSeconds_is_Progressing_False_ProgressDeadlineExceeded()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var time = new SteppedTime();
+        await using var cluster = await FakeCluster.StartAsync(
+            new FakeClusterOptions { Controllers = ControllerSelection.Parse("deployment,replicaset"), TimeProvider = time }, ct);
+        var client = cluster.Client;
+        var web = Deployment("web", 2);
+        web.Spec.ProgressDeadlineSeconds = 60;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(web, "default", cancellationToken: ct);
+        var progressing = await EventuallyAsync(async () =>
+        {
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            return d.Status?.UpdatedReplicas == 2 ? d.Status.Conditions.Single(c => c.Type == "Progressing") : null;
+        }, ct);
+
+        // Pods never become ready; the clock moves in steps until the controller's deadline check fires.
+        var timedOut = await EventuallyAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            return d.Status.Conditions.Single(c => c.Type == "Progressing") is { Status: "False" } c ? c : null;
+        }, ct);
+        var rs = Assert.Single((await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items);
+
+        Assert.Equal("True", progressing.Status);
+        Assert.Equal(("ProgressDeadlineExceeded", $"ReplicaSet \"{rs.Metadata.Name}\" has timed out progressing."), (timedOut.Reason, timedOut.Message));
+        Assert.True(timedOut.LastUpdateTime - progressing.LastUpdateTime > TimeSpan.FromSeconds(60), $"{progressing.LastUpdateTime:O} -> {timedOut.LastUpdateTime:O}");
+    }
+
+    [Fact]
+    public async Task A_paused_deployment_is_Progressing_Unknown_and_rolls_out_a_new_template_only_when_resumed()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 2), "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 2, ct);
+
+        await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"paused":true}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
+        var paused = await EventuallyAsync(async () =>
+        {
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            return d.Status.Conditions.Single(c => c.Type == "Progressing") is { Reason: "DeploymentPaused" } c ? c : null;
+        }, ct);
+        var changed = await client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"nginx:1.28"}]}}}}""", V1Patch.PatchType.StrategicMergePatch),
+            "web", "default", cancellationToken: ct);
+        await EventuallyAsync(async () =>
+            (await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct)).Status.ObservedGeneration == changed.Metadata.Generation, ct);
+        var whilePaused = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
+        await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"paused":null}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
+        var resumed = await WaitForImageAsync(cluster, "nginx:1.28", ct);
+
+        Assert.Equal(("Unknown", "Deployment is paused"), (paused.Status, paused.Message));
+        Assert.Single(whilePaused);
+        Assert.Equal("2", resumed.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_an_old_template_gives_its_replica_set_the_next_revision_and_keeps_the_old_one_in_revision_history()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await StartAsync(ct);
+        var client = cluster.Client;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 1), "default", cancellationToken: ct);
+        await WaitForAvailableAsync(cluster, 1, ct);
+        foreach (var image in new[] { "nginx:1.28", "nginx:1.27" })
+        {
+            await client.AppsV1.PatchNamespacedDeploymentAsync(
+                new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"IMAGE"}]}}}}""".Replace("IMAGE", image, StringComparison.Ordinal), V1Patch.PatchType.StrategicMergePatch),
+                "web", "default", cancellationToken: ct);
+            await WaitForImageAsync(cluster, image, ct);
+        }
+
+        var replicaSets = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items;
+        var first = replicaSets.Single(rs => rs.Spec.Template.Spec.Containers[0].Image == "nginx:1.27");
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+
+        Assert.Equal(2, replicaSets.Count);
+        Assert.Equal(("3", "1"), (first.Metadata.Annotations["deployment.kubernetes.io/revision"], first.Metadata.Annotations["deployment.kubernetes.io/revision-history"]));
+        Assert.Equal("3", deployment.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+    }
+
+    /// <summary>Runs pods until every pod of the deployment runs <paramref name="image"/> and the rollout is complete.</summary>
+    private static Task<V1Deployment> WaitForImageAsync(FakeCluster cluster, string image, CancellationToken ct) =>
+        EventuallyAsync(async () =>
+        {
+            await RunPodsAsync(cluster, "default", ct);
+            var d = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
+            var pods = (await cluster.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=web", cancellationToken: ct)).Items;
+            var replicas = d.Spec.Replicas ?? 1;
+            return d.Status?.UpdatedReplicas == replicas && d.Status.Replicas == replicas && d.Status.AvailableReplicas == replicas
+                && d.Metadata.Generation == d.Status.ObservedGeneration && pods.Count == replicas && pods.All(p => p.Spec.Containers[0].Image == image) ? d : null;
+        }, ct);
+
+    /// <summary>Waits until the oldest and the newest replica set have the given spec.replicas.</summary>
+    private static async Task<(V1ReplicaSet Old, V1ReplicaSet New)> WaitForReplicaSetSizesAsync(IKubernetes client, (int Old, int New) sizes, CancellationToken ct)
+    {
+        var pair = await EventuallyAsync(async () =>
+        {
+            var list = (await client.AppsV1.ListNamespacedReplicaSetAsync("default", cancellationToken: ct)).Items
+                .OrderBy(rs => rs.Metadata.Annotations["deployment.kubernetes.io/revision"], StringComparer.Ordinal).ToList();
+            return list.Count == 2 && list[0].Spec.Replicas == sizes.Old && list[1].Spec.Replicas == sizes.New ? list : null;
+        }, ct);
+        return (pair[0], pair[1]);
     }
 
     /// <summary>Runs pods until the deployment has <paramref name="replicas"/> available and exactly that many pods.</summary>

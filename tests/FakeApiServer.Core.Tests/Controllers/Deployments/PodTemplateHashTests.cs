@@ -42,4 +42,15 @@ public sealed class PodTemplateHashTests
         // rand.SafeEncodeString("0123456789"): each byte ('0' is 48) indexes the 27-character alphabet modulo its length.
         Assert.Equal("456789bcdf", PodTemplateHash.SafeEncode("0123456789"));
     }
+
+    [Fact]
+    public void Templates_equal_but_for_the_hash_label_nulls_and_empty_fields_are_equal_ignoring_the_hash()
+    {
+        var written = JsonNode.Parse("""{"metadata":{"creationTimestamp":null,"labels":{"app":"web"}},"spec":{"containers":[{"name":"main","image":"nginx","resources":{}}]}}""")!.AsObject();
+        var stored = Template();
+        stored["metadata"]!["labels"]!["pod-template-hash"] = "abc";
+
+        Assert.True(PodTemplateHash.EqualIgnoreHash(stored, written));
+        Assert.False(PodTemplateHash.EqualIgnoreHash(stored, Template("nginx:2")));
+    }
 }
