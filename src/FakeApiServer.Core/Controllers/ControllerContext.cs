@@ -41,6 +41,7 @@ internal sealed record ControllerContext(
 
     /// <summary>The pod lifecycle stages of the simulated kubelet (--pod-stages); none: annotations only.</summary>
     public Kubelet.PodStages PodStages { get; init; } = Kubelet.PodStages.None;
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
     public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 }

@@ -237,7 +237,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
             var baseAddress = new Uri(ListeningAddress(server));
             var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, controllerContext.Informers, logger);
-            crds.Start();
+            crds.Start(controllerContext);
             var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
             {
                 _warmUp = warmUp,

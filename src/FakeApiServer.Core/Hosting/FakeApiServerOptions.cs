@@ -46,6 +46,7 @@ public sealed record FakeApiServerOptions
     /// null: containers run for ever unless a pod's fakeapiserver.io/ annotations say otherwise.
     /// </summary>
     public string? PodStagesFile { get; init; }
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
     public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 

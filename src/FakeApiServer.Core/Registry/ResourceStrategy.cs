@@ -45,7 +45,7 @@ internal class ResourceStrategy : IResourceStrategy
     public virtual IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) => Validate(newObj);
 
     /// <summary>Sets <paramref name="to"/>[property] to a copy of <paramref name="from"/>[property], or removes it.</summary>
-    protected static void CopyProperty(JsonObject from, JsonObject to, string property)
+    internal static void CopyProperty(JsonObject from, JsonObject to, string property)
     {
         if (from[property] is { } value)
         {

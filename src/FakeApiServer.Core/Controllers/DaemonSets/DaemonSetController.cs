@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using FakeApiServer.Api;
 using FakeApiServer.Controllers.Deployments;
-using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.History;
 using FakeApiServer.Controllers.ReplicaSets;
 using FakeApiServer.Controllers.Runtime;
+using FakeApiServer.Controllers.Workloads;
 using FakeApiServer.Registry;
 
 namespace FakeApiServer.Controllers.DaemonSets;
@@ -18,36 +17,20 @@ namespace FakeApiServer.Controllers.DaemonSets;
 /// desired/current/updated NumberScheduled, numberReady, numberAvailable, numberUnavailable, numberMisscheduled and
 /// observedGeneration through daemonsets/status.
 /// </summary>
-internal sealed class DaemonSetController(ControllerContext context) : Reconciler<NamespacedName>(context, "daemonset")
+internal sealed class DaemonSetController(ControllerContext context)
+    : WorkloadController(context, "daemonset", "apps", "daemonsets", "DaemonSet", Component)
 {
     /// <summary>The reporting component of the events, as upstream.</summary>
     public const string Component = "daemonset-controller";
 
-    private const string Kind = "DaemonSet";
-
-    private readonly RevisionHistory _history = new(context.Catalog, context.Informers, ReplicaSetController.FieldManager);
-
-    private SharedInformer Sets => Informers.For("apps", "daemonsets");
-
-    private ResourceStore SetStore => Context.Catalog.Get("apps", "daemonsets");
-
-    private ResourceStore Pods => Context.Catalog.Get("", "pods");
-
-    private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
+    private readonly RevisionHistory _history = new(context.Catalog, context.Informers, FieldManager);
 
     protected override void Watch(SharedInformerFactory informers)
     {
-        Sets.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
-        informers.Pods.AddHandler(e =>
-        {
-            if (NamespacedName.ControllerOf(e.Object, Kind) is { } owner)
-            {
-                Queue.Add(owner);
-            }
-        });
+        base.Watch(informers);
         informers.Nodes.AddHandler(_ =>
         {
-            foreach (var ds in Sets.Lister.List())
+            foreach (var ds in Owners.Lister.List())
             {
                 Queue.Add(NamespacedName.Of(ds));
             }
@@ -56,7 +39,7 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
 
     protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Sets.Lister.Get(key.Namespace, key.Name) is not { } ds || ds.HasDeletionTimestamp())
+        if (Owners.Lister.Get(key.Namespace, key.Name) is not { } ds || ds.HasDeletionTimestamp())
         {
             return;
         }
@@ -121,7 +104,7 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
 
         if (onNode.Count == 0)
         {
-            await CreatePodAsync(ds, node, hash, cancellationToken);
+            await CreatePodAsync(ds, DaemonPods.New(ds, node, hash), cancellationToken);
             return;
         }
 
@@ -185,7 +168,7 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
 
             if (fresh.Count == 0 && old.Any(Available) && surging < maxSurge)
             {
-                await CreatePodAsync(ds, node, hash, cancellationToken);
+                await CreatePodAsync(ds, DaemonPods.New(ds, node, hash), cancellationToken);
                 surging++;
             }
             else if (fresh.Any(Available) || (fresh.Count == 0 && !old.Any(Available)))
@@ -195,43 +178,6 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
                     await DeletePodAsync(ds, pod, cancellationToken);
                 }
             }
-        }
-    }
-
-    private List<JsonObject> OwnedPods(JsonObject ds) =>
-        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, ds.Uid() ?? "", ds.Namespace())
-            .Where(p => OwnerReferences.IsControlledBy(p, Kind, ds.Uid()))
-            .ToList();
-
-    private async Task CreatePodAsync(JsonObject ds, string node, string hash, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var created = await Pods.CreateAsync(ds.Namespace(), DaemonPods.New(ds, node, hash), Writes, cancellationToken);
-            await Context.Events.RecordAsync(ds, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), Component, cancellationToken);
-        }
-        catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
-        {
-            await Context.Events.RecordAsync(ds, "Warning", "FailedCreate", "Error creating: " + e.Message, Component, cancellationToken);
-            throw;
-        }
-    }
-
-    private async Task DeletePodAsync(JsonObject ds, JsonObject pod, CancellationToken cancellationToken)
-    {
-        if (pod.HasDeletionTimestamp())
-        {
-            return;
-        }
-
-        try
-        {
-            await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-            await Context.Events.RecordAsync(ds, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), Component, cancellationToken);
-        }
-        catch (ApiException e) when (e.Code is 404 or 409)
-        {
-            // Gone or replaced meanwhile.
         }
     }
 
@@ -285,29 +231,6 @@ internal sealed class DaemonSetController(ControllerContext context) : Reconcile
             status["collisionCount"] = count;
         }
 
-        if (ds["status"]?["conditions"] is JsonArray conditions)
-        {
-            status["conditions"] = conditions.DeepClone();
-        }
-
-        if (JsonNode.DeepEquals(status, ds["status"]))
-        {
-            return;
-        }
-
-        await SetStore.UpdateAsync(ds.Namespace(), ds.Name(), latest =>
-        {
-            latest.Metadata().Remove("resourceVersion");
-            latest["status"] = status.DeepClone();
-            return latest;
-        }, SetStore.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
-    }
-
-    private static void AddIfPositive(JsonObject status, string field, int value)
-    {
-        if (value > 0)
-        {
-            status[field] = value;
-        }
+        await WriteStatusAsync(ds, status, cancellationToken);
     }
 }

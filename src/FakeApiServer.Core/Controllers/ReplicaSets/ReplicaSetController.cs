@@ -2,7 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.GarbageCollection;
-using FakeApiServer.Controllers.Runtime;
+using FakeApiServer.Controllers.Workloads;
 using FakeApiServer.Registry;
 
 namespace FakeApiServer.Controllers.ReplicaSets;
@@ -16,7 +16,8 @@ namespace FakeApiServer.Controllers.ReplicaSets;
 /// adopted (upstream adopts them): only pods this controller made count. The same controller keeps
 /// ReplicationControllers (<see cref="ReplicatedKind"/>), as upstream's replication manager does.
 /// </summary>
-internal sealed class ReplicaSetController(ControllerContext context, ReplicatedKind kind) : Reconciler<NamespacedName>(context, kind.ControllerName)
+internal sealed class ReplicaSetController(ControllerContext context, ReplicatedKind kind)
+    : WorkloadController(context, kind.ControllerName, kind.Group, kind.Plural, kind.Kind, kind.Component)
 {
     /// <summary>The controller of ReplicaSets.</summary>
     public ReplicaSetController(ControllerContext context)
@@ -24,32 +25,13 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
     {
     }
 
-    /// <summary>The field manager of the controller's writes, as kube-controller-manager's.</summary>
-    public const string FieldManager = "kube-controller-manager";
-
     /// <summary>The condition a replica set gets when it cannot create or delete pods (ReplicaSetReplicaFailure).</summary>
     public const string ReplicaFailure = "ReplicaFailure";
-
-    private ResourceStore ReplicaSets => Context.Catalog.Get(kind.Group, kind.Plural);
-
-    private ResourceStore Pods => Context.Catalog.Get("", "pods");
-
-    protected override void Watch(SharedInformerFactory informers)
-    {
-        informers.For(kind.Group, kind.Plural).AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
-        informers.Pods.AddHandler(e =>
-        {
-            if (NamespacedName.ControllerOf(e.Object, kind.Kind) is { } owner)
-            {
-                Queue.Add(owner);
-            }
-        });
-    }
 
     /// <summary>Creates or deletes pods until the replica set has spec.replicas, then writes its status. Idempotent.</summary>
     protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Informers.For(kind.Group, kind.Plural).Lister.Get(key.Namespace, key.Name) is not { } rs)
+        if (Owners.Lister.Get(key.Namespace, key.Name) is not { } rs)
         {
             return;
         }
@@ -91,26 +73,11 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
         }
     }
 
-    private List<JsonObject> OwnedPods(JsonObject rs) =>
-        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, rs.Uid() ?? "", rs.Namespace())
-            .Where(p => OwnerReferences.IsControlledBy(p, kind.Kind, rs.Uid()))
-            .ToList();
-
     private async Task CreatePodsAsync(JsonObject rs, int count, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
         {
-            var pod = PodFromTemplate(rs, kind);
-            try
-            {
-                var created = await Pods.CreateAsync(rs.Namespace(), pod, new WriteOptions(FieldManager: FieldManager), cancellationToken);
-                await Context.Events.RecordAsync(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectJson.Parse(created.Value).Name(), kind.Component, cancellationToken);
-            }
-            catch (ApiException e) when (e.Code is 400 or 403 or 404 or 409 or 422)
-            {
-                await Context.Events.RecordAsync(rs, "Warning", "FailedCreate", "Error creating: " + e.Message, kind.Component, cancellationToken);
-                throw;
-            }
+            await CreatePodAsync(rs, PodFromTemplate(rs, kind), cancellationToken);
         }
     }
 
@@ -140,19 +107,6 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
             ["metadata"] = meta,
             ["spec"] = template?["spec"]?.DeepClone() ?? new JsonObject(),
         };
-    }
-
-    private async Task DeletePodAsync(JsonObject rs, JsonObject pod, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Pods.DeleteAsync(pod.Namespace(), pod.Name(), new DeleteOptions { PreconditionUid = pod.Uid() }, cancellationToken);
-            await Context.Events.RecordAsync(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.Name(), kind.Component, cancellationToken);
-        }
-        catch (ApiException e) when (e.Code is 404 or 409)
-        {
-            // Gone or replaced meanwhile: the pod's own event brings the replica set back.
-        }
     }
 
     /// <summary>
@@ -202,24 +156,6 @@ internal sealed class ReplicaSetController(ControllerContext context, Replicated
             status["conditions"] = conditions;
         }
 
-        if (JsonNode.DeepEquals(status, rs["status"]))
-        {
-            return;
-        }
-
-        await ReplicaSets.UpdateAsync(rs.Namespace(), rs.Name(), current =>
-        {
-            current.Metadata().Remove("resourceVersion");
-            current["status"] = status.DeepClone();
-            return current;
-        }, ReplicaSets.Definition.StatusStrategy!, new WriteOptions(FieldManager: FieldManager) { Subresource = "status" }, cancellationToken);
-    }
-
-    private static void AddIfPositive(JsonObject status, string field, int value)
-    {
-        if (value > 0)
-        {
-            status[field] = value;
-        }
+        await WriteStatusAsync(rs, status, cancellationToken, keepConditions: false);
     }
 }

@@ -4,7 +4,7 @@ using FakeApiServer.Controllers.Deployments;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Controllers.History;
 using FakeApiServer.Controllers.ReplicaSets;
-using FakeApiServer.Controllers.Runtime;
+using FakeApiServer.Controllers.Workloads;
 using FakeApiServer.Registry;
 
 namespace FakeApiServer.Controllers.StatefulSets;
@@ -17,41 +17,20 @@ namespace FakeApiServer.Controllers.StatefulSets;
 /// reports replicas, readyReplicas, currentReplicas, updatedReplicas, availableReplicas, the current and update
 /// revisions, collisionCount and observedGeneration through statefulsets/status. Orphans are not adopted.
 /// </summary>
-internal sealed class StatefulSetController(ControllerContext context) : Reconciler<NamespacedName>(context, "statefulset")
+internal sealed class StatefulSetController(ControllerContext context)
+    : WorkloadController(context, "statefulset", "apps", "statefulsets", "StatefulSet", Component)
 {
     /// <summary>The reporting component of the events, as upstream.</summary>
     public const string Component = "statefulset-controller";
 
-    private const string Kind = "StatefulSet";
-
-    private readonly RevisionHistory _history = new(context.Catalog, context.Informers, ReplicaSetController.FieldManager);
-
-    private SharedInformer Sets => Informers.For("apps", "statefulsets");
-
-    private ResourceStore SetStore => Context.Catalog.Get("apps", "statefulsets");
-
-    private ResourceStore Pods => Context.Catalog.Get("", "pods");
+    private readonly RevisionHistory _history = new(context.Catalog, context.Informers, FieldManager);
 
     private ResourceStore Claims => Context.Catalog.Get("", "persistentvolumeclaims");
-
-    private static WriteOptions Writes => new(FieldManager: ReplicaSetController.FieldManager);
-
-    protected override void Watch(SharedInformerFactory informers)
-    {
-        Sets.AddHandler(e => Queue.Add(NamespacedName.Of(e.Object)));
-        informers.Pods.AddHandler(e =>
-        {
-            if (NamespacedName.ControllerOf(e.Object, Kind) is { } owner)
-            {
-                Queue.Add(owner);
-            }
-        });
-    }
 
     /// <summary>One pass of updateStatefulSet: revisions, the planned creates and deletes, status, history. Idempotent.</summary>
     protected override async Task ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        if (Sets.Lister.Get(key.Namespace, key.Name) is not { } set || set.HasDeletionTimestamp())
+        if (Owners.Lister.Get(key.Namespace, key.Name) is not { } set || set.HasDeletionTimestamp())
         {
             return;
         }
@@ -63,7 +42,7 @@ internal sealed class StatefulSetController(ControllerContext context) : Reconci
         var current = revisions.FirstOrDefault(r => r.Name() == currentName) ?? update;
 
         var spec = SpecOf(set, update.Name());
-        var pods = OwnedPods(set);
+        var pods = SetPods(set);
         var now = Time.GetUtcNow();
         var minReadySeconds = set["spec"]?.AsObject().GetInt64("minReadySeconds") ?? 0;
         foreach (var step in StatefulSetPlan.Decide(spec, pods.Select(p => Describe(set, p, minReadySeconds, now)).ToList()))
@@ -82,7 +61,7 @@ internal sealed class StatefulSetController(ControllerContext context) : Reconci
             }
         }
 
-        pods = OwnedPods(set);
+        pods = SetPods(set);
         await UpdateStatusAsync(set, pods, current.Name(), update.Name(), collisionCount, minReadySeconds, now, cancellationToken);
         var live = pods.Select(ControllerRevisions.HashOf).Append(current.Name()).Append(update.Name()).ToHashSet(StringComparer.Ordinal);
         await _history.TruncateAsync(revisions, live, set["spec"]?.AsObject().GetInt64("revisionHistoryLimit") ?? 10, cancellationToken);
@@ -113,9 +92,10 @@ internal sealed class StatefulSetController(ControllerContext context) : Reconci
 
     private static bool IsRunningAndReady(JsonObject pod) => pod.FieldString("status.phase") == "Running" && PodState.IsReady(pod);
 
-    private List<JsonObject> OwnedPods(JsonObject set) =>
-        Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, set.Uid() ?? "", set.Namespace())
-            .Where(p => OwnerReferences.IsControlledBy(p, Kind, set.Uid()) && StatefulSetIdentity.OrdinalOf(set.Name(), p.Name()) is not null)
+    /// <summary>The set's pods: those it controls that carry one of its ordinal names.</summary>
+    private List<JsonObject> SetPods(JsonObject set) =>
+        OwnedPods(set)
+            .Where(p => StatefulSetIdentity.OrdinalOf(set.Name(), p.Name()) is not null)
             .ToList();
 
     private async Task CreatePodAsync(JsonObject set, JsonObject pod, int ordinal, CancellationToken cancellationToken)
@@ -243,30 +223,7 @@ internal sealed class StatefulSetController(ControllerContext context) : Reconci
             status["collisionCount"] = count;
         }
 
-        if (set["status"]?["conditions"] is JsonArray conditions)
-        {
-            status["conditions"] = conditions.DeepClone();
-        }
-
         status["availableReplicas"] = available;
-        if (JsonNode.DeepEquals(status, set["status"]))
-        {
-            return;
-        }
-
-        await SetStore.UpdateAsync(set.Namespace(), set.Name(), latest =>
-        {
-            latest.Metadata().Remove("resourceVersion");
-            latest["status"] = status.DeepClone();
-            return latest;
-        }, SetStore.Definition.StatusStrategy!, new WriteOptions(FieldManager: ReplicaSetController.FieldManager) { Subresource = "status" }, cancellationToken);
-    }
-
-    private static void AddIfPositive(JsonObject status, string field, int value)
-    {
-        if (value > 0)
-        {
-            status[field] = value;
-        }
+        await WriteStatusAsync(set, status, cancellationToken);
     }
 }

@@ -16,14 +16,12 @@ namespace FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
 /// provider, so the kind is usable as soon as the create returns.</item>
 /// <item>At start, every stored CRD is registered again.</item>
 /// <item>A CRD marked for deletion has its custom resources deleted through their registry; then the cleanup
-/// finalizer goes, the CRD with it, and its kinds leave the catalog (discovery and OpenAPI follow).</item>
+/// finalizer goes, the CRD with it, and its kinds leave the catalog (discovery and OpenAPI follow). The
+/// <see cref="CustomResourceDefinitionFinalizer"/> drives this on the shared controller runtime.</item>
 /// </list>
 /// </summary>
 internal sealed partial class CustomResourceDefinitionController : IResourceWriteHooks, IAsyncDisposable
 {
-    /// <summary>How long to wait before looking again at a CRD whose custom resources are still going away.</summary>
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly IRevisionedStore _store;
     private readonly TimeProvider _time;
     private readonly CustomResourceSchemas _schemas;
@@ -36,6 +34,7 @@ internal sealed partial class CustomResourceDefinitionController : IResourceWrit
     private readonly AsyncLocal<bool> _writingStatus = new();
     private readonly CancellationTokenSource _stop = new();
     private ResourceCatalog? _catalog;
+    private CustomResourceDefinitionFinalizer? _finalizer;
     private Task _running = Task.CompletedTask;
 
     public CustomResourceDefinitionController(IRevisionedStore store, TimeProvider time, CustomResourceSchemas schemas, ILogger logger)
@@ -70,48 +69,24 @@ internal sealed partial class CustomResourceDefinitionController : IResourceWrit
         }
     }
 
-    /// <summary>Starts finalizing CRDs marked for deletion, until <see cref="DisposeAsync"/>.</summary>
-    public void Start() => _running = RunAsync(_stop.Token);
+    /// <summary>
+    /// Starts finalizing CRDs marked for deletion (<see cref="CustomResourceDefinitionFinalizer"/>, on the controllers'
+    /// shared informers), until <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Start(ControllerContext context)
+    {
+        _finalizer = new CustomResourceDefinitionFinalizer(context, this);
+        _running = _finalizer.RunAsync(_stop.Token);
+    }
 
-    /// <summary>Stops the finalizer loop and waits for it.</summary>
+    /// <summary>Stops the finalizer and waits for it.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _running;
+        _finalizer?.Dispose();
         _stop.Dispose();
         _gate.Dispose();
-    }
-
-    /// <summary>Finalizes CRDs marked for deletion until <paramref name="cancellationToken"/> fires.</summary>
-    private Task RunAsync(CancellationToken cancellationToken)
-    {
-        var queue = new WorkQueue<string>(_time);
-        var watch = ResourceInformer.RunAsync(Crds.Definition, _store, change =>
-        {
-            if (change.Type is ResourceEventType.Added or ResourceEventType.Modified && ObjectJson.Parse(change.Object!.Value) is var crd
-                && crd.HasDeletionTimestamp())
-            {
-                queue.Add(crd.Name());
-            }
-
-            return ValueTask.CompletedTask;
-        }, cancellationToken);
-        var work = queue.RunAsync(async (name, ct) =>
-        {
-            try
-            {
-                if (!await FinalizeAsync(name, ct))
-                {
-                    queue.AddAfter(name, RetryDelay, ct);
-                }
-            }
-            catch (ApiException e)
-            {
-                Log.FinalizeFailed(_logger, name, e.Message);
-                queue.AddAfter(name, RetryDelay, ct);
-            }
-        }, cancellationToken);
-        return Task.WhenAll(watch, work);
     }
 
     public Task<StoredObject> AfterCreateAsync(StoredObject created, CancellationToken cancellationToken) =>
@@ -332,8 +307,5 @@ internal sealed partial class CustomResourceDefinitionController : IResourceWrit
 
         [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "CustomResourceDefinition {Name}: custom resources deleted, finalizer removed")]
         public static partial void Finalized(ILogger logger, string name);
-
-        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "CustomResourceDefinition {Name} could not be finalized yet: {Reason}")]
-        public static partial void FinalizeFailed(ILogger logger, string name, string reason);
     }
 }

@@ -11,25 +11,8 @@ internal sealed class SelfSubjectReviewHandler : ICreateOnlyResource
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(obj);
-        var userInfo = new JsonObject { ["username"] = user.Name };
-        if (user.Uid.Length > 0)
-        {
-            userInfo["uid"] = user.Uid;
-        }
-
-        if (user.Groups.Count > 0)
-        {
-            userInfo["groups"] = new JsonArray(user.Groups.Select(g => (JsonNode?)JsonValue.Create(g)).ToArray());
-        }
-
-        if (user.Extra.Count > 0)
-        {
-            userInfo["extra"] = new JsonObject(user.Extra.Select(e =>
-                KeyValuePair.Create(e.Key, (JsonNode?)new JsonArray(e.Value.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()))));
-        }
-
         obj.Metadata();
-        obj["status"] = new JsonObject { ["userInfo"] = userInfo };
+        obj["status"] = new JsonObject { ["userInfo"] = UserInfoJson.From(user) };
         return obj;
     }
 }

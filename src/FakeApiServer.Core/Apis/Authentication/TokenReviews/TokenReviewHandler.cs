@@ -33,7 +33,7 @@ internal sealed class TokenReviewHandler(BearerTokenAuthenticator tokens) : ICre
         if (result.User is { } known)
         {
             status["authenticated"] = true;
-            status["user"] = UserJson(known);
+            status["user"] = UserInfoJson.From(known);
             status["audiences"] = new JsonArray([.. result.Audiences.Select(a => (JsonNode?)JsonValue.Create(a))]);
         }
         else
@@ -47,27 +47,5 @@ internal sealed class TokenReviewHandler(BearerTokenAuthenticator tokens) : ICre
 
         obj["status"] = status;
         return obj;
-    }
-
-    private static JsonObject UserJson(UserInfo user)
-    {
-        var json = new JsonObject { ["username"] = user.Name };
-        if (user.Uid.Length > 0)
-        {
-            json["uid"] = user.Uid;
-        }
-
-        if (user.Groups.Count > 0)
-        {
-            json["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode?)JsonValue.Create(g))]);
-        }
-
-        if (user.Extra.Count > 0)
-        {
-            json["extra"] = new JsonObject(user.Extra.Select(e =>
-                KeyValuePair.Create(e.Key, (JsonNode?)new JsonArray([.. e.Value.Select(v => (JsonNode?)JsonValue.Create(v))]))));
-        }
-
-        return json;
     }
 }

@@ -35,8 +35,8 @@ internal sealed class PodResizeStrategy(PodStrategy main) : StatusStrategy(main)
                 // A container the pod does not have is left to validation (which compares the lists as sent).
                 if (stored.FirstOrDefault(c => c.GetString("name") == container.GetString("name")) is { } target)
                 {
-                    Replace(target, container, "resources");
-                    Replace(target, container, "resizePolicy");
+                    ResourceStrategy.CopyProperty(container, target, "resources");
+                    ResourceStrategy.CopyProperty(container, target, "resizePolicy");
                 }
             }
         }
@@ -172,7 +172,7 @@ internal sealed class PodResizeStrategy(PodStrategy main) : StatusStrategy(main)
                     resources[kind] = merged;
                 }
 
-                Replace(container, old, "resizePolicy");
+                ResourceStrategy.CopyProperty(old, container, "resizePolicy");
                 if (resources.Count > 0 || old["resources"] is not null)
                 {
                     container["resources"] = resources;
@@ -199,19 +199,6 @@ internal sealed class PodResizeStrategy(PodStrategy main) : StatusStrategy(main)
         }
 
         return true;
-    }
-
-    /// <summary>Sets <paramref name="to"/>[property] to a copy of <paramref name="from"/>[property], or removes it.</summary>
-    private static void Replace(JsonObject to, JsonObject from, string property)
-    {
-        if (from[property] is { } value)
-        {
-            to[property] = value.DeepClone();
-        }
-        else
-        {
-            to.Remove(property);
-        }
     }
 
     private static bool IsSet(JsonNode? node) => node is JsonObject { Count: > 0 };
