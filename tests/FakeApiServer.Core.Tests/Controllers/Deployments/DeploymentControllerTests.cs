@@ -299,7 +299,7 @@ public sealed class DeploymentControllerTests
         var ct = cts.Token;
         var time = new SteppedTime();
         await using var cluster = await FakeCluster.StartAsync(
-            new FakeClusterOptions { Controllers = ControllerSelection.Parse("deployment,replicaset"), TimeProvider = time }, ct);
+            new FakeClusterOptions { Controllers = ControllerSelection.Parse("deployment,replicaset,serviceaccount"), TimeProvider = time }, ct);
         var client = cluster.Client;
         var web = Deployment("web", 2);
         web.Spec.ProgressDeadlineSeconds = 60;

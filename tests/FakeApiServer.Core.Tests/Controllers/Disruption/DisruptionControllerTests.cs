@@ -14,7 +14,7 @@ public sealed class DisruptionControllerTests
 
     private const string Budgets = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
 
-    private static readonly FakeClusterOptions Options = new() { Controllers = ControllerSelection.Parse("namespace,disruption") };
+    private static readonly FakeClusterOptions Options = new() { Controllers = ControllerSelection.Parse("namespace,disruption,serviceaccount") };
 
     [Fact]
     public async Task A_min_available_budget_counts_ready_pods_and_an_eviction_spends_the_allowed_disruption()

@@ -14,7 +14,7 @@ internal static class QuotaTestSupport
     public const string Ns = "default";
 
     public static Task<FakeCluster> StartAsync(CancellationToken cancellationToken) =>
-        FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,resourcequota") }, cancellationToken);
+        FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,resourcequota,serviceaccount") }, cancellationToken);
 
     public static V1Pod Pod(string name, V1ResourceRequirements? resources = null, Action<V1PodSpec>? tweak = null)
     {
