@@ -222,20 +222,7 @@ internal static class PodStatusBuilder
         var statuses = new JsonArray();
         foreach (var c in Containers(spec, "containers"))
         {
-            var name = c.GetString("name") ?? "";
-            var image = c.GetString("image") ?? "";
-            statuses.Add(new JsonObject
-            {
-                ["containerID"] = ContainerIds.ContainerId(uid, name, 0),
-                ["image"] = ContainerIds.Image(image),
-                ["imageID"] = ContainerIds.ImageId(image),
-                ["lastState"] = new JsonObject(),
-                ["name"] = name,
-                ["ready"] = false,
-                ["restartCount"] = 0,
-                ["started"] = true,
-                ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
-            });
+            statuses.Add(Running(uid, c, now, started: true));
         }
 
         status["containerStatuses"] = statuses;
@@ -260,22 +247,34 @@ internal static class PodStatusBuilder
         var statuses = new JsonArray();
         foreach (var c in ephemeral)
         {
-            var name = c.GetString("name") ?? "";
-            var image = c.GetString("image") ?? "";
-            statuses.Add(old.FirstOrDefault(o => o.GetString("name") == name)?.DeepClone() ?? new JsonObject
-            {
-                ["containerID"] = ContainerIds.ContainerId(uid, name, 0),
-                ["image"] = ContainerIds.Image(image),
-                ["imageID"] = ContainerIds.ImageId(image),
-                ["lastState"] = new JsonObject(),
-                ["name"] = name,
-                ["ready"] = false,
-                ["restartCount"] = 0,
-                ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
-            });
+            statuses.Add(old.FirstOrDefault(o => o.GetString("name") == c.GetString("name"))?.DeepClone() ?? Running(uid, c, now, started: null));
         }
 
         status["ephemeralContainerStatuses"] = statuses;
+    }
+
+    /// <summary>A container's first run, started at <paramref name="now"/>, not ready; "started" only when given.</summary>
+    private static JsonObject Running(string podUid, JsonObject container, string now, bool? started)
+    {
+        var name = container.GetString("name") ?? "";
+        var image = container.GetString("image") ?? "";
+        var status = new JsonObject
+        {
+            ["containerID"] = ContainerIds.ContainerId(podUid, name, 0),
+            ["image"] = ContainerIds.Image(image),
+            ["imageID"] = ContainerIds.ImageId(image),
+            ["lastState"] = new JsonObject(),
+            ["name"] = name,
+            ["ready"] = false,
+            ["restartCount"] = 0,
+        };
+        if (started is { } value)
+        {
+            status["started"] = value;
+        }
+
+        status["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } };
+        return status;
     }
 
     private static JsonObject Terminated(string containerId, int exitCode, string reason, string now) => new()

@@ -38,15 +38,17 @@ public sealed class DisruptionControllerTests
         Assert.Equal(("True", "SufficientPods", "", 1L), ((string?)condition["status"], (string?)condition["reason"], (string?)condition["message"], (long?)condition["observedGeneration"]));
 
         await cluster.CreateAsync(Pods + "/web-1/eviction", Eviction("web-1"), ct);
-        budget = await cluster.WaitForAsync(Budgets + "/web", b => (long?)b["status"]?["currentHealthy"] == 1, ct);
+        // Until web-1 is gone the controller may count it as expected but disrupted; wait for the state after that.
+        budget = await cluster.WaitForAsync(Budgets + "/web", b => (long?)b["status"]?["expectedPods"] == 1, ct);
         using var http = new HttpClient { BaseAddress = cluster.BaseAddress };
         using var refused = await http.PostAsync(Pods + "/web-2/eviction", new StringContent(Eviction("web-2").ToJsonString(), Encoding.UTF8, "application/json"), ct);
 
-        // An unscheduled pod is deleted at once, so one pod is left to expect.
+        // An unscheduled pod is deleted at once, so one pod is left to expect; its disruptedPods entry goes with it.
         Assert.Equal(
             """{"currentHealthy":1,"desiredHealthy":1,"expectedPods":1,"disruptionsAllowed":0,"observedGeneration":1}""",
             Counts(budget));
         Assert.Equal(("False", "InsufficientPods"), ((string?)budget.Condition("DisruptionAllowed")!["status"], (string?)budget.Condition("DisruptionAllowed")!["reason"]));
+        Assert.Null(budget["status"]!["disruptedPods"]);
         Assert.Equal((HttpStatusCode)429, refused.StatusCode);
         Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget.", await refused.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
