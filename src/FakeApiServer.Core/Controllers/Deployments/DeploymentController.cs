@@ -199,7 +199,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
     /// <summary>sync: scaling (a scaling event, a paused deployment), the clean-up of a paused one, then the plain status.</summary>
     private async Task SyncAsync(Rollout r, CancellationToken cancellationToken)
     {
-        await ScaleAsync(r, cancellationToken);
+        await ScaleProportionallyAsync(r, cancellationToken);
         if (IsPaused(r.Deployment))
         {
             await CleanupAsync(r, cancellationToken);
@@ -212,7 +212,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
     /// scale: a single active replica set (or, with none, the newest) takes spec.replicas; a saturated new replica set
     /// leaves the old ones at zero; otherwise a rolling deployment spreads the change (<see cref="ProportionalScaling"/>).
     /// </summary>
-    private async Task ScaleAsync(Rollout r, CancellationToken cancellationToken)
+    private async Task ScaleProportionallyAsync(Rollout r, CancellationToken cancellationToken)
     {
         var active = r.All.Where(rs => SpecReplicas(rs) > 0).ToList();
         var activeOrLatest = active.Count switch

@@ -306,6 +306,8 @@ public sealed class DeploymentControllerTests
         await client.AppsV1.CreateNamespacedDeploymentAsync(web, "default", cancellationToken: ct);
         var progressing = await EventuallyAsync(async () =>
         {
+            // A little time passes meanwhile, so a write retried with back-off (a conflict) runs again.
+            time.Advance(TimeSpan.FromMilliseconds(100));
             var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default", cancellationToken: ct);
             return d.Status?.UpdatedReplicas == 2 ? d.Status.Conditions.Single(c => c.Type == "Progressing") : null;
         }, ct);
@@ -321,7 +323,8 @@ public sealed class DeploymentControllerTests
 
         Assert.Equal("True", progressing.Status);
         Assert.Equal(("ProgressDeadlineExceeded", $"ReplicaSet \"{rs.Metadata.Name}\" has timed out progressing."), (timedOut.Reason, timedOut.Message));
-        Assert.True(timedOut.LastUpdateTime - progressing.LastUpdateTime > TimeSpan.FromSeconds(60), $"{progressing.LastUpdateTime:O} -> {timedOut.LastUpdateTime:O}");
+        // Whole seconds: the deadline passed after the last progress, stamped at or before the one seen here.
+        Assert.True(timedOut.LastUpdateTime - progressing.LastUpdateTime >= TimeSpan.FromSeconds(60), $"{progressing.LastUpdateTime:O} -> {timedOut.LastUpdateTime:O}");
     }
 
     [Fact]
