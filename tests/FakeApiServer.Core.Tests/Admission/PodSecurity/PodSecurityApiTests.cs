@@ -1,4 +1,5 @@
 using System.Net;
+using FakeApiServer.Hosting;
 using FakeApiServer.Testing;
 using FakeApiServer.Tests.Security;
 using k8s;
@@ -282,6 +283,31 @@ public sealed class PodSecurityApiTests
         Assert.Equal(
             "PodSecurity invalid: [defaults.enforce: Invalid value: \"strict\": must be one of privileged, baseline, restricted, exemptions.usernames[1]: Duplicate value: \"a\"]",
             error.Message);
+    }
+
+    [Fact]
+    public void The_command_line_refuses_a_configuration_file_that_cannot_be_used()
+    {
+        using var folder = new ConfigFolder();
+        var file = folder.Write("admission.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AdmissionConfiguration
+            plugins:
+            - name: PodSecurity
+              configuration:
+                apiVersion: pod-security.admission.config.k8s.io/v1
+                kind: PodSecurityConfiguration
+                defaults:
+                  warn-version: "1.30"
+            """);
+
+        var bad = Assert.Throws<FormatException>(() => CommandLine.Parse(["--admission-control-config-file", file]));
+        var missing = Assert.Throws<FormatException>(() => CommandLine.Parse(["--admission-control-config-file=" + file + ".missing"]));
+
+        Assert.Equal(
+            $"invalid value \"{file}\" for flag --admission-control-config-file: PodSecurity invalid: defaults.warn-version: Invalid value: \"1.30\": must be \"latest\" or \"v1.x\"",
+            bad.Message);
+        Assert.StartsWith($"invalid value \"{file}.missing\" for flag --admission-control-config-file: unable to read admission control configuration from \"{file}.missing\"", missing.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A temporary folder for configuration files, deleted with its content.</summary>
