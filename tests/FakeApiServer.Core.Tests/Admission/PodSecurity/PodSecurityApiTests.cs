@@ -1,4 +1,5 @@
 using System.Net;
+using FakeApiServer.Hosting;
 using FakeApiServer.Testing;
 using FakeApiServer.Tests.Security;
 using k8s;
@@ -230,71 +231,98 @@ public sealed class PodSecurityApiTests
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
         var ct = timeout.Token;
-        var folder = Directory.CreateTempSubdirectory("podsecurity-");
-        try
-        {
-            var file = Path.Combine(folder.FullName, "admission.yaml");
-            await File.WriteAllTextAsync(file, """
-                apiVersion: apiserver.config.k8s.io/v1
-                kind: AdmissionConfiguration
-                plugins:
-                - name: PodSecurity
-                  configuration:
-                    apiVersion: pod-security.admission.config.k8s.io/v1
-                    kind: PodSecurityConfiguration
-                    defaults:
-                      enforce: baseline
-                    exemptions:
-                      usernames: [alice]
-                      namespaces: [tools]
-                      runtimeClasses: [kata]
-                """, ct);
-            await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { AdmissionControlConfigFile = file }, ct);
-            await NamespaceAsync(cluster, "apps", ct);
-            using var tools = await cluster.Client.CoreV1.CreateNamespaceWithHttpMessagesAsync(
-                new V1Namespace { Metadata = new V1ObjectMeta { Name = "tools", Labels = new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restricted" } } },
-                cancellationToken: ct);
+        using var folder = new ConfigFolder();
+        var file = folder.Write("admission.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AdmissionConfiguration
+            plugins:
+            - name: PodSecurity
+              configuration:
+                apiVersion: pod-security.admission.config.k8s.io/v1
+                kind: PodSecurityConfiguration
+                defaults:
+                  enforce: baseline
+                exemptions:
+                  usernames: [alice]
+                  namespaces: [tools]
+                  runtimeClasses: [kata]
+            """);
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { AdmissionControlConfigFile = file }, ct);
+        await NamespaceAsync(cluster, "apps", ct);
+        using var tools = await cluster.Client.CoreV1.CreateNamespaceWithHttpMessagesAsync(
+            new V1Namespace { Metadata = new V1ObjectMeta { Name = "tools", Labels = new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restricted" } } },
+            cancellationToken: ct);
 
-            var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("x"), "apps", cancellationToken: ct));
-            await cluster.As("alice").CoreV1.CreateNamespacedPodAsync(PrivilegedPod("by-alice"), "apps", cancellationToken: ct);
-            await cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("in-tools"), "tools", cancellationToken: ct);
-            var kata = PrivilegedPod("kata");
-            kata.Spec.RuntimeClassName = "kata";
-            await cluster.Client.CoreV1.CreateNamespacedPodAsync(kata, "apps", cancellationToken: ct);
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("x"), "apps", cancellationToken: ct));
+        await cluster.As("alice").CoreV1.CreateNamespacedPodAsync(PrivilegedPod("by-alice"), "apps", cancellationToken: ct);
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("in-tools"), "tools", cancellationToken: ct);
+        var kata = PrivilegedPod("kata");
+        kata.Spec.RuntimeClassName = "kata";
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(kata, "apps", cancellationToken: ct);
 
-            refused.AssertStatus(HttpStatusCode.Forbidden, "Forbidden", $"pods \"x\" is forbidden: violates PodSecurity \"baseline:latest\": {PrivilegedReason}");
-            Assert.Equal(["namespace \"tools\" is exempt from Pod Security, and the policy (enforce=restricted:latest) will be ignored"], Warnings(tools.Response));
-            Assert.Equal(["by-alice", "kata"], (await cluster.Client.CoreV1.ListNamespacedPodAsync("apps", cancellationToken: ct)).Items.Select(p => p.Metadata.Name).Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        refused.AssertStatus(HttpStatusCode.Forbidden, "Forbidden", $"pods \"x\" is forbidden: violates PodSecurity \"baseline:latest\": {PrivilegedReason}");
+        Assert.Equal(["namespace \"tools\" is exempt from Pod Security, and the policy (enforce=restricted:latest) will be ignored"], Warnings(tools.Response));
+        Assert.Equal(["by-alice", "kata"], (await cluster.Client.CoreV1.ListNamespacedPodAsync("apps", cancellationToken: ct)).Items.Select(p => p.Metadata.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public async Task A_bad_configuration_file_stops_the_server_with_the_reason()
+    public async Task A_bad_plugin_configuration_at_a_path_stops_the_server_with_the_reason()
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
         var ct = timeout.Token;
-        var folder = Directory.CreateTempSubdirectory("podsecurity-");
-        try
-        {
-            var file = Path.Combine(folder.FullName, "admission.json");
-            await File.WriteAllTextAsync(file, """
-                {"apiVersion":"apiserver.config.k8s.io/v1","kind":"AdmissionConfiguration","plugins":[{"name":"PodSecurity","configuration":
-                {"apiVersion":"pod-security.admission.config.k8s.io/v1","kind":"PodSecurityConfiguration","defaults":{"enforce":"strict"},"exemptions":{"usernames":["a","a"]}}}]}
-                """, ct);
+        using var folder = new ConfigFolder();
+        folder.Write("podsecurity.json", """
+            {"apiVersion":"pod-security.admission.config.k8s.io/v1","kind":"PodSecurityConfiguration","defaults":{"enforce":"strict"},"exemptions":{"usernames":["a","a"]}}
+            """);
+        var file = folder.Write("admission.json", """
+            {"apiVersion":"apiserver.config.k8s.io/v1","kind":"AdmissionConfiguration","plugins":[{"name":"PodSecurity","path":"podsecurity.json"}]}
+            """);
 
-            var error = await Assert.ThrowsAsync<FormatException>(() => FakeCluster.StartAsync(new FakeClusterOptions { AdmissionControlConfigFile = file }, ct));
+        var error = await Assert.ThrowsAsync<FormatException>(() => FakeCluster.StartAsync(new FakeClusterOptions { AdmissionControlConfigFile = file }, ct));
 
-            Assert.Equal(
-                "PodSecurity invalid: [defaults.enforce: Invalid value: \"strict\": must be one of privileged, baseline, restricted, exemptions.usernames[1]: Duplicate value: \"a\"]",
-                error.Message);
-        }
-        finally
+        Assert.Equal(
+            "PodSecurity invalid: [defaults.enforce: Invalid value: \"strict\": must be one of privileged, baseline, restricted, exemptions.usernames[1]: Duplicate value: \"a\"]",
+            error.Message);
+    }
+
+    [Fact]
+    public void The_command_line_refuses_a_configuration_file_that_cannot_be_used()
+    {
+        using var folder = new ConfigFolder();
+        var file = folder.Write("admission.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AdmissionConfiguration
+            plugins:
+            - name: PodSecurity
+              configuration:
+                apiVersion: pod-security.admission.config.k8s.io/v1
+                kind: PodSecurityConfiguration
+                defaults:
+                  warn-version: "1.30"
+            """);
+
+        var bad = Assert.Throws<FormatException>(() => CommandLine.Parse(["--admission-control-config-file", file]));
+        var missing = Assert.Throws<FormatException>(() => CommandLine.Parse(["--admission-control-config-file=" + file + ".missing"]));
+
+        Assert.Equal(
+            $"invalid value \"{file}\" for flag --admission-control-config-file: PodSecurity invalid: defaults.warn-version: Invalid value: \"1.30\": must be \"latest\" or \"v1.x\"",
+            bad.Message);
+        Assert.StartsWith($"invalid value \"{file}.missing\" for flag --admission-control-config-file: unable to read admission control configuration from \"{file}.missing\"", missing.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A temporary folder for configuration files, deleted with its content.</summary>
+    private sealed class ConfigFolder : IDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("podsecurity-");
+
+        /// <summary>Writes a file and returns its full path.</summary>
+        public string Write(string name, string content)
         {
-            folder.Delete(recursive: true);
+            var path = Path.Combine(_folder.FullName, name);
+            File.WriteAllText(path, content);
+            return path;
         }
+
+        public void Dispose() => _folder.Delete(recursive: true);
     }
 }
