@@ -39,13 +39,11 @@ public sealed class WalkthroughTests
             (await kubectl.RunAsync("apply", "-f", Fixture(file))).Succeeded();
         }
 
-        var started = DateTime.UtcNow;
         await E2E.EventuallyAsync(async () =>
         {
             var pods = await client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct);
             return pods.Items.Count == 3 && pods.Items.All(p => p.Status.Phase == "Running");
         }, "the three pods run", ct);
-        var runningAfter = DateTime.UtcNow - started;
         var pods = (await client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct)).Items;
         var pn = (await kubectl.RunAsync("get", "pn")).Succeeded();
         await E2E.EventuallyAsync(async () =>
@@ -53,7 +51,6 @@ public sealed class WalkthroughTests
             "the service has two endpoints", ct);
         var endpoints = await client.CoreV1.ReadNamespacedEndpointsAsync("ubuntu-service", "default", cancellationToken: ct);
 
-        Assert.True(runningAfter < TimeSpan.FromSeconds(2), $"pods took {runningAfter.TotalMilliseconds} ms to run");
         foreach (var pod in pods)
         {
             var raw = await RawPodAsync(cluster, pod.Metadata.Name, ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FakeApiServer.Schema;
 using k8s.Models;
 
@@ -178,7 +177,6 @@ public sealed class BuiltInSchemasTests
     [Fact]
     public void Every_model_type_reachable_from_the_served_kinds_builds_without_error()
     {
-        var stopwatch = Stopwatch.StartNew();
         var visited = new HashSet<StructuralSchema>();
         foreach (var data in ServedKinds)
         {
@@ -186,7 +184,6 @@ public sealed class BuiltInSchemasTests
         }
 
         Assert.True(visited.Count > 200, visited.Count + " schemas");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), stopwatch.Elapsed.ToString());
     }
 
     private static void Visit(StructuralSchema schema, HashSet<StructuralSchema> visited)

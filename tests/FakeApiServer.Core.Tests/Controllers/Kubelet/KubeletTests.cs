@@ -16,15 +16,12 @@ public sealed class KubeletTests
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         await using var cluster = await StartAsync(ct);
-        var watch = Stopwatch.StartNew();
 
         await cluster.CreateAsync(Pods, Pod("web", """{"containers":[{"name":"main","image":"nginx:1.27"},{"name":"side","image":"busybox"}]}"""), ct);
         var pod = await cluster.WaitForAsync(Pods + "/web", p => p.Phase() == "Running", ct);
-        watch.Stop();
         var second = await cluster.CreateAsync(Pods, Pod("web2"), ct);
         var other = await cluster.WaitForAsync(Pods + "/web2", p => p.Phase() == "Running", ct);
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "Running after " + watch.Elapsed);
         var status = pod["status"]!;
         Assert.Equal(Worker, pod.NodeName());
         Assert.Equal("172.18.0.3", (string?)status["hostIP"]);
