@@ -116,6 +116,9 @@ public sealed class DefaultingTests
         var client = cluster.Client;
         var pod = E2E.Pod("worker");
         pod.Spec.ServiceAccountName = "default";
+
+        // No token volume: the PUT below sends the original spec, which must match the stored one.
+        pod.Spec.AutomountServiceAccountToken = false;
         pod.Spec.Volumes = [new V1Volume { Name = "scratch" }, new V1Volume { Name = "settings", ConfigMap = new V1ConfigMapVolumeSource { Name = "settings" } }];
         pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = 8080 } };
         pod.Spec.Containers[0].Env = [new V1EnvVar { Name = "NODE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } } }];

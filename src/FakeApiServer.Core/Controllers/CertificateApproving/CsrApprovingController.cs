@@ -48,28 +48,7 @@ internal sealed class CsrApprovingController(ControllerContext context) : Reconc
                     return current;
                 }
 
-                if (current["status"] is not JsonObject status)
-                {
-                    status = [];
-                    current["status"] = status;
-                }
-
-                if (status["conditions"] is not JsonArray conditions)
-                {
-                    conditions = [];
-                    status["conditions"] = conditions;
-                }
-
-                var at = Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-                conditions.Add(new JsonObject
-                {
-                    ["type"] = "Approved",
-                    ["status"] = "True",
-                    ["reason"] = "AutoApproved",
-                    ["message"] = message,
-                    ["lastUpdateTime"] = at,
-                    ["lastTransitionTime"] = at,
-                });
+                CsrConditions.Add(current, "Approved", "AutoApproved", message, Time.GetUtcNow());
                 return current;
             }, Csrs.Definition.Subresources["approval"].Strategy!, new WriteOptions(FieldManager: ReplicaSets.ReplicaSetController.FieldManager) { Subresource = "approval" }, cancellationToken);
         }

@@ -73,9 +73,9 @@ internal sealed partial class CsrSigningController(ControllerContext context) : 
 
         var usages = (spec["usages"] as JsonArray ?? []).Select(u => u?.GetValue<string>() ?? "").ToList();
         var now = Time.GetUtcNow();
-        var status = SignerPolicies.Refusal(signer, request, usages) is { } refusal
-            ? (Action<JsonObject>)(s => AddFailed(s, refusal, now))
-            : s => s["certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(Issue(ca, request, usages, spec.GetInt64("expirationSeconds"), now)));
+        Action<JsonObject> sign = SignerPolicies.Refusal(signer, request, usages) is { } refusal
+            ? c => CsrConditions.Add(c, "Failed", "SignerValidationFailure", refusal, now)
+            : c => c["status"]!["certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(Issue(ca, request, usages, spec.GetInt64("expirationSeconds"), now)));
         try
         {
             await Csrs.UpdateAsync("", name, current =>
@@ -85,13 +85,8 @@ internal sealed partial class CsrSigningController(ControllerContext context) : 
                     return current;
                 }
 
-                if (current["status"] is not JsonObject s)
-                {
-                    s = [];
-                    current["status"] = s;
-                }
-
-                status(s);
+                current["status"] ??= new JsonObject();
+                sign(current);
                 return current;
             }, Csrs.Definition.StatusStrategy!, new WriteOptions(FieldManager: ReplicaSets.ReplicaSetController.FieldManager) { Subresource = "status" }, cancellationToken);
         }
@@ -121,26 +116,6 @@ internal sealed partial class CsrSigningController(ControllerContext context) : 
         duration = duration > SigningDuration ? SigningDuration : duration < MinimumDuration ? MinimumDuration : duration;
         using var certificate = CertificateRequests.Sign(ca, request, usages, duration, now);
         return ClusterPki.CertificatePem(certificate);
-    }
-
-    private static void AddFailed(JsonObject status, string message, DateTimeOffset now)
-    {
-        if (status["conditions"] is not JsonArray conditions)
-        {
-            conditions = [];
-            status["conditions"] = conditions;
-        }
-
-        var at = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        conditions.Add(new JsonObject
-        {
-            ["type"] = "Failed",
-            ["status"] = "True",
-            ["reason"] = "SignerValidationFailure",
-            ["message"] = message,
-            ["lastUpdateTime"] = at,
-            ["lastTransitionTime"] = at,
-        });
     }
 
     private static partial class Log
