@@ -254,7 +254,12 @@ public sealed class DeploymentControllerTests
         await WaitForReplicaSetSizesAsync(client, (8, 5), ct);
         await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":20}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: ct);
         var (old, @new) = await WaitForReplicaSetSizesAsync(client, (14, 9), ct);
-        var events = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.kind=Deployment,reason=ScalingReplicaSet", cancellationToken: ct)).Items;
+        // The events are recorded after the replica sets are written: wait for them.
+        var events = await EventuallyAsync(async () =>
+        {
+            var list = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.kind=Deployment,reason=ScalingReplicaSet", cancellationToken: ct)).Items;
+            return list.Any(e => e.Message.EndsWith("to 14 from 8", StringComparison.Ordinal)) && list.Any(e => e.Message.EndsWith("to 9 from 5", StringComparison.Ordinal)) ? list : null;
+        }, ct);
 
         // 8 * 23 / 13 = 14.2 and 5 * 23 / 13 = 8.8, rounded: the 10 new replicas go 6 to the old and 4 to the new replica set.
         Assert.All([old, @new], rs => Assert.Equal(("20", "23"), (rs.Metadata.Annotations["deployment.kubernetes.io/desired-replicas"], rs.Metadata.Annotations["deployment.kubernetes.io/max-replicas"])));
