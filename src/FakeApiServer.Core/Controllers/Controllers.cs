@@ -29,6 +29,7 @@ internal static class Controllers
         new Kubelet.Kubelet(context),
         new PodGarbageCollection.PodGarbageCollector(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
+        new ValidatingAdmissionPolicyStatus.ValidatingAdmissionPolicyStatusController(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>
