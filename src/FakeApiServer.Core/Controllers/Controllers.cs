@@ -35,6 +35,7 @@ internal static class Controllers
         new RootCaCertPublisher.RootCaCertPublisher(context),
         new CertificateSigning.CsrSigningController(context),
         new CertificateApproving.CsrApprovingController(context),
+        new ValidatingAdmissionPolicyStatus.ValidatingAdmissionPolicyStatusController(context),
     ];
 
     /// <summary>The names of every controller, for checking --controllers at start.</summary>

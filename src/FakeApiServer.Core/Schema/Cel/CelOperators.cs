@@ -89,8 +89,9 @@ internal static class CelOperators
     public static object Divide(object a, object b) => (a, b) switch
     {
         (long, 0L) or (ulong, 0UL) => throw new CelEvaluationException("division by zero"),
-        (long x, long y) => x == long.MinValue && y == -1 ? throw new CelEvaluationException("integer overflow") : x / y,
-        (ulong x, ulong y) => x / y,
+        // Boxed per arm: without the casts the switch's natural type would be double, and int / int a double.
+        (long x, long y) => x == long.MinValue && y == -1 ? throw new CelEvaluationException("integer overflow") : (object)(x / y),
+        (ulong x, ulong y) => (object)(x / y),
         (double x, double y) => x / y,
         _ => throw NoOverload("_/_", a, b),
     };

@@ -19,7 +19,9 @@ public sealed class CronJobControllerTests
         var creation = created.Metadata.CreationTimestamp!.Value;
         var firstTime = new DateTimeOffset(creation.Year, creation.Month, creation.Day, creation.Hour, creation.Minute, 0, TimeSpan.Zero).AddMinutes(1);
 
-        time.Advance(TimeSpan.FromSeconds(61));
+        // To the middle of the first scheduled minute: the clock also moves with real time, so a fixed step from a
+        // creation late in its minute could pass a second schedule, and the controller starts only the latest.
+        time.Advance(firstTime.AddSeconds(30) - time.GetUtcNow());
 
         var cronJob = await WaitForCronJobAsync(client, "tick", c => c.Status?.LastSuccessfulTime is not null, ct);
         var jobs = await JobsOfAsync(client, "tick", ct);

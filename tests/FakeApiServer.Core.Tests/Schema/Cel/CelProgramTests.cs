@@ -11,6 +11,7 @@ public sealed class CelProgramTests
     [InlineData("(1 + 2) * 3", 9L)]
     [InlineData("-5 % 3", -2L)]
     [InlineData("10 - 2 - 3", 5L)]
+    [InlineData("42 / 2", 21L)]
     [InlineData("'a' + \"b\" + '''c'''", "abc")]
     [InlineData("r'\\d' + 'x'", "\\dx")]
     [InlineData("size('héllo')", 5L)]

@@ -7,7 +7,7 @@ namespace FakeApiServer.Apis.AdmissionRegistration.ValidatingAdmissionPolicies;
 /// admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (ValidateValidatingAdmissionPolicy; defaults in
 /// <see cref="Defaults"/>: failurePolicy Fail, matchConstraints matchPolicy Equivalent with empty namespace and object
 /// selectors and rules of scope "*"): matchConstraints and at least one validation or audit annotation are required, each
-/// validation has an expression; failurePolicy Fail or Ignore. The policies are stored, not enforced (docs/resources.md).
+/// validation has an expression; failurePolicy Fail or Ignore. The ValidatingAdmissionPolicy plugin enforces them (docs/cel.md).
 /// </summary>
 internal sealed class ValidatingAdmissionPolicyStrategy() : ResourceStrategy(hasStatus: true)
 {
