@@ -43,6 +43,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
     public static async Task<FakeCluster> StartAsync(FakeClusterOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // Pods need their ServiceAccount: a selection that does not name "serviceaccount" either way gets it.
+        var controllers = options.Controllers.Mentions("serviceaccount") ? options.Controllers : options.Controllers.With("serviceaccount");
         var serverOptions = new FakeApiServerOptions
         {
             Port = 0,
@@ -54,7 +57,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             EnableAdmissionPlugins = options.EnableAdmissionPlugins,
             DisableAdmissionPlugins = options.DisableAdmissionPlugins,
             AdmissionControlConfigFile = options.AdmissionControlConfigFile,
-            Controllers = options.Controllers,
+            Controllers = controllers,
             Nodes = options.Nodes,
             PodStagesFile = options.PodStagesFile,
             TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
@@ -68,9 +71,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
             // What ResetAsync goes back to: the start-up objects, once the start-up controllers stopped writing.
             // The default controllers write only each start-up namespace's default ServiceAccount, awaited here; others (nodes, leases, the Multus CRD) write a little later.
             var quiet = options.Controllers.ToString() == DefaultControllers ? TimeSpan.Zero : TimeSpan.FromMilliseconds(300);
-            var nodes = options.Controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
-            var accounts = options.Controllers.IsEnabled("serviceaccount");
-            var rootCa = options.Controllers.IsEnabled("root-ca-cert-publisher");
+            var nodes = controllers.IsEnabled("node-simulator") ? options.Nodes : 0;
+            var accounts = controllers.IsEnabled("serviceaccount");
+            var rootCa = controllers.IsEnabled("root-ca-cert-publisher");
             await host.CaptureBaselineAsync(quiet, TimeSpan.FromSeconds(10), () =>
                 host.CountObjects("/core/nodes/") >= nodes
                 && (!accounts || host.CountObjects("/core/serviceaccounts/") >= host.CountObjects("/core/namespaces/"))

@@ -27,8 +27,8 @@ public sealed record FakeClusterOptions
     /// every namespace has its "default" ServiceAccount (which the ServiceAccount admission plugin needs for a pod),
     /// while nothing else touches what a test writes (no pods from deployments, no endpoints, no scheduling, no
     /// kube-root-ca.crt ConfigMaps: add "root-ca-cert-publisher" for those), so tests drive objects by hand. A selection
-    /// without "serviceaccount" needs DisableAdmissionPlugins ServiceAccount, or the ServiceAccounts created by hand,
-    /// for pods to be admitted.
+    /// that does not name "serviceaccount" gets it added, since pods need their account; "-serviceaccount" leaves it out
+    /// (then pods need DisableAdmissionPlugins ServiceAccount, or the ServiceAccounts created by hand).
     /// Use <see cref="ControllerSelection.All"/> ("*") for every controller the command line server runs. Without the
     /// garbage collector, an owner deleted with propagationPolicy Foreground or Orphan keeps its finalizer and stays
     /// terminating, as in a cluster whose kube-controller-manager is down.

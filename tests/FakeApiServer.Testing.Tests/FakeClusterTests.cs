@@ -53,6 +53,36 @@ public sealed class FakeClusterTests
         """;
 
     [Fact]
+    public async Task A_chosen_controller_list_still_gives_pods_in_a_new_namespace_their_default_service_account()
+    {
+        var ct = TestContext.Current;
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace") }, ct);
+        await cluster.ApplyAsync(ConfigMaps, ct);
+
+        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new k8s.Models.V1Pod { Metadata = new() { Name = "p" }, Spec = new() { Containers = [new() { Name = "c", Image = "busybox" }] } }, "team-a", cancellationToken: ct);
+
+        Assert.Equal("default", pod.Spec.ServiceAccountName);
+        Assert.Contains(pod.Spec.Volumes, v => v.Name.StartsWith("kube-api-access-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_the_serviceaccount_controller_a_pod_is_refused_for_its_missing_account()
+    {
+        var ct = TestContext.Current;
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions { Controllers = ControllerSelection.Parse("namespace,-serviceaccount") }, ct);
+        await cluster.ApplyAsync(ConfigMaps, ct);
+
+        var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new k8s.Models.V1Pod { Metadata = new() { Name = "p" }, Spec = new() { Containers = [new() { Name = "c", Image = "busybox" }] } }, "team-a", cancellationToken: ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.Response.StatusCode);
+        Assert.Equal(
+            "pods \"p\" is forbidden: error looking up service account team-a/default: serviceaccount \"default\" not found",
+            (string?)System.Text.Json.Nodes.JsonNode.Parse(refused.Response.Content)!["message"]);
+    }
+
+    [Fact]
     public async Task TwoClustersInOneProcessAreIsolated()
     {
         var ct = TestContext.Current;

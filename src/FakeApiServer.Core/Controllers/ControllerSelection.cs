@@ -52,6 +52,12 @@ public sealed class ControllerSelection
         return enabled;
     }
 
+    /// <summary>Whether the selection names <paramref name="name"/>, switched on or off (not through "*").</summary>
+    public bool Mentions(string name) => _items.Any(i => i == name || i == "-" + name);
+
+    /// <summary>This selection with <paramref name="name"/> switched on as well.</summary>
+    public ControllerSelection With(string name) => new([.. _items, name]);
+
     /// <summary>The names this selection mentions that are not in <paramref name="known"/> (an error at start, as upstream).</summary>
     public IEnumerable<string> Unknown(IReadOnlyCollection<string> known) =>
         _items.Select(i => i.TrimStart('-')).Where(n => n != "*" && !known.Contains(n)).Distinct();
