@@ -153,7 +153,7 @@ public sealed class ServiceAccountPluginTests
         using var cts = new CancellationTokenSource(ApiTestSupport.TestTimeout);
         var ct = cts.Token;
         await using var cluster = await FakeCluster.StartAsync(
-            new FakeClusterOptions { Controllers = FakeApiServer.Controllers.ControllerSelection.Parse("namespace") }, ct);
+            new FakeClusterOptions { Controllers = FakeApiServer.Controllers.ControllerSelection.Parse("namespace,-serviceaccount") }, ct);
 
         var error = await Assert.ThrowsAsync<HttpOperationException>(() =>
             cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("web"), "default", cancellationToken: ct));
