@@ -15,7 +15,7 @@ internal sealed record PolicyMatchResources(
     IReadOnlyList<(WebhookRule Rule, IReadOnlyList<string> Names)> ExcludeRules)
 {
     public static PolicyMatchResources Parse(JsonObject match) => new(
-        Selector(match["namespaceSelector"]), Selector(match["objectSelector"]), NamedRules(match["resourceRules"]), NamedRules(match["excludeResourceRules"]));
+        LabelSelector.ForAdmissionMatch(match["namespaceSelector"]), LabelSelector.ForAdmissionMatch(match["objectSelector"]), NamedRules(match["resourceRules"]), NamedRules(match["excludeResourceRules"]));
 
     /// <param name="request">The request.</param>
     /// <param name="namespaceLabels">The labels the namespace selector sees; null for cluster-scoped objects, which it always matches.</param>
@@ -43,20 +43,4 @@ internal sealed record PolicyMatchResources(
     private static List<(WebhookRule, IReadOnlyList<string>)> NamedRules(JsonNode? node) =>
         [.. (node as JsonArray ?? []).OfType<JsonObject>().Select(r => (WebhookRule.Parse(r), (IReadOnlyList<string>)[.. (r["resourceNames"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? "")]))];
 
-    private static LabelSelector Selector(JsonNode? node)
-    {
-        if (node is not JsonObject selector)
-        {
-            return LabelSelector.Everything;
-        }
-
-        try
-        {
-            return LabelSelector.FromLabelSelectorObject(selector);
-        }
-        catch (SelectorParseException)
-        {
-            return LabelSelector.Nothing;
-        }
-    }
 }

@@ -67,8 +67,8 @@ internal sealed record Webhook
                 Id = configName + "/" + name,
                 Name = name,
                 Rules = [.. (item["rules"] as JsonArray ?? []).OfType<JsonObject>().Select(WebhookRule.Parse)],
-                NamespaceSelector = Selector(item["namespaceSelector"]),
-                ObjectSelector = Selector(item["objectSelector"]),
+                NamespaceSelector = LabelSelector.ForAdmissionMatch(item["namespaceSelector"]),
+                ObjectSelector = LabelSelector.ForAdmissionMatch(item["objectSelector"]),
                 FailurePolicy = item.GetString("failurePolicy") ?? "Fail",
                 MatchPolicy = item.GetString("matchPolicy") ?? "Equivalent",
                 TimeoutSeconds = (int)(item.GetInt64("timeoutSeconds") ?? 10),
@@ -80,23 +80,6 @@ internal sealed record Webhook
                     (int)(service.GetInt64("port") ?? 443), service.GetString("path") ?? ""),
                 CaBundle = client.GetString("caBundle") is { Length: > 0 } ca ? DecodeBase64(ca) : "",
             };
-        }
-    }
-
-    private static LabelSelector Selector(JsonNode? node)
-    {
-        if (node is not JsonObject selector)
-        {
-            return LabelSelector.Everything;
-        }
-
-        try
-        {
-            return LabelSelector.FromLabelSelectorObject(selector);
-        }
-        catch (SelectorParseException)
-        {
-            return LabelSelector.Nothing;
         }
     }
 

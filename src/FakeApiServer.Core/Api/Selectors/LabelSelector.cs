@@ -134,6 +134,27 @@ internal sealed class LabelSelector
     }
 
     /// <summary>
+    /// An admission rule's namespaceSelector or objectSelector: everything when absent, nothing when invalid (the
+    /// configuration's validation refuses such a selector; one stored before is treated as matching no object).
+    /// </summary>
+    public static LabelSelector ForAdmissionMatch(JsonNode? node)
+    {
+        if (node is not JsonObject selector)
+        {
+            return Everything;
+        }
+
+        try
+        {
+            return FromLabelSelectorObject(selector);
+        }
+        catch (SelectorParseException)
+        {
+            return Nothing;
+        }
+    }
+
+    /// <summary>
     /// metav1.LabelSelectorAsSelector: converts a metav1.LabelSelector object (matchLabels, matchExpressions with
     /// In, NotIn, Exists, DoesNotExist). Null selects nothing; an empty object selects everything.
     /// </summary>
