@@ -70,6 +70,7 @@ internal static class BootstrapPolicy
         Aggregated("view", AggregateToView, [(AggregateToEdit, "true")]),
         Aggregated("edit", AggregateToEdit, [(AggregateToAdmin, "true")]),
         Aggregated("admin", AggregateToAdmin, []),
+        .. ControllerPolicy.Roles().Select(c => Role(ControllerPolicy.Prefix + c.Controller, [], c.Rules.Select(r => r.ToJson()).ToArray())),
     ];
 
     /// <summary>The ClusterRoleBindings: each binds the ClusterRole of its name.</summary>
@@ -80,7 +81,16 @@ internal static class BootstrapPolicy
         Binding("system:basic-user", UserInfo.AuthenticatedGroup),
         Binding("system:public-info-viewer", UserInfo.AuthenticatedGroup, UserInfo.UnauthenticatedGroup),
         Binding("system:service-account-issuer-discovery", ServiceAccounts.ServiceAccountTokenAuthenticator.AllServiceAccountsGroup),
+        .. ControllerPolicy.Roles().Select(c => ControllerBinding(c.Controller)),
     ];
+
+    /// <summary>A system:controller:* binding: the role of its name for the controller's service account in kube-system.</summary>
+    private static JsonObject ControllerBinding(string controller) => new()
+    {
+        ["metadata"] = Metadata(ControllerPolicy.Prefix + controller, []),
+        ["roleRef"] = new JsonObject { ["apiGroup"] = RbacPolicy.Group, ["kind"] = RbacRoleRef.ClusterRole, ["name"] = ControllerPolicy.Prefix + controller },
+        ["subjects"] = new JsonArray(new JsonObject { ["kind"] = RbacSubject.ServiceAccount, ["name"] = controller, ["namespace"] = "kube-system" }),
+    };
 
     private static JsonObject Role(string name, (string Key, string Value)[] labels, params JsonObject[] rules) => new()
     {
