@@ -33,6 +33,10 @@ public sealed class BootstrapPolicyTests
             Assert.Contains("system:controller:" + controller, names);
         }
 
+        Assert.Contains("system:monitoring", names);
+        Assert.Contains("system:kube-dns", names);
+        Assert.Equal("system:monitoring", (await rbac.ReadClusterRoleBindingAsync("system:monitoring", cancellationToken: ct)).Subjects.Single().Name);
+
         var role = await rbac.ReadClusterRoleAsync(DeploymentController, cancellationToken: ct);
         Assert.Equal("true", role.Annotations()[AutoUpdate]);
         Assert.Equal("rbac-defaults", role.Labels()["kubernetes.io/bootstrapping"]);
