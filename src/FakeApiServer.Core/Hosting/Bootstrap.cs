@@ -49,8 +49,10 @@ internal static class Bootstrap
     }
 
     /// <summary>
-    /// The bootstrap RBAC policy, when rbac.authorization.k8s.io is served; aggregated roles are created with their
-    /// rules already gathered, so they are usable before (or without) the aggregation controller.
+    /// The bootstrap RBAC policy, when rbac.authorization.k8s.io is served, reconciled as kube-apiserver does at every
+    /// start (<see cref="PolicyReconciliation"/>): missing objects are created, stored ones repaired unless they opt out.
+    /// Aggregated roles are created with their rules already gathered, so they are usable before (or without) the
+    /// aggregation controller.
     /// </summary>
     private static async Task EnsureRbacPolicyAsync(ResourceCatalog catalog, CancellationToken cancellationToken)
     {
@@ -65,7 +67,15 @@ internal static class Bootstrap
         {
             if (roles.TryGet("", role.Name()) is { } stored)
             {
-                known.Add(ObjectJson.Parse(stored.Value));
+                var existing = ObjectJson.Parse(stored.Value);
+                if (PolicyReconciliation.ReconcileRole(existing, role) is not null)
+                {
+                    var updated = await roles.UpdateAsync("", role.Name(), current => PolicyReconciliation.ReconcileRole(current, role) ?? current,
+                        roles.Definition.Strategy, new WriteOptions(), cancellationToken);
+                    existing = ObjectJson.Parse(updated.Value);
+                }
+
+                known.Add(existing);
                 continue;
             }
 
@@ -80,11 +90,37 @@ internal static class Bootstrap
 
         foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
         {
-            if (bindings.TryGet("", binding.Name()) is null)
+            if (bindings.TryGet("", binding.Name()) is not { } stored)
             {
                 await CreateIgnoringExistingAsync(bindings, "", binding, cancellationToken);
             }
+            else if (PolicyReconciliation.ReconcileBinding(ObjectJson.Parse(stored.Value), binding) is { } reconciled)
+            {
+                await ReplaceBindingAsync(bindings, binding, reconciled.Binding, reconciled.Recreate, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>Writes a repaired binding: an update, or (its roleRef being immutable) a delete and a fresh create.</summary>
+    private static async Task ReplaceBindingAsync(
+        ResourceStore bindings, JsonObject expected, JsonObject binding, bool recreate, CancellationToken cancellationToken)
+    {
+        if (!recreate)
+        {
+            await bindings.UpdateAsync("", binding.Name(), current => PolicyReconciliation.ReconcileBinding(current, expected)?.Binding ?? current,
+                bindings.Definition.Strategy, new WriteOptions(), cancellationToken);
+            return;
+        }
+
+        await bindings.DeleteAsync("", binding.Name(), new DeleteOptions(), cancellationToken);
+        var metadata = (JsonObject)binding["metadata"]!;
+        var fresh = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = binding.Name(), ["labels"] = metadata["labels"]?.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() },
+            ["roleRef"] = binding["roleRef"]?.DeepClone(),
+            ["subjects"] = binding["subjects"]?.DeepClone(),
+        };
+        await CreateIgnoringExistingAsync(bindings, "", fresh, cancellationToken);
     }
 
     internal static async Task CreateIgnoringExistingAsync(ResourceStore store, string ns, JsonObject obj, CancellationToken cancellationToken)

@@ -5,8 +5,10 @@ namespace FakeApiServer.Security.Authorization.Rbac;
 /// <summary>
 /// The default roles and bindings kube-apiserver creates at start (plugin/pkg/auth/authorizer/rbac/bootstrappolicy):
 /// cluster-admin for system:masters, discovery, basic-user and public-info-viewer for every user, and the aggregated
-/// user-facing roles admin ⊇ edit ⊇ view, fed by the system:aggregate-to-* roles with upstream's labels. Every object
-/// carries kubernetes.io/bootstrapping=rbac-defaults and rbac.authorization.kubernetes.io/autoupdate=true.
+/// user-facing roles admin ⊇ edit ⊇ view, fed by the system:aggregate-to-* roles with upstream's labels, system:monitoring,
+/// system:auth-delegator, system:kube-dns and the controllers' roles (<see cref="ControllerPolicy"/>). Every object
+/// carries kubernetes.io/bootstrapping=rbac-defaults and rbac.authorization.kubernetes.io/autoupdate=true; rule lists are
+/// sorted, as upstream's rule builder stores them.
 /// </summary>
 internal static class BootstrapPolicy
 {
@@ -32,6 +34,11 @@ internal static class BootstrapPolicy
         Role("system:public-info-viewer", [], NonResource(["get"], ["/healthz", "/livez", "/readyz", "/version", "/version/"])),
         Role("system:service-account-issuer-discovery", [], NonResource(["get"],
             ["/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"])),
+        Role("system:monitoring", [], NonResource(["get"], ["/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"])),
+        Role("system:auth-delegator", [],
+            Rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            Rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"])),
+        Role("system:kube-dns", [], Rule(["list", "watch"], [""], ["endpoints", "services"])),
         Role("system:aggregate-to-view", [(AggregateToView, "true")],
             Rule(Read, [""], ["pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status",
                 "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "configmaps"]),
@@ -70,6 +77,7 @@ internal static class BootstrapPolicy
         Aggregated("view", AggregateToView, [(AggregateToEdit, "true")]),
         Aggregated("edit", AggregateToEdit, [(AggregateToAdmin, "true")]),
         Aggregated("admin", AggregateToAdmin, []),
+        .. ControllerPolicy.Roles().Select(c => Role(ControllerPolicy.Prefix + c.Controller, [], c.Rules.Select(r => r.ToJson()).ToArray())),
     ];
 
     /// <summary>The ClusterRoleBindings: each binds the ClusterRole of its name.</summary>
@@ -80,7 +88,18 @@ internal static class BootstrapPolicy
         Binding("system:basic-user", UserInfo.AuthenticatedGroup),
         Binding("system:public-info-viewer", UserInfo.AuthenticatedGroup, UserInfo.UnauthenticatedGroup),
         Binding("system:service-account-issuer-discovery", ServiceAccounts.ServiceAccountTokenAuthenticator.AllServiceAccountsGroup),
+        Binding("system:monitoring", "system:monitoring"),
+        ServiceAccountBinding("system:kube-dns", "kube-dns"),
+        .. ControllerPolicy.Roles().Select(c => ServiceAccountBinding(ControllerPolicy.Prefix + c.Controller, c.Controller)),
     ];
+
+    /// <summary>A binding of the role of its name to a service account in kube-system.</summary>
+    private static JsonObject ServiceAccountBinding(string name, string serviceAccount) => new()
+    {
+        ["metadata"] = Metadata(name, []),
+        ["roleRef"] = new JsonObject { ["apiGroup"] = RbacPolicy.Group, ["kind"] = RbacRoleRef.ClusterRole, ["name"] = name },
+        ["subjects"] = new JsonArray(new JsonObject { ["kind"] = RbacSubject.ServiceAccount, ["name"] = serviceAccount, ["namespace"] = "kube-system" }),
+    };
 
     private static JsonObject Role(string name, (string Key, string Value)[] labels, params JsonObject[] rules) => new()
     {
@@ -124,8 +143,7 @@ internal static class BootstrapPolicy
         };
     }
 
-    private static JsonObject Rule(string[] verbs, string[] groups, string[] resources) =>
-        new PolicyRule { Verbs = verbs, ApiGroups = groups, Resources = resources }.ToJson();
+    private static JsonObject Rule(string[] verbs, string[] groups, string[] resources) => ControllerPolicy.R(verbs, groups, resources).ToJson();
 
     private static JsonObject NonResource(string[] verbs, string[] urls) => new PolicyRule { Verbs = verbs, NonResourceUrls = urls }.ToJson();
 }
