@@ -33,12 +33,7 @@ internal sealed class DefaultStorageClassPlugin : IMutatingAdmissionPlugin
             return ValueTask.CompletedTask;
         }
 
-        var defaultClass = _store.Latest.Range(Prefix)
-            .Select(s => ObjectJson.Parse(s.Value))
-            .Where(c => c.Metadata()["annotations"]?["storageclass.kubernetes.io/is-default-class"]?.GetValue<string>() == "true")
-            .OrderByDescending(c => c.Metadata().GetString("creationTimestamp"), StringComparer.Ordinal)
-            .ThenBy(c => c.Name(), StringComparer.Ordinal)
-            .FirstOrDefault();
+        var defaultClass = DefaultClass.Newest(_store, Prefix, "storageclass.kubernetes.io/is-default-class");
         if (defaultClass is not null)
         {
             spec["storageClassName"] = defaultClass.Name();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.Admission.Plugins;
 using FakeApiServer.Api;
 using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Registry;
@@ -11,7 +12,9 @@ namespace FakeApiServer.Controllers.Nodes;
 /// The simulated nodes' kubelets as the control plane sees them (kwok's node simulation): each node is registered when
 /// missing (at start, and again if it is deleted), its heartbeat Lease in kube-node-lease is renewed every
 /// <see cref="LeaseRenewInterval"/>, and its conditions' lastHeartbeatTime every <see cref="StatusReportInterval"/>.
-/// What a user changed on a node (labels, taints, unschedulable) is never overwritten.
+/// What a user changed on a node (labels, taints, unschedulable) is never overwritten, except that the
+/// node.kubernetes.io/not-ready:NoSchedule taint TaintNodesByCondition puts on a new node is removed while the node
+/// is Ready, as upstream's node lifecycle controller does.
 /// </summary>
 internal sealed partial class NodeSimulator : Reconciler<int>
 {
@@ -98,7 +101,39 @@ internal sealed partial class NodeSimulator : Reconciler<int>
             }
         }
 
-        await RenewLeaseAsync(ObjectJson.Parse(node.Value), now, cancellationToken);
+        var parsed = ObjectJson.Parse(node.Value);
+        if (IsReady(parsed) && Taints(parsed).Any(TaintNodesByConditionPlugin.IsNotReadyNoSchedule))
+        {
+            node = await nodes.UpdateAsync("", name, RemoveNotReadyTaint, nodes.Definition.Strategy, new WriteOptions(), cancellationToken);
+            parsed = ObjectJson.Parse(node.Value);
+        }
+
+        await RenewLeaseAsync(parsed, now, cancellationToken);
+    }
+
+    private static bool IsReady(JsonObject node) =>
+        (node["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(c => c.GetString("type") == "Ready" && c.GetString("status") == "True");
+
+    private static IEnumerable<JsonObject> Taints(JsonObject node) => (node["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>();
+
+    private static JsonObject RemoveNotReadyTaint(JsonObject node)
+    {
+        node.Metadata().Remove("resourceVersion");
+        if (node["spec"] is JsonObject spec && spec["taints"] is JsonArray taints)
+        {
+            foreach (var taint in taints.OfType<JsonObject>().Where(TaintNodesByConditionPlugin.IsNotReadyNoSchedule).ToList())
+            {
+                taints.Remove(taint);
+            }
+
+            if (taints.Count == 0)
+            {
+                spec.Remove("taints");
+            }
+        }
+
+        return node;
     }
 
     private static JsonObject Heartbeat(JsonObject node, DateTimeOffset now)

@@ -256,6 +256,7 @@ public sealed class PodSecurityApiTests
         var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("x"), "apps", cancellationToken: ct));
         await cluster.As("alice").CoreV1.CreateNamespacedPodAsync(PrivilegedPod("by-alice"), "apps", cancellationToken: ct);
         await cluster.Client.CoreV1.CreateNamespacedPodAsync(PrivilegedPod("in-tools"), "tools", cancellationToken: ct);
+        await cluster.Client.NodeV1.CreateRuntimeClassAsync(new V1RuntimeClass { Metadata = new V1ObjectMeta { Name = "kata" }, Handler = "kata" }, cancellationToken: ct);
         var kata = PrivilegedPod("kata");
         kata.Spec.RuntimeClassName = "kata";
         await cluster.Client.CoreV1.CreateNamespacedPodAsync(kata, "apps", cancellationToken: ct);

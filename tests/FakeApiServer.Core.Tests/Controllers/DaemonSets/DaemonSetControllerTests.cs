@@ -59,7 +59,10 @@ public sealed class DaemonSetControllerTests
         Assert.Equal(("1", 1L), (pod.Metadata.Labels["pod-template-generation"], revision.Revision));
         Assert.Equal(("DaemonSet", "agent", true), (pod.Metadata.OwnerReferences[0].Kind, pod.Metadata.OwnerReferences[0].Name, pod.Metadata.OwnerReferences[0].Controller));
 
-        await cluster.Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "late-node" } }, cancellationToken: ct);
+        var lateNode = await cluster.Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "late-node" } }, cancellationToken: ct);
+        // TaintNodesByCondition gave it node.kubernetes.io/not-ready:NoSchedule; the node lifecycle controller (not run here) removes it.
+        lateNode.Spec.Taints = null;
+        await cluster.Client.CoreV1.ReplaceNodeAsync(lateNode, "late-node", cancellationToken: ct);
         await cluster.WaitForAsync(Set, s => (int?)s["status"]?["desiredNumberScheduled"] == 3 && (int?)s["status"]?["currentNumberScheduled"] == 3, ct);
         var late = await WorkloadTestSupport.EventuallyAsync(async () =>
             (await cluster.Client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct)).Items.FirstOrDefault(p =>

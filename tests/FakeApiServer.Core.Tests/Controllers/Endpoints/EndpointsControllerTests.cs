@@ -108,8 +108,9 @@ public sealed class EndpointsControllerTests
 
         var endpoints = await EventuallyAsync(async () =>
         {
-            var e = await client.CoreV1.ReadNamespacedEndpointsAsync("api", "default", cancellationToken: ct);
-            return e.Subsets?.SingleOrDefault()?.Addresses?.Count == 1 ? e : null;
+            // The controller may not have written the Endpoints yet.
+            var e = (await client.CoreV1.ListNamespacedEndpointsAsync("default", fieldSelector: "metadata.name=api", cancellationToken: ct)).Items.SingleOrDefault();
+            return e?.Subsets?.SingleOrDefault()?.Addresses?.Count == 1 ? e : null;
         }, ct);
 
         Assert.Equal("10.244.2.5", endpoints.Subsets[0].Addresses[0].Ip);
