@@ -33,7 +33,8 @@ public sealed class ProgramTests : IDisposable
         using var server = ServerProcess.Start("--in-memory", "--port=0", "--kubeconfig-out", kubeconfig);
         var url = await ServerProcess.WaitForKubeconfigAsync(kubeconfig, server, cts.Token);
         using var http = new HttpClient { BaseAddress = url };
-        using var watch = await http.GetAsync("api/v1/namespaces/default/configmaps?watch=true", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        // A watch no object matches (the controllers write ConfigMaps such as kube-root-ca.crt): only its end is read.
+        using var watch = await http.GetAsync("api/v1/namespaces/default/configmaps?watch=true&labelSelector=test%3Dsigterm", HttpCompletionOption.ResponseHeadersRead, cts.Token);
         var stream = await watch.Content.ReadAsStreamAsync(cts.Token);
 
         server.Terminate();
