@@ -31,6 +31,9 @@ internal sealed class ApiContext
     /// <summary>Service account issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks), or null when not served.</summary>
     public Security.ServiceAccounts.OpenIdMetadata? OpenIdMetadata { get; init; }
 
+    /// <summary>What the simulated containers do on exec, attach and port-forward.</summary>
+    public SimulatedContainers.IContainerRuntime Containers { get; init; } = new SimulatedContainers.UnscriptedContainerRuntime();
+
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }
 }

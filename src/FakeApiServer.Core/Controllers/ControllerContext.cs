@@ -42,6 +42,9 @@ internal sealed record ControllerContext(
     /// <summary>The pod lifecycle stages of the simulated kubelet (--pod-stages); none: annotations only.</summary>
     public Kubelet.PodStages PodStages { get; init; } = Kubelet.PodStages.None;
 
+    /// <summary>The log lines scripted for containers, which the simulated kubelet writes after its own.</summary>
+    public SimulatedContainers.IContainerLogScript LogScript { get; init; } = new SimulatedContainers.NoLogScript();
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
     public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 }
