@@ -24,6 +24,8 @@ internal static class Controllers
         new Endpoints.EndpointsController(context),
         new EndpointSlices.EndpointSliceController(context),
         new Nodes.NodeSimulator(context),
+        new NodeLifecycle.NodeLifecycleController(context),
+        new TaintEviction.TaintEvictionController(context),
         new PersistentVolumes.PersistentVolumeBinder(context),
         new Scheduling.Scheduler(context),
         new Kubelet.Kubelet(context),

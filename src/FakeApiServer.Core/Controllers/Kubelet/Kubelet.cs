@@ -29,6 +29,10 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// pods do, so a deleted pod goes right away; with <see cref="IgnoreSigtermAnnotation"/> they are killed after
 /// min(deletionGracePeriodSeconds, terminationGracePeriodSeconds), timed by the TimeProvider.
 /// </para>
+/// <para>
+/// The kubelet of a node annotated <see cref="SimulatedNodes.StoppedAnnotation"/>: "true" is stopped: its pods keep
+/// their status (a deleted one stays Terminating) until the node starts again, when each is synced.
+/// </para>
 /// </summary>
 internal sealed partial class Kubelet : Reconciler<NamespacedName>
 {
@@ -68,7 +72,23 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
 
     private bool MultiNetwork => _gates.Enabled(FeatureName.MultiNetwork);
 
-    protected override void Watch(SharedInformerFactory informers) => informers.Pods.AddHandler(OnPodEvent);
+    protected override void Watch(SharedInformerFactory informers)
+    {
+        informers.Pods.AddHandler(OnPodEvent);
+        informers.Nodes.AddHandler(OnNodeEvent);
+    }
+
+    /// <summary>A node's kubelet started again (<see cref="SimulatedNodes.StoppedAnnotation"/> removed): it syncs every pod bound to it.</summary>
+    private void OnNodeEvent(InformerEvent change)
+    {
+        if (change.Type == InformerEventType.Modified && change.Old is { } old && SimulatedNodes.IsStopped(old) && !SimulatedNodes.IsStopped(change.Object))
+        {
+            foreach (var pod in Informers.Pods.Lister.ByIndex(Indexers.PodsByNode, change.Object.Name()))
+            {
+                Queue.Add(NamespacedName.Of(pod));
+            }
+        }
+    }
 
     private void OnPodEvent(InformerEvent change)
     {
@@ -109,8 +129,9 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         }
 
         var index = NodeIndex(pod);
-        if (index < 0)
+        if (index < 0 || Informers.Nodes.Lister.Get(SimulatedNodes.Name(index)) is { } node && SimulatedNodes.IsStopped(node))
         {
+            // Not ours, or the node's kubelet is stopped: the pod is left as it is until the node starts again.
             return;
         }
 

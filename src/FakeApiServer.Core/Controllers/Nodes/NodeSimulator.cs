@@ -15,6 +15,11 @@ namespace FakeApiServer.Controllers.Nodes;
 /// What a user changed on a node (labels, taints, unschedulable) is never overwritten, except that the
 /// node.kubernetes.io/not-ready:NoSchedule taint TaintNodesByCondition puts on a new node is removed while the node
 /// is Ready, as upstream's node lifecycle controller does.
+/// <para>
+/// A node annotated <see cref="SimulatedNodes.StoppedAnnotation"/>: "true" is a stopped kubelet: its lease and status
+/// are left alone (so the node lifecycle controller marks it Unknown and taints it) until the annotation goes, when the
+/// next heartbeat (at once) renews the lease and reports the healthy conditions again.
+/// </para>
 /// </summary>
 internal sealed partial class NodeSimulator : Reconciler<int>
 {
@@ -54,10 +59,19 @@ internal sealed partial class NodeSimulator : Reconciler<int>
         return base.RunAsync(cancellationToken);
     }
 
-    /// <summary>Nothing: a kubelet re-registers a deleted node on its next heartbeat, not at once.</summary>
-    protected override void Watch(SharedInformerFactory informers)
+    /// <summary>
+    /// A node stopped or started is a heartbeat at once; a deleted node is not: a kubelet re-registers it on its next
+    /// heartbeat.
+    /// </summary>
+    protected override void Watch(SharedInformerFactory informers) => informers.Nodes.AddHandler(change =>
     {
-    }
+        if (change.Type == InformerEventType.Modified && change.Old is { } old
+            && SimulatedNodes.IsStopped(old) != SimulatedNodes.IsStopped(change.Object)
+            && SimulatedNodes.IndexOf(change.Object.Name(), _count) is var index and >= 0)
+        {
+            Queue.Add(index);
+        }
+    });
 
     /// <summary>One heartbeat of node <paramref name="index"/>: registration, lease and (every <see cref="StatusReportInterval"/>) status.</summary>
     protected override async Task ReconcileAsync(int index, CancellationToken cancellationToken)
@@ -83,7 +97,13 @@ internal sealed partial class NodeSimulator : Reconciler<int>
         if (nodes.TryGet("", name) is { } existing)
         {
             node = existing;
-            if (reportStatus)
+            var current = ObjectJson.Parse(existing.Value);
+            if (SimulatedNodes.IsStopped(current))
+            {
+                return;
+            }
+
+            if (reportStatus || !Healthy(current))
             {
                 node = await nodes.UpdateAsync("", name, n => Heartbeat(n, now), nodes.Definition.StatusStrategy!, new WriteOptions(), cancellationToken);
             }
@@ -136,12 +156,49 @@ internal sealed partial class NodeSimulator : Reconciler<int>
         return node;
     }
 
+    /// <summary>Whether the node shows every condition as its kubelet reports it (not as the node lifecycle controller set it).</summary>
+    private static bool Healthy(JsonObject node)
+    {
+        var conditions = (node["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return SimulatedNodes.KubeletConditions(DateTimeOffset.UnixEpoch).All(wanted =>
+            conditions.Any(c => c.GetString("type") == wanted.GetString("type") && SameState(c, wanted)));
+    }
+
+    private static bool SameState(JsonObject a, JsonObject b) =>
+        a.GetString("status") == b.GetString("status") && a.GetString("reason") == b.GetString("reason") && a.GetString("message") == b.GetString("message");
+
+    /// <summary>
+    /// The kubelet's status report: every condition it owns gets a new lastHeartbeatTime and its healthy status, reason
+    /// and message (a new lastTransitionTime when the status changes, as the kubelet's condition setters do).
+    /// </summary>
     private static JsonObject Heartbeat(JsonObject node, DateTimeOffset now)
     {
         node.Metadata().Remove("resourceVersion");
-        foreach (var condition in (node["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+        var status = node.ChildObject("status");
+        if (status["conditions"] is not JsonArray conditions)
         {
-            condition["lastHeartbeatTime"] = ObjectMeta.FormatTime(now);
+            conditions = [];
+            status["conditions"] = conditions;
+        }
+
+        foreach (var wanted in SimulatedNodes.KubeletConditions(now))
+        {
+            var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => c.GetString("type") == wanted.GetString("type"));
+            if (condition is null)
+            {
+                conditions.Add(wanted);
+                continue;
+            }
+
+            if (condition.GetString("status") != wanted.GetString("status"))
+            {
+                condition["lastTransitionTime"] = wanted["lastTransitionTime"]!.DeepClone();
+            }
+
+            condition["status"] = wanted["status"]!.DeepClone();
+            condition["reason"] = wanted["reason"]!.DeepClone();
+            condition["message"] = wanted["message"]!.DeepClone();
+            condition["lastHeartbeatTime"] = wanted["lastHeartbeatTime"]!.DeepClone();
         }
 
         return node;

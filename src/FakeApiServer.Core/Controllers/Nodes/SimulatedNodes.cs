@@ -21,6 +21,12 @@ internal static class SimulatedNodes
 
     public const string ControlPlaneRole = "node-role.kubernetes.io/control-plane";
 
+    /// <summary>
+    /// "true" on a simulated Node: its kubelet is stopped (no lease renewals, no status heartbeats, no pod updates) until
+    /// the annotation is removed or set to anything else, so the node lifecycle controller finds it unreachable.
+    /// </summary>
+    public const string StoppedAnnotation = "fakeapiserver.io/stopped";
+
     /// <summary>The kubelet's default maxPods.</summary>
     public const int MaxPods = 110;
 
@@ -93,7 +99,6 @@ internal static class SimulatedNodes
             ["memory"] = "16Gi",
             ["pods"] = MaxPods.ToString(CultureInfo.InvariantCulture),
         };
-        var time = ObjectMeta.FormatTime(now);
         return new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -117,11 +122,7 @@ internal static class SimulatedNodes
                     new JsonObject { ["type"] = "Hostname", ["address"] = name }),
                 ["allocatable"] = resources.DeepClone(),
                 ["capacity"] = resources,
-                ["conditions"] = new JsonArray(
-                    Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", time),
-                    Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", time),
-                    Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", time),
-                    Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", time)),
+                ["conditions"] = new JsonArray([.. KubeletConditions(now)]),
                 ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
                 ["nodeInfo"] = new JsonObject
                 {
@@ -138,6 +139,22 @@ internal static class SimulatedNodes
                 },
             },
         };
+    }
+
+    /// <summary>Whether the node's kubelet is stopped (<see cref="StoppedAnnotation"/>).</summary>
+    public static bool IsStopped(JsonObject node) => node.Metadata()["annotations"]?[StoppedAnnotation] is JsonValue v && v.TryGetValue(out string? text) && text == "true";
+
+    /// <summary>The conditions a healthy simulated kubelet reports, heartbeat and transition at <paramref name="now"/>.</summary>
+    public static IReadOnlyList<JsonObject> KubeletConditions(DateTimeOffset now)
+    {
+        var time = ObjectMeta.FormatTime(now);
+        return
+        [
+            Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", time),
+            Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", time),
+            Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", time),
+            Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", time),
+        ];
     }
 
     private static JsonObject Condition(string type, string status, string reason, string message, string time) => new()
