@@ -21,6 +21,11 @@ internal static class ContainerStreamsVerb
 
     public static Task HandleAsync(HttpContext context, ResourceRequest request)
     {
+        if (request.Info.Subresource == "log")
+        {
+            return PodLogVerb.HandleAsync(context, request);
+        }
+
         var name = request.Name;
         _ = request.Store.Get(request.Namespace, name);
         var what = request.Info.Subresource switch
