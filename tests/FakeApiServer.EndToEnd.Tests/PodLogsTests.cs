@@ -12,7 +12,7 @@ public sealed partial class PodLogsTests
 
     [KubectlTheory]
     [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
-    public async Task Logs_show_a_containers_lines_with_tail_since_timestamps_and_all_containers(string version)
+    public async Task Logs_show_scripted_and_default_lines_with_tail_since_timestamps_and_all_containers(string version)
     {
         using var timeout = E2E.Timeout();
         var ct = timeout.Token;
@@ -30,21 +30,22 @@ public sealed partial class PodLogsTests
             spec:
               containers:
               - {name: main, image: busybox:1.36}
-              - {name: side, image: nginx:1.27}
+              initContainers:
+              - {name: setup, image: nginx:1.27}
             """))).Succeeded();
         (await kubectl.RunAsync("wait", "--for=condition=Ready", "pod/two", "--timeout=30s")).Succeeded();
-        string[] main = ["Started container main (image docker.io/library/busybox:1.36)", "Container main is ready", "listening on :8080", "GET /healthz 200"];
-        string[] side = ["Started container side (image docker.io/library/nginx:1.27)", "Container side is ready", "listening on :8080", "GET /healthz 200"];
+        string[] main = ["listening on :8080", "GET /healthz 200"];
+        string[] setup = ["Started container setup (image docker.io/library/nginx:1.27)", "Container setup exited with code 0"];
 
         Assert.Equal(main, (await kubectl.RunAsync("logs", "two", "-c", "main")).Succeeded().Lines);
-        Assert.Equal(side, (await kubectl.RunAsync("logs", "pod/two", "--container=side")).Succeeded().Lines);
+        Assert.Equal(setup, (await kubectl.RunAsync("logs", "pod/two", "--container=setup")).Succeeded().Lines);
         Assert.Equal(["GET /healthz 200"], (await kubectl.RunAsync("logs", "two", "-c", "main", "--tail=1")).Succeeded().Lines);
         Assert.Equal(main, (await kubectl.RunAsync("logs", "two", "-c", "main", "--since=1h")).Succeeded().Lines);
         Assert.Empty((await kubectl.RunAsync("logs", "two", "-c", "main", "--since-time=2099-01-01T00:00:00Z")).Succeeded().Lines);
         Assert.Matches(Timestamped(), Assert.Single((await kubectl.RunAsync("logs", "two", "-c", "main", "--tail=1", "--timestamps")).Succeeded().Lines));
         // kubectl 1.33 reads the containers' logs concurrently: each container's lines, in any interleaving.
         var all = (await kubectl.RunAsync("logs", "two", "--all-containers")).Succeeded().Lines;
-        Assert.Equal(main.Concat(side).Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
+        Assert.Equal(main.Concat(setup).Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
         (await kubectl.RunAsync("logs", "two", "-c", "zz")).FailedWith("error: container zz is not valid for pod two");
     }
 

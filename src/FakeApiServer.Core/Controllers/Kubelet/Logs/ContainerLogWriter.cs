@@ -7,10 +7,11 @@ using FakeApiServer.SimulatedContainers.Logs;
 namespace FakeApiServer.Controllers.Kubelet.Logs;
 
 /// <summary>
-/// What the simulated containers write to their logs, as the simulated kubelet moves them on: for each run (container id)
-/// a line when it starts, one when it becomes ready, the scripted lines (<see cref="IContainerLogScript"/> and
-/// <see cref="LogLinesAnnotation"/>) at their time after the start, and one when it exits, with the exit code; then the
-/// run ends. Everything follows from the pod's status, its stages and the time, and each line is written once per run,
+/// What the simulated containers write to their logs, as the simulated kubelet moves them on, for each run (container
+/// id): the scripted lines (<see cref="IContainerLogScript"/> and <see cref="LogLinesAnnotation"/>) at their time after
+/// the start, exactly, as a real application's output would be (the C# client's log-stream test counts its lines); a
+/// container with none scripted writes default lines instead: when it starts, when it becomes ready and when it exits,
+/// with the exit code. The run ends when the container exits. Everything follows from the pod's status, its stages and the time, and each line is written once per run,
 /// so the kubelet calls it on every step, before a status is committed (a client that sees the container started finds
 /// its first line) and after (lines that time alone brought).
 /// </summary>
@@ -79,13 +80,16 @@ internal sealed class ContainerLogWriter
         var finished = Time(state["finishedAt"]);
         var until = finished is { } end && end < now ? end : now;
         var name = container.Name;
-        var lines = new List<(string Key, DateTimeOffset At, string Text)>
+        var defaults = container.Scripted.Count == 0;
+        var lines = new List<(string Key, DateTimeOffset At, string Text)>();
+        if (defaults)
         {
-            ("start", started, restart > 0
+            lines.Add(("start", started, restart > 0
                 ? FormattableString.Invariant($"Started container {name} (image {container.Image}, restart {restart})")
-                : $"Started container {name} (image {container.Image})"),
-        };
-        if (container.ReadyAfter is { } readyAfter && started + readyAfter <= until)
+                : $"Started container {name} (image {container.Image})"));
+        }
+
+        if (defaults && container.ReadyAfter is { } readyAfter && started + readyAfter <= until)
         {
             lines.Add(("ready", started + readyAfter, $"Container {name} is ready"));
         }
@@ -104,7 +108,7 @@ internal sealed class ContainerLogWriter
             }
         }
 
-        if (finished is { } exited)
+        if (defaults && finished is { } exited)
         {
             var code = state.GetInt64("exitCode") ?? 0;
             lines.Add(("exit", exited, FormattableString.Invariant($"Container {name} exited with code {code}")));
