@@ -34,6 +34,9 @@ internal sealed class ApiContext
     /// <summary>What the simulated containers do on exec, attach and port-forward.</summary>
     public SimulatedContainers.IContainerRuntime Containers { get; init; } = new SimulatedContainers.UnscriptedContainerRuntime();
 
+    /// <summary>The simulated containers' logs pods/log reads, which the simulated kubelet writes (the controllers' instance).</summary>
+    public SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; init; } = new(TimeProvider.System);
+
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }
 }

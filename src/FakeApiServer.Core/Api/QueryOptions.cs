@@ -261,7 +261,8 @@ internal static class QueryOptions
 
     private static string? NonEmpty(Microsoft.Extensions.Primitives.StringValues value) => string.IsNullOrEmpty(value) ? null : value.ToString();
 
-    private static bool Bool(IQueryCollection query, string name)
+    /// <summary>A Go boolean query parameter (false when absent); a malformed one is upstream's 400.</summary>
+    internal static bool Bool(IQueryCollection query, string name)
     {
         var value = query[name].ToString();
         return value switch
@@ -273,7 +274,8 @@ internal static class QueryOptions
         };
     }
 
-    private static long? Int64(IQueryCollection query, string name)
+    /// <summary>An integer query parameter (null when absent); a malformed one is upstream's 400.</summary>
+    internal static long? Int64(IQueryCollection query, string name)
     {
         var value = query[name].ToString();
         if (value.Length == 0)

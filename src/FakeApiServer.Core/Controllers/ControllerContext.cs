@@ -45,6 +45,9 @@ internal sealed record ControllerContext(
     /// <summary>The log lines scripted for containers, which the simulated kubelet writes after its own.</summary>
     public SimulatedContainers.IContainerLogScript LogScript { get; init; } = new SimulatedContainers.NoLogScript();
 
+    /// <summary>The simulated containers' logs, which the kubelet writes and pods/log reads (the same instance as the API's).</summary>
+    public SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; init; } = new(Time);
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
     public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 }

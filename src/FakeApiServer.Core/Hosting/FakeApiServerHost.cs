@@ -81,6 +81,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     /// <summary>The cluster PKI when serving TLS, else null.</summary>
     internal Security.Tls.ClusterPki? Pki => _pki;
 
+    /// <summary>The simulated containers' logs (the test fixture appends to them).</summary>
+    internal SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; private init; } = null!;
+
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
 
@@ -207,8 +210,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             crds.Attach(catalog);
             await crds.InitializeAsync(cancellationToken);
 
+            var containerLogs = new SimulatedContainers.Logs.ContainerLogStore(time);
             var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
             {
+                ContainerLogs = containerLogs,
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
@@ -226,6 +231,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping)
             {
                 OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
+                ContainerLogs = containerLogs,
             };
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
@@ -242,6 +248,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 _warmUp = warmUp,
                 _signingKey = signingKey,
+                ContainerLogs = containerLogs,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Api.Verbs;
 
 /// <summary>
-/// pods/log, exec, attach and portforward. Upstream proxies them to the pod's kubelet; here containers are simulated and
+/// pods/exec, attach and portforward (pods/log goes to <see cref="PodLogVerb"/>). Upstream proxies them to the pod's kubelet; here containers are simulated and
 /// no kubelet serves streams yet (issue 18), so an existing pod answers 400 BadRequest saying so, as upstream answers
 /// when the kubelet cannot serve a container (a container that is not running, not found). 400 with reason BadRequest is
 /// what kubectl prints plainly as "Error from server (BadRequest): ..." for logs and, through a failed SPDY upgrade,
@@ -21,11 +21,15 @@ internal static class ContainerStreamsVerb
 
     public static Task HandleAsync(HttpContext context, ResourceRequest request)
     {
+        if (request.Info.Subresource == "log")
+        {
+            return PodLogVerb.HandleAsync(context, request);
+        }
+
         var name = request.Name;
         _ = request.Store.Get(request.Namespace, name);
         var what = request.Info.Subresource switch
         {
-            "log" => "container logs",
             "exec" => "exec",
             "attach" => "attach",
             _ => "port-forward",

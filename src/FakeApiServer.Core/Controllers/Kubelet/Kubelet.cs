@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
+using FakeApiServer.Controllers.Kubelet.Logs;
 using FakeApiServer.Controllers.Nodes;
 using FakeApiServer.Controllers.Runtime;
 using FakeApiServer.Features;
 using FakeApiServer.Registry;
+using FakeApiServer.SimulatedContainers.Logs;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Controllers.Kubelet;
@@ -21,7 +23,8 @@ namespace FakeApiServer.Controllers.Kubelet;
 /// Once started, containers follow their pod lifecycle stages (<see cref="PodStages"/>: a stage file and
 /// <c>fakeapiserver.io/</c> annotations; <see cref="ContainerLifecycle"/>): by default they run for ever and are ready,
 /// or they terminate after a time with an exit code and are restarted as the restart policy says, with the kubelet's
-/// CrashLoopBackOff back-offs; <see cref="IgnoreSigtermAnnotation"/> makes containers ignore SIGTERM.
+/// CrashLoopBackOff back-offs; <see cref="IgnoreSigtermAnnotation"/> makes containers ignore SIGTERM. Each run of a
+/// container writes its log (<see cref="ContainerLogWriter"/>) to the store pods/log reads; a deleted pod's logs go.
 /// </para>
 /// <para>
 /// Graceful deletion: when a pod gets a deletionTimestamp, its containers are stopped (terminated, exit code 0) and the
@@ -53,6 +56,8 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
     private readonly int _nodes;
     private readonly PodStages _stages;
     private readonly PodIpAllocator _ips = new();
+    private readonly ContainerLogStore _logStore;
+    private readonly ContainerLogWriter _logs;
 
     /// <summary>The networks each waiting pod (by uid) was last reported as missing, so NetworkNotReady is reported once per wait.</summary>
     private readonly ConcurrentDictionary<string, string> _reportedWaits = new(StringComparer.Ordinal);
@@ -66,6 +71,8 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         _events = context.Events;
         _nodes = context.Nodes;
         _stages = context.PodStages;
+        _logStore = context.ContainerLogs;
+        _logs = new ContainerLogWriter(context.ContainerLogs, context.LogScript);
     }
 
     private ResourceStore Pods => _catalog.Get("", "pods");
@@ -97,6 +104,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         {
             _ips.Release(pod.Uid() ?? "");
             _reportedWaits.TryRemove(pod.Uid() ?? "", out _);
+            _logStore.RemovePod(pod.Uid() ?? "");
         }
         else if (NodeIndex(pod) >= 0)
         {
@@ -150,7 +158,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
         var before = PodStatusBuilder.StageOf(pod);
         var crashLooping = ContainerLifecycle.CrashLooping(pod);
         var ephemeralBefore = EphemeralStarted(pod);
-        pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: false), cancellationToken);
+        pod = await WriteStatusAsync(pods, pod, p => Logged(p, view, start: false), cancellationToken);
         if (PodStatusBuilder.StageOf(pod) == PodStage.Creating)
         {
             if (!PodStatusBuilder.NetworksReady(pod, view))
@@ -159,7 +167,7 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
                 return;
             }
 
-            pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Next(p, view with { Now = _time.GetUtcNow() }, start: true), cancellationToken);
+            pod = await WriteStatusAsync(pods, pod, p => Logged(p, view, start: true), cancellationToken);
         }
 
         if (before != PodStage.Running && PodStatusBuilder.StageOf(pod) is PodStage.Running or PodStage.Terminal)
@@ -169,10 +177,21 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
 
         await RecordBackOffsAsync(pod, crashLooping, cancellationToken);
         await RecordEphemeralStartedAsync(pod, ephemeralBefore, cancellationToken);
-        if (PodStatusBuilder.StageOf(pod) == PodStage.Running && ContainerLifecycle.NextTransition(pod, view.Stages) is { } due)
+        var logDue = _logs.Write(pod, pod["status"] as JsonObject, view.Stages, _time.GetUtcNow());
+        if (PodStatusBuilder.StageOf(pod) == PodStage.Running
+            && new[] { ContainerLifecycle.NextTransition(pod, view.Stages), logDue }.Min() is { } due)
         {
             RequeueAt(new NamespacedName(ns, name), due);
         }
+    }
+
+    /// <summary>The pod's next status at this moment, its containers' log lines written first, so a client that sees a container start finds its log.</summary>
+    private JsonObject Logged(JsonObject pod, KubeletView view, bool start)
+    {
+        var now = _time.GetUtcNow();
+        var status = PodStatusBuilder.Next(pod, view with { Now = now }, start);
+        _logs.Write(pod, status, view.Stages, now);
+        return status;
     }
 
     /// <summary>What this kubelet knows about a pod on node <paramref name="index"/>: its IPs, networks to wait for, failing containers.</summary>
@@ -351,7 +370,13 @@ internal sealed partial class Kubelet : Reconciler<NamespacedName>
     {
         if (!PodStatusBuilder.Stopped(pod))
         {
-            pod = await WriteStatusAsync(pods, pod, p => PodStatusBuilder.Terminating(p, _time.GetUtcNow()), cancellationToken);
+            pod = await WriteStatusAsync(pods, pod, p =>
+            {
+                var now = _time.GetUtcNow();
+                var status = PodStatusBuilder.Terminating(p, now);
+                _logs.Write(p, status, _stages.Resolve(p), now);
+                return status;
+            }, cancellationToken);
             foreach (var c in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 await _events.RecordAsync(pod, "Normal", "Killing", "Stopping container " + c.GetString("name"), Component, cancellationToken);
