@@ -233,8 +233,7 @@ public sealed class JobControllerTests
         var time = new SteppedTime();
         await using var cluster = await StartAsync(time, ct);
         var client = cluster.Client;
-        await client.BatchV1.CreateNamespacedJobAsync(Job("runs"), "default", cancellationToken: ct);
-        await EventuallyAsync(async () => (await PodsOfAsync(client, "runs", ct)).SingleOrDefault()?.Status?.Phase == "Running", ct);
+        await RunJobAsync(client, "runs", ct);
 
         await client.BatchV1.DeleteNamespacedJobAsync("runs", "default", propagationPolicy: "Background", cancellationToken: ct);
 
@@ -246,13 +245,14 @@ public sealed class JobControllerTests
     [Fact]
     public async Task A_pod_orphaned_by_its_deleted_job_loses_the_tracking_finalizer()
     {
+        // Released while the job waits for its orphan finalizer, or, when the garbage collector orphans the pod first,
+        // once the job is gone.
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
         var time = new SteppedTime();
         await using var cluster = await StartAsync(time, ct);
         var client = cluster.Client;
-        await client.BatchV1.CreateNamespacedJobAsync(Job("orphans"), "default", cancellationToken: ct);
-        await EventuallyAsync(async () => (await PodsOfAsync(client, "orphans", ct)).SingleOrDefault()?.Status?.Phase == "Running", ct);
+        await RunJobAsync(client, "orphans", ct);
 
         await client.BatchV1.DeleteNamespacedJobAsync("orphans", "default", propagationPolicy: "Orphan", cancellationToken: ct);
 
