@@ -50,6 +50,11 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
             {
                 Queue.Add(owner);
             }
+            else if (OwnerReferences.ControllerOf(e.Object) is null && JobPods.Tracked(e.Object) && JobPods.JobNameOf(e.Object) is { } job)
+            {
+                // Orphaned by its job (deletion with propagationPolicy=Orphan): the job's key releases it.
+                Queue.Add(new NamespacedName(e.Object.Namespace(), job));
+            }
         });
     }
 
@@ -58,6 +63,9 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
     {
         if (JobInformer.Lister.Get(key.Namespace, key.Name) is not { } job)
         {
+            // The job is gone: nothing will count its pods any more, so they must not keep its finalizer (upstream's
+            // syncOrphanPod), or a pod the garbage collector deletes after the job stays Terminating for ever.
+            await RemoveFinalizersAsync(OrphanedPods(key), cancellationToken);
             return;
         }
 
@@ -312,6 +320,18 @@ internal sealed class JobController(ControllerContext context) : Reconciler<Name
     private List<JsonObject> OwnedPods(JsonObject job) =>
         Informers.Pods.Lister.ByIndex(Indexers.ByControllerUid, job.Uid() ?? "", job.Namespace())
             .Where(p => OwnerReferences.IsControlledBy(p, "Job", job.Uid()))
+            .ToList();
+
+    /// <summary>
+    /// The pods of the deleted job <paramref name="key"/> that still carry the tracking finalizer: controlled by a Job of
+    /// that name (no such job exists), or orphaned by it and still labelled with its name.
+    /// </summary>
+    private List<JsonObject> OrphanedPods(NamespacedName key) =>
+        Informers.Pods.Lister.List(key.Namespace)
+            .Where(JobPods.Tracked)
+            .Where(p => OwnerReferences.ControllerOf(p) is { } owner
+                ? owner.GetString("kind") == "Job" && owner.GetString("name") == key.Name
+                : JobPods.JobNameOf(p) == key.Name)
             .ToList();
 
     private async Task DeletePodsAsync(JsonObject job, IEnumerable<JsonObject> pods, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FakeApiServer.Apis.Batch.Jobs;
 using FakeApiServer.Controllers.GarbageCollection;
 using FakeApiServer.Registry;
 
@@ -90,6 +91,10 @@ internal static class JobPods
     public static int? IndexOf(JsonObject pod) =>
         int.TryParse(ObjectMeta.StringMap(pod.Metadata()["annotations"]).GetValueOrDefault(CompletionIndexKey), NumberStyles.None, CultureInfo.InvariantCulture, out var i)
             ? i : null;
+
+    /// <summary>The name of the job that made the pod, from the label its strategy gives the template, or null.</summary>
+    public static string? JobNameOf(JsonObject pod) =>
+        ObjectMeta.StringMap(pod.Metadata()["labels"]).GetValueOrDefault(JobStrategy.JobNameLabel) is { Length: > 0 } name ? name : null;
 
     /// <summary>Whether the pod still carries the tracking finalizer (it is not counted yet).</summary>
     public static bool Tracked(JsonObject pod) => pod.Finalizers().Contains(TrackingFinalizer);

@@ -223,4 +223,43 @@ public sealed class JobControllerTests
         await EventuallyAsync(() => WorkloadTestSupport.IsGoneAsync(() => client.BatchV1.ReadNamespacedJobAsync("short-lived", "default", cancellationToken: ct)), ct);
         await EventuallyAsync(async () => (await PodsOfAsync(client, "short-lived", ct)).Count == 0, ct);
     }
+
+    [Fact]
+    public async Task A_running_job_deleted_in_the_background_takes_its_pods_with_it()
+    {
+        // The Python client's test_job_apis: its pod kept the tracking finalizer and stayed Terminating for ever.
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var time = new SteppedTime();
+        await using var cluster = await StartAsync(time, ct);
+        var client = cluster.Client;
+        await RunJobAsync(client, "runs", ct);
+
+        await client.BatchV1.DeleteNamespacedJobAsync("runs", "default", propagationPolicy: "Background", cancellationToken: ct);
+
+        await EventuallyAsync(async () => await PodsOfAsync(client, "runs", ct) is not [{ Metadata.DeletionTimestamp: null }], ct);
+        time.Advance(TimeSpan.FromSeconds(31));
+        await EventuallyAsync(async () => (await PodsOfAsync(client, "runs", ct)).Count == 0, ct);
+    }
+
+    [Fact]
+    public async Task A_pod_orphaned_by_its_deleted_job_loses_the_tracking_finalizer()
+    {
+        // Released while the job waits for its orphan finalizer, or, when the garbage collector orphans the pod first,
+        // once the job is gone.
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var time = new SteppedTime();
+        await using var cluster = await StartAsync(time, ct);
+        var client = cluster.Client;
+        await RunJobAsync(client, "orphans", ct);
+
+        await client.BatchV1.DeleteNamespacedJobAsync("orphans", "default", propagationPolicy: "Orphan", cancellationToken: ct);
+
+        await EventuallyAsync(async () => (await PodsOfAsync(client, "orphans", ct)).Single() is { } pod
+            && pod.Metadata.OwnerReferences is null && pod.Metadata.Finalizers is null, ct);
+        var orphan = Assert.Single(await PodsOfAsync(client, "orphans", ct));
+        Assert.Null(orphan.Metadata.DeletionTimestamp);
+        Assert.Equal("Running", orphan.Status.Phase);
+    }
 }

@@ -47,6 +47,13 @@ internal static class JobTestSupport
         ["fakeapiserver.io/exit-code"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Creates a job whose container runs until it is stopped, and waits until its pod runs.</summary>
+    public static async Task RunJobAsync(IKubernetes client, string name, CancellationToken cancellationToken)
+    {
+        await client.BatchV1.CreateNamespacedJobAsync(Job(name), "default", cancellationToken: cancellationToken);
+        await EventuallyAsync(async () => (await PodsOfAsync(client, name, cancellationToken)).SingleOrDefault()?.Status?.Phase == "Running", cancellationToken);
+    }
+
     public static async Task<IList<V1Pod>> PodsOfAsync(IKubernetes client, string job, CancellationToken cancellationToken) =>
         (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "batch.kubernetes.io/job-name=" + job, cancellationToken: cancellationToken)).Items;
 
