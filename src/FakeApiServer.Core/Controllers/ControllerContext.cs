@@ -45,6 +45,9 @@ internal sealed record ControllerContext(
     /// <summary>The log lines scripted for containers, which the simulated kubelet writes after its own.</summary>
     public SimulatedContainers.IContainerLogScript LogScript { get; init; } = new SimulatedContainers.NoLogScript();
 
+    /// <summary>The simulated resource usage of pods and nodes (what metrics.k8s.io serves), which the HPA controller reads.</summary>
+    public ResourceUsage.ResourceUsageSimulator Usage { get; init; } = new(Time, new ResourceUsage.ResourceUsageOverrides());
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
     public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 }
