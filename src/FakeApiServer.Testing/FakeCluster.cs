@@ -25,6 +25,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _http = CreateHttpClient();
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(host.RenderKubeconfig()));
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        Metrics = new FakeClusterMetrics(host.UsageOverrides);
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
@@ -32,6 +33,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
     /// <summary>A KubernetesClient pointed at the server.</summary>
     public IKubernetes Client { get; }
+
+    /// <summary>The simulated resource usage of containers (metrics.k8s.io, kubectl top, the HPA controller): set it per container or by a delegate.</summary>
+    public FakeClusterMetrics Metrics { get; }
 
     /// <summary>Starts a cluster with the default options.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>

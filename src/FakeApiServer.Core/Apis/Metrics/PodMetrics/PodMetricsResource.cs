@@ -15,7 +15,8 @@ namespace FakeApiServer.Apis.Metrics.PodMetrics;
 internal sealed class PodMetricsResource(IRevisionedStore store, ResourceUsageSimulator usage) : IComputedResource
 {
     private static readonly GroupResource Pods = new("", "pods");
-    private static readonly GroupResource PodMetrics = new(MetricsGroup.Name, "pods");
+    // metrics-server names its storages podmetrics and nodemetrics in not-found errors.
+    private static readonly GroupResource PodMetrics = new(MetricsGroup.Name, "podmetrics");
 
     public JsonObject Get(string ns, string name)
     {
