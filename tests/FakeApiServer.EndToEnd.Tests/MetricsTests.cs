@@ -68,7 +68,7 @@ public sealed class MetricsTests
 
         // The pods run on the worker (the control plane is tainted): 50m + 2 × 80m and 256Mi + 2 × 48Mi.
         // kubectl 1.33 heads the percentages CPU(%) and MEMORY(%), 1.27 CPU% and MEMORY%.
-        Assert.Equal(["NAME", "CPU(cores)"], nodes.Header()[..2]);
+        Assert.Equal(["NAME", "CPU(cores)"], nodes.Header().Take(2));
         Assert.Equal(["50m", "256Mi"], [nodes.Row("fakeapiserver-control-plane")[1], nodes.Row("fakeapiserver-control-plane")[3]]);
         Assert.Equal(["210m", "352Mi"], [nodes.Row("fakeapiserver-worker")[1], nodes.Row("fakeapiserver-worker")[3]]);
     }
@@ -97,6 +97,6 @@ public sealed class MetricsTests
 
         Assert.Equal("horizontalpodautoscaler.autoscaling/web autoscaled", autoscale.Stdout.Trim());
         Assert.Equal(["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], hpa.Header());
-        Assert.Equal(["web", "Deployment/web", "cpu:", "40%/50%", "1", "5", "2"], hpa.Row("web")[..7]);
+        Assert.Equal(["web", "Deployment/web", "cpu:", "40%/50%", "1", "5", "2"], hpa.Row("web").Take(7));
     }
 }

@@ -40,10 +40,11 @@ public sealed class HorizontalPodAutoscalerControllerTests
         cluster.Metrics.SetUsage((ns, pod, container) => (Volatile.Read(ref cpu), null));
         await cluster.CreateAsync("/apis/apps/v1/namespaces/default/deployments", JsonNode.Parse(Web)!.AsObject(), ct);
         await RunningPodsAsync(cluster, time, 2, ct);
+        await using var versions = await AutoscalerVersions.WatchAsync(cluster, ct);
         await cluster.CreateAsync("/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers", JsonNode.Parse(Autoscaler)!.AsObject(), ct);
 
         // 100m of 200m: 50 %, on target.
-        var steady = await SyncUntilAsync(cluster, time, h => Utilization(h) == 50, ct);
+        var steady = await versions.SyncUntilAsync(time, h => Utilization(h) == 50, ct);
         Assert.Equal((2, 2), (Int(steady["status"]!["currentReplicas"]), Int(steady["status"]!["desiredReplicas"])));
         Assert.Equal(("True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"),
             ConditionOf(steady, "ScalingActive"));
@@ -51,7 +52,7 @@ public sealed class HorizontalPodAutoscalerControllerTests
 
         // 200m of 200m: 100 % against 50 %, twice the pods.
         Volatile.Write(ref cpu, "200m");
-        var scaledUp = await SyncUntilAsync(cluster, time, h => Int(h["status"]?["desiredReplicas"]) == 4, ct);
+        var scaledUp = await versions.SyncUntilAsync(time, h => Int(h["status"]?["desiredReplicas"]) == 4, ct);
 
         // Back on target before the new pods count (they would double the count again).
         Volatile.Write(ref cpu, "100m");
@@ -66,12 +67,12 @@ public sealed class HorizontalPodAutoscalerControllerTests
         // 50m of 200m: 25 %, half the pods would do; recent recommendations of 4 hold the count for five minutes.
         Volatile.Write(ref cpu, "50m");
         var lowered = time.GetUtcNow();
-        var stabilized = await SyncUntilAsync(cluster, time, h => ConditionOf(h, "AbleToScale").Reason == "ScaleDownStabilized", ct);
+        var stabilized = await versions.SyncUntilAsync(time, h => ConditionOf(h, "AbleToScale").Reason == "ScaleDownStabilized", ct);
         Assert.Equal(("True", "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation"),
             ConditionOf(stabilized, "AbleToScale"));
         Assert.Equal(4, Int(stabilized["status"]!["desiredReplicas"]));
-        var scaledDown = await SyncUntilAsync(cluster, time, h => Int(h["status"]?["desiredReplicas"]) == 2, ct);
-        var waited = time.GetUtcNow() - lowered;
+        var scaledDown = await versions.SyncUntilAsync(time, h => Int(h["status"]?["desiredReplicas"]) == 2, ct);
+        var waited = DateTimeOffset.Parse((string)scaledDown["status"]!["lastScaleTime"]!, System.Globalization.CultureInfo.InvariantCulture) - lowered;
 
         // Without the window the first sync after the fall (15 s) would scale down; the last recommendation of 4 came a
         // sync or two before the fall.
@@ -123,7 +124,7 @@ public sealed class HorizontalPodAutoscalerControllerTests
         Assert.Equal("deployments.apps \"web\" not found", (string?)evt["message"]);
     }
 
-    /// <summary>Moves the clock one sync period at a time until the HPA's status satisfies <paramref name="condition"/>.</summary>
+    /// <summary>Moves the clock one sync period at a time until the HPA satisfies <paramref name="condition"/> (its latest version).</summary>
     private static async Task<JsonObject> SyncUntilAsync(FakeCluster cluster, SteppedTime time, Func<JsonObject, bool> condition, CancellationToken ct)
     {
         while (true)
@@ -151,6 +152,96 @@ public sealed class HorizontalPodAutoscalerControllerTests
             return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Count(p => p.Phase() == "Running" && (string?)p.Condition("Ready")?["status"] == "True") == count;
         }, ct);
         time.Advance(TimeSpan.FromSeconds(16));
+    }
+
+    /// <summary>
+    /// Every version of the HPA "web" that a watch delivers, so a status that the next sync replaces is still seen (a
+    /// condition set by the rescaling sync only).
+    /// </summary>
+    private sealed class AutoscalerVersions : IAsyncDisposable
+    {
+        private readonly List<JsonObject> _seen = [];
+        private readonly Lock _lock = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly HttpClient _http;
+        private Task _reading = Task.CompletedTask;
+        private int _next;
+
+        private AutoscalerVersions(HttpClient http) => _http = http;
+
+        public static async Task<AutoscalerVersions> WatchAsync(FakeCluster cluster, CancellationToken ct)
+        {
+            var versions = new AutoscalerVersions(cluster.CreateHttpClient());
+            var response = await versions._http.GetAsync(
+                "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers?watch=true&fieldSelector=metadata.name%3Dweb",
+                HttpCompletionOption.ResponseHeadersRead, ct);
+            response.EnsureSuccessStatusCode();
+            versions._reading = versions.ReadAsync(response, versions._stop.Token);
+            return versions;
+        }
+
+        /// <summary>
+        /// The first version not yet looked at that satisfies <paramref name="condition"/>, moving the clock one sync
+        /// period whenever every version delivered so far was looked at; versions looked at are not looked at again.
+        /// </summary>
+        public async Task<JsonObject> SyncUntilAsync(SteppedTime time, Func<JsonObject, bool> condition, CancellationToken ct)
+        {
+            while (true)
+            {
+                JsonObject? next = null;
+                lock (_lock)
+                {
+                    if (_next < _seen.Count)
+                    {
+                        next = _seen[_next++];
+                    }
+                }
+
+                if (next is null)
+                {
+                    time.Advance(Sync);
+                    await Task.Delay(20, ct);
+                }
+                else if (condition(next))
+                {
+                    return next;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            try
+            {
+                await _reading;
+            }
+            catch (OperationCanceledException)
+            {
+                // The watch ends with the test.
+            }
+
+            _http.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task ReadAsync(HttpResponseMessage response, CancellationToken ct)
+        {
+            using (response)
+            {
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                while (await reader.ReadLineAsync(ct) is { } line)
+                {
+                    if (JsonNode.Parse(line)?["object"] is JsonObject obj)
+                    {
+                        lock (_lock)
+                        {
+                            _seen.Add(obj);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static int Utilization(JsonObject hpa) => Int(hpa["status"]?["currentMetrics"]?[0]?["resource"]?["current"]?["averageUtilization"]);
