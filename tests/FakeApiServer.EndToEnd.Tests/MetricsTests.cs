@@ -46,7 +46,7 @@ public sealed class MetricsTests
 
     [KubectlTheory]
     [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
-    public async Task Top_nodes_and_pods_show_the_simulated_usage(string version)
+    public async Task Top_shows_the_simulated_usage_and_autoscale_an_HPA_whose_targets_show_the_measured_utilization(string version)
     {
         using var timeout = E2E.Timeout();
         var ct = timeout.Token;
@@ -59,32 +59,6 @@ public sealed class MetricsTests
         var pods = await Run("top", "pods");
         var containers = await Run("top", "pods", "--containers");
         var nodes = await Run("top", "nodes");
-
-        Assert.Equal(["NAME", "CPU(cores)", "MEMORY(bytes)"], pods.Header());
-        Assert.Equal(2, pods.Lines.Count - 1);
-        Assert.All(pods.Lines.Skip(1), line => Assert.Equal(["80m", "48Mi"], KubectlResult.Columns(line)[1..]));
-        Assert.Equal(["POD", "NAME", "CPU(cores)", "MEMORY(bytes)"], containers.Header());
-        Assert.All(containers.Lines.Skip(1), line => Assert.Equal(["main", "80m", "48Mi"], KubectlResult.Columns(line)[1..]));
-
-        // The pods run on the worker (the control plane is tainted): 50m + 2 × 80m and 256Mi + 2 × 48Mi.
-        // kubectl 1.33 heads the percentages CPU(%) and MEMORY(%), 1.27 CPU% and MEMORY%.
-        Assert.Equal(["NAME", "CPU(cores)"], nodes.Header().Take(2));
-        Assert.Equal(["50m", "256Mi"], [nodes.Row("fakeapiserver-control-plane")[1], nodes.Row("fakeapiserver-control-plane")[3]]);
-        Assert.Equal(["210m", "352Mi"], [nodes.Row("fakeapiserver-worker")[1], nodes.Row("fakeapiserver-worker")[3]]);
-    }
-
-    [KubectlTheory]
-    [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
-    public async Task Autoscale_creates_an_HPA_whose_targets_show_the_measured_utilization(string version)
-    {
-        using var timeout = E2E.Timeout();
-        var ct = timeout.Token;
-        await using var cluster = await FakeCluster.StartAsync(Options, ct);
-        using var kubectl = Kubectl.For(cluster, version);
-        async Task<KubectlResult> Run(params string[] args) => (await kubectl.RunAsync(args, TimeSpan.FromSeconds(60))).Succeeded();
-
-        await Run("apply", "-f", kubectl.WriteFile("web.yaml", Deployment));
-        await Run("rollout", "status", "deployment/web", "--timeout=60s");
         var autoscale = await Run("autoscale", "deploy", "web", "--cpu-percent=50", "--max=5");
 
         // The controller's first sync comes one 15 s period after the HPA appears.
@@ -94,6 +68,18 @@ public sealed class MetricsTests
             await Task.Delay(200, ct);
             hpa = await Run("get", "hpa", "web");
         }
+
+        Assert.Equal(["NAME", "CPU(cores)", "MEMORY(bytes)"], pods.Header());
+        Assert.Equal(2, pods.Lines.Count - 1);
+        Assert.All(pods.Lines.Skip(1), line => Assert.Equal(["80m", "48Mi"], KubectlResult.Columns(line)[1..]));
+        Assert.Equal(["POD", "NAME", "CPU(cores)", "MEMORY(bytes)"], containers.Header());
+        Assert.All(containers.Lines.Skip(1), line => Assert.Equal(["main", "80m", "48Mi"], KubectlResult.Columns(line)[1..]));
+
+        // The pods run on the worker (the control plane is tainted): 50m + 2 × 80m and 256Mi + 2 × 48Mi. kubectl 1.33
+        // heads the percentages CPU(%) and MEMORY(%), 1.27 CPU% and MEMORY%.
+        Assert.Equal(["NAME", "CPU(cores)"], nodes.Header().Take(2));
+        Assert.Equal(["50m", "256Mi"], [nodes.Row("fakeapiserver-control-plane")[1], nodes.Row("fakeapiserver-control-plane")[3]]);
+        Assert.Equal(["210m", "352Mi"], [nodes.Row("fakeapiserver-worker")[1], nodes.Row("fakeapiserver-worker")[3]]);
 
         Assert.Equal("horizontalpodautoscaler.autoscaling/web autoscaled", autoscale.Stdout.Trim());
         Assert.Equal(["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], hpa.Header());

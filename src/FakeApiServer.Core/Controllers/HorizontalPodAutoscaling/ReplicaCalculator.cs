@@ -27,20 +27,7 @@ internal sealed class ReplicaCalculator(ResourceUsageSimulator usage)
     public (int Replicas, int Utilization, long RawAverage, DateTimeOffset Timestamp) ResourceReplicas(
         int currentReplicas, int targetUtilization, string resource, IReadOnlyList<JsonObject> pods, string container, DateTimeOffset now)
     {
-        var (metrics, timestamp) = Metrics(resource, pods, container, now);
-        if (pods.Count == 0)
-        {
-            throw new MetricComputationException("no pods returned by selector while calculating replica count");
-        }
-
-        var (readyPodCount, unready, missing, ignored) = GroupPods(pods, metrics, resource, now);
-        RemoveAll(metrics, ignored);
-        RemoveAll(metrics, unready);
-        if (metrics.Count == 0)
-        {
-            throw new MetricComputationException("did not receive metrics for targeted pods (pods might be unready)");
-        }
-
+        var (metrics, timestamp, readyPodCount, unready, missing) = UsableMetrics(resource, pods, container, now);
         var requests = Requests(pods, container, resource);
         var (usageRatio, utilization, rawAverage) = UtilizationRatio(metrics, requests, targetUtilization);
         var scaleUpWithUnready = unready.Count > 0 && usageRatio > 1.0;
@@ -79,20 +66,7 @@ internal sealed class ReplicaCalculator(ResourceUsageSimulator usage)
     public (int Replicas, long Average, DateTimeOffset Timestamp) RawResourceReplicas(
         int currentReplicas, long targetAverage, string resource, IReadOnlyList<JsonObject> pods, string container, DateTimeOffset now)
     {
-        var (metrics, timestamp) = Metrics(resource, pods, container, now);
-        if (pods.Count == 0)
-        {
-            throw new MetricComputationException("no pods returned by selector while calculating replica count");
-        }
-
-        var (readyPodCount, unready, missing, ignored) = GroupPods(pods, metrics, resource, now);
-        RemoveAll(metrics, ignored);
-        RemoveAll(metrics, unready);
-        if (metrics.Count == 0)
-        {
-            throw new MetricComputationException("did not receive metrics for targeted pods (pods might be unready)");
-        }
-
+        var (metrics, timestamp, readyPodCount, unready, missing) = UsableMetrics(resource, pods, container, now);
         var (usageRatio, average) = UsageRatio(metrics, targetAverage);
         var scaleUpWithUnready = unready.Count > 0 && usageRatio > 1.0;
         if (!scaleUpWithUnready && missing.Count == 0)
@@ -123,6 +97,30 @@ internal sealed class ReplicaCalculator(ResourceUsageSimulator usage)
         return Adjusted(currentReplicas, usageRatio, newUsageRatio, metrics.Count) is { } replicas
             ? (replicas, average, timestamp)
             : (currentReplicas, average, timestamp);
+    }
+
+    /// <summary>
+    /// The samples of the ready pods (ignored and unready pods' removed), the sample time, the ready count and the
+    /// unready and missing pods; upstream's errors when there are no pods or no usable sample.
+    /// </summary>
+    private (Dictionary<string, PodSample> Metrics, DateTimeOffset Timestamp, int Ready, HashSet<string> Unready, HashSet<string> Missing) UsableMetrics(
+        string resource, IReadOnlyList<JsonObject> pods, string container, DateTimeOffset now)
+    {
+        var (metrics, timestamp) = Metrics(resource, pods, container, now);
+        if (pods.Count == 0)
+        {
+            throw new MetricComputationException("no pods returned by selector while calculating replica count");
+        }
+
+        var (ready, unready, missing, ignored) = GroupPods(pods, metrics, resource, now);
+        RemoveAll(metrics, ignored);
+        RemoveAll(metrics, unready);
+        if (metrics.Count == 0)
+        {
+            throw new MetricComputationException("did not receive metrics for targeted pods (pods might be unready)");
+        }
+
+        return (metrics, timestamp, ready, unready, missing);
     }
 
     /// <summary>The re-run with missing and unready pods filled in; null keeps the current count (within tolerance, or a direction change).</summary>
