@@ -153,10 +153,14 @@ public sealed partial class FakeCluster
     /// milliseconds, so one cluster serves a whole test class: every object created since is removed (finalizers and
     /// graceful deletion ignored), start objects that were changed or deleted are written back. resourceVersions keep
     /// increasing and watchers see the changes as events (DELETED for removed objects). Kinds of CRDs that the reset
-    /// removed are no longer served.
+    /// removed are no longer served. The usage set through <see cref="Metrics"/> is forgotten too.
     /// </summary>
     /// <param name="cancellationToken">Cancels the reset.</param>
-    public Task ResetAsync(CancellationToken cancellationToken) => _host.ResetAsync(cancellationToken);
+    public Task ResetAsync(CancellationToken cancellationToken)
+    {
+        Metrics.Reset();
+        return _host.ResetAsync(cancellationToken);
+    }
 
     private static List<JsonObject> Documents(string text)
     {

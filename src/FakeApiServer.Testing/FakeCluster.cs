@@ -26,6 +26,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(host.RenderKubeconfig()));
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         Logs = new FakeClusterLogs(Client, host.ContainerLogs);
+        Metrics = new FakeClusterMetrics(host.UsageOverrides);
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
@@ -36,6 +37,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
     /// <summary>The simulated containers' logs: append what a container prints (<see cref="FakeClusterLogs.AppendAsync"/>).</summary>
     public FakeClusterLogs Logs { get; }
+    /// <summary>The simulated resource usage of containers (metrics.k8s.io, kubectl top, the HPA controller): set it per container or by a delegate.</summary>
+    public FakeClusterMetrics Metrics { get; }
 
     /// <summary>Starts a cluster with the default options.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>

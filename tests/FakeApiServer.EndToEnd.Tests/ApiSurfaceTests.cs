@@ -11,8 +11,8 @@ namespace FakeApiServer.EndToEnd.Tests;
 public sealed class ApiSurfaceTests
 {
     /// <summary>
-    /// `kubectl api-resources` of kube-apiserver 1.33 with its default --runtime-config (GA versions), sorted by group
-    /// then name as kubectl prints it.
+    /// `kubectl api-resources` of kube-apiserver 1.33 with its default --runtime-config (GA versions) and metrics-server's
+    /// metrics.k8s.io, sorted by group then name as kubectl prints it.
     /// </summary>
     private static readonly string[] UpstreamApiResources =
     [
@@ -60,6 +60,8 @@ public sealed class ApiSurfaceTests
         "events                              ev           events.k8s.io/v1                  true         Event",
         "flowschemas                                      flowcontrol.apiserver.k8s.io/v1   false        FlowSchema",
         "prioritylevelconfigurations                      flowcontrol.apiserver.k8s.io/v1   false        PriorityLevelConfiguration",
+        "nodes                                            metrics.k8s.io/v1beta1            false        NodeMetrics",
+        "pods                                             metrics.k8s.io/v1beta1            true         PodMetrics",
         "ingressclasses                                   networking.k8s.io/v1              false        IngressClass",
         "ingresses                           ing          networking.k8s.io/v1              true         Ingress",
         "ipaddresses                         ip           networking.k8s.io/v1              false        IPAddress",

@@ -82,7 +82,7 @@ internal sealed class ResourceEndpoint
         {
             // The deprecated watch paths (/api/v1/watch/..., /apis/{g}/{v}/watch/...): upstream serves only GET there, a
             // watch of the collection or of the one named object.
-            return method == "GET" && definition.CreateOnly is null
+            return method == "GET" && definition.CreateOnly is null && definition.Computed is null
                 ? WatchVerb.HandleAsync(context, request)
                 : throw ApiException.MethodNotAllowedPath();
         }
@@ -116,6 +116,16 @@ internal sealed class ResourceEndpoint
             return verb == "create" && creatable
                 ? CreateOnlyVerb.HandleAsync(context, request, createOnly)
                 : throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named));
+        }
+
+        if (definition.Computed is { } computed)
+        {
+            return verb switch
+            {
+                "get" when named => ComputedReadVerb.GetAsync(context, request, computed),
+                "list" => ComputedReadVerb.ListAsync(context, request, computed),
+                _ => throw ApiException.MethodNotSupported(definition.GroupResource, MethodAction(method, named)),
+            };
         }
 
         return verb switch

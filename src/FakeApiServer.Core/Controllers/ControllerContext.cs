@@ -47,6 +47,8 @@ internal sealed record ControllerContext(
 
     /// <summary>The simulated containers' logs, which the kubelet writes and pods/log reads (the same instance as the API's).</summary>
     public SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; init; } = new(Time);
+    /// <summary>The simulated resource usage of pods and nodes (what metrics.k8s.io serves), which the HPA controller reads.</summary>
+    public ResourceUsage.ResourceUsageSimulator Usage { get; init; } = new(Time, new ResourceUsage.ResourceUsageOverrides());
 
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold; 0 keeps all).</summary>
     public int TerminatedPodGcThreshold { get; init; } = PodGarbageCollection.PodGarbageCollector.DefaultThreshold;

@@ -31,6 +31,7 @@ internal static class Controllers
         new Kubelet.Kubelet(context),
         new PodGarbageCollection.PodGarbageCollector(context),
         new Disruption.DisruptionController(context),
+        new HorizontalPodAutoscaling.HorizontalPodAutoscalerController(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
         new ResourceQuotas.ResourceQuotaController(context),
         new ServiceAccounts.ServiceAccountsController(context),

@@ -25,6 +25,8 @@ internal static class BuiltInObjects
         [("authentication.k8s.io", "v1beta1")] = (17700, 9),
         [("authorization.k8s.io", "v1")] = (17600, 15),
         [("autoscaling", "v1")] = (17500, 15),
+        // metrics-server's APIService (its manifests' priorities).
+        [("metrics.k8s.io", "v1beta1")] = (100, 100),
         [("autoscaling", "v2")] = (17500, 30),
         [("batch", "v1")] = (17400, 15),
         [("certificates.k8s.io", "v1")] = (17300, 15),

@@ -16,6 +16,7 @@ using FakeApiServer.Apis.Core.Services;
 using FakeApiServer.Apis.Discovery;
 using FakeApiServer.Apis.Events;
 using FakeApiServer.Apis.FlowControl;
+using FakeApiServer.Apis.Metrics;
 using FakeApiServer.Apis.Networking;
 using FakeApiServer.Apis.Node;
 using FakeApiServer.Apis.Policy;
@@ -27,6 +28,7 @@ using FakeApiServer.Apis.Authorization;
 using FakeApiServer.Controllers;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.CustomResources;
+using FakeApiServer.ResourceUsage;
 using FakeApiServer.Schema;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
@@ -83,6 +85,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
     /// <summary>The simulated containers' logs (the test fixture appends to them).</summary>
     internal SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; private init; } = null!;
+    /// <summary>The usage a test sets for simulated containers (FakeCluster.Metrics).</summary>
+    internal ResourceUsageOverrides UsageOverrides { get; private init; } = new();
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
@@ -165,6 +169,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var issuer = new ServiceAccountIssuer(signingKey, options.Authentication.ServiceAccountIssuer, options.Authentication.ApiAudiences);
             var bearerTokens = new BearerTokenAuthenticator(tokens, new ServiceAccountTokenAuthenticator(issuer, store, time));
             var authorizer = AuthorizationModes.Build(options.EffectiveAuthorizationMode, rbacPolicy);
+            var usage = new ResourceUsageSimulator(time, new ResourceUsageOverrides());
             var definitions = ApiEnablement.Served(
                 // The named groups in kube-apiserver's discovery order (the aggregator's group priorities).
                 CoreGroup.Resources(serviceIps, options.FeatureGates, issuer, KubeletNodes(options), time)
@@ -188,7 +193,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     .Concat(NodeGroup.Resources())
                     .Concat(DiscoveryGroup.Resources())
                     .Concat(FlowControlGroup.Resources()),
-                options.RuntimeConfig);
+                options.RuntimeConfig)
+                // metrics-server's group, aggregated upstream: not kube-apiserver's, so --runtime-config does not switch it.
+                .Concat(MetricsGroup.Resources(store, usage))
+                .ToList();
             var admissionPlugins = AdmissionOrder.Enabled(options.EnableAdmissionPlugins, options.DisableAdmissionPlugins, options.FeatureGates);
             ResourceCatalog? served = null;
             var admission = AdmissionOrder.Build(admissionPlugins, new AdmissionDependencies(store, options.Webhooks, time, logger)
@@ -220,6 +228,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 RootCaPem = pki?.ServingCaPem ?? "",
                 ClusterCa = pki?.Ca,
                 Authorizer = authorizer,
+                Usage = usage,
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {
@@ -249,6 +258,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 _warmUp = warmUp,
                 _signingKey = signingKey,
                 ContainerLogs = containerLogs,
+                UsageOverrides = usage.Overrides,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {

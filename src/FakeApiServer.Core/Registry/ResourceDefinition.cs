@@ -123,6 +123,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// </summary>
     public ICreateOnlyResource? CreateOnly { get; init; }
 
+    /// <summary>
+    /// The reads of a resource computed on each request and never stored (metrics.k8s.io), or null. Such a resource serves
+    /// only get and list, from this.
+    /// </summary>
+    public IComputedResource? Computed { get; init; }
+
     /// <summary>Who registered this definition at runtime (the CRD's name), or null for the built-in kinds.</summary>
     public string? Owner { get; init; }
 

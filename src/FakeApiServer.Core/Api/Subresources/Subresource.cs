@@ -38,6 +38,7 @@ internal static class Subresource
     public static SubresourceHandler Scale(ScaleSubresource paths) => new()
     {
         Kind = new GroupVersionKind("autoscaling", "v1", "Scale"),
+        ScalePaths = paths,
         Verbs = new Dictionary<string, SubresourceVerb>
         {
             ["get"] = (context, request) => ScaleVerb.GetAsync(context, request, paths),

@@ -24,4 +24,7 @@ internal sealed record SubresourceHandler
     /// null; the registry applies it, and controllers that write the same subresource use it too.
     /// </summary>
     public IResourceStrategy? Strategy { get; init; }
+
+    /// <summary>Where a /scale subresource reads and writes the replicas (the HPA controller scales through it), or null.</summary>
+    public ScaleSubresource? ScalePaths { get; init; }
 }

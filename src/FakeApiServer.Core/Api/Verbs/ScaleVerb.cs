@@ -83,7 +83,8 @@ internal static class ScaleVerb
         await WriteScaleAsync(context, request.Api.Protobuf, ToScale(paths, ObjectJson.Parse(updated.Value)));
     }
 
-    private static JsonObject ToScale(ScaleSubresource paths, JsonObject obj)
+    /// <summary>The autoscaling/v1 Scale of <paramref name="obj"/>: its replicas and selector at <paramref name="paths"/>.</summary>
+    internal static JsonObject ToScale(ScaleSubresource paths, JsonObject obj)
     {
         var meta = obj.Metadata();
         var selector = paths.LabelSelectorPath is { } path ? GetPath(obj, path) : null;
@@ -151,6 +152,9 @@ internal static class ScaleVerb
 
         return node;
     }
+
+    /// <summary>Sets the desired replicas of <paramref name="obj"/> at <paramref name="paths"/>, as a write to /scale does.</summary>
+    internal static void SetReplicas(ScaleSubresource paths, JsonObject obj, long replicas) => SetPath(obj, paths.SpecReplicasPath, JsonValue.Create(replicas));
 
     private static void SetPath(JsonObject obj, string path, JsonNode value)
     {
