@@ -25,10 +25,14 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _http = CreateHttpClient();
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(host.RenderKubeconfig()));
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        Containers = new FakeContainers(host.ContainerRules);
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => _host.BaseAddress;
+
+    /// <summary>Scripts what the simulated containers do on exec, attach, port-forward and in their logs (docs/containers.md).</summary>
+    public FakeContainers Containers { get; }
 
     /// <summary>A KubernetesClient pointed at the server.</summary>
     public IKubernetes Client { get; }
@@ -60,6 +64,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Controllers = controllers,
             Nodes = options.Nodes,
             PodStagesFile = options.PodStagesFile,
+            ContainerRulesFile = options.ContainerRulesFile,
+            LocalExec = options.LocalExec,
             TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,

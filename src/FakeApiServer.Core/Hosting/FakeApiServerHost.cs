@@ -59,6 +59,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly CustomResourceDefinitionController _crds;
     private readonly Security.Tls.ClusterPki? _pki;
     private readonly KubeconfigCredentials _credentials;
+    private SimulatedContainers.ContainerRuleSet _containerRules = SimulatedContainers.ContainerRuleSet.Empty;
     private StoreSnapshot? _baseline;
     private Task _warmUp = Task.CompletedTask;
     private ServiceAccountSigningKey? _signingKey;
@@ -80,6 +81,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
     /// <summary>The cluster PKI when serving TLS, else null.</summary>
     internal Security.Tls.ClusterPki? Pki => _pki;
+
+    /// <summary>The container rules of this server (the fixture adds its own to them).</summary>
+    internal SimulatedContainers.ContainerRuleSet ContainerRules => _containerRules;
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
@@ -203,6 +207,17 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 await Controllers.PersistentVolumes.DefaultStorageClass.EnsureAsync(catalog, cancellationToken);
             }
 
+            if (options.Controllers.IsEnabled("kubelet"))
+            {
+                await SimulatedContainers.ContainerRuleDefinition.EnsureAsync(catalog, cancellationToken);
+            }
+
+            var containerRules = new SimulatedContainers.ContainerRuleSet(LoadContainerRules(options.ContainerRulesFile), new SimulatedContainers.ServedContainerRules(store));
+            if (options.LocalExec)
+            {
+                Log.LocalExec(logger);
+            }
+
             // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
             crds.Attach(catalog);
             await crds.InitializeAsync(cancellationToken);
@@ -211,6 +226,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
+                LogScript = containerRules,
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
                 RootCaPem = pki?.ServingCaPem ?? "",
                 ClusterCa = pki?.Ca,
@@ -226,6 +242,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping)
             {
                 OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
+                Containers = new SimulatedContainers.SimulatedContainerRuntime(
+                    containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
+                    options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
             };
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
@@ -242,6 +261,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 _warmUp = warmUp,
                 _signingKey = signingKey,
+                _containerRules = containerRules,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {
@@ -346,6 +366,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The --container-rules file, read once at start; a bad file stops the start as a bad flag does.</summary>
+    private static IReadOnlyList<SimulatedContainers.ContainerRule> LoadContainerRules(string? path)
+    {
+        try
+        {
+            return path is null ? [] : SimulatedContainers.ContainerRuleParser.Load(path);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"invalid value \"{path}\" for flag --container-rules: {e.Message}", e);
+        }
+    }
+
     private static HashSet<string> KubeletNodes(FakeApiServerOptions options) =>
         options.Controllers.IsEnabled("kubelet") ? [.. Controllers.Nodes.SimulatedNodes.Names(options.Nodes)] : [];
 
@@ -361,6 +394,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     {
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Serving on {Address} with the store {Store}")]
         public static partial void Started(ILogger logger, Uri address, string store);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "--exec=local: commands exec'd into pods that no container rule answers run as processes of this host, as the server's user. Anyone allowed pods/exec can run anything here. Use it only on a machine and with clients you trust.")]
+        public static partial void LocalExec(ILogger logger);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Stopped")]
         public static partial void Stopped(ILogger logger);
