@@ -25,7 +25,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _http = CreateHttpClient();
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(host.RenderKubeconfig()));
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        Containers = new FakeContainers(host.ContainerRules);
+        Containers = new FakeContainers(host.ContainerRules, host.ContainerRuntime, host.ReadObject);
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>

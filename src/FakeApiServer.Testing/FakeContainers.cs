@@ -12,8 +12,45 @@ namespace FakeApiServer.Testing;
 public sealed class FakeContainers
 {
     private readonly ContainerRuleSet _rules;
+    private readonly IContainerRuntime _runtime;
+    private readonly Func<string, System.Text.Json.Nodes.JsonObject?> _read;
 
-    internal FakeContainers(ContainerRuleSet rules) => _rules = rules;
+    internal FakeContainers(ContainerRuleSet rules, IContainerRuntime runtime, Func<string, System.Text.Json.Nodes.JsonObject?> read)
+    {
+        _rules = rules;
+        _runtime = runtime;
+        _read = read;
+    }
+
+    /// <summary>
+    /// Runs a command in a container in process, as <c>kubectl exec</c> would through the API (same checks, rules and
+    /// built-in shell), with <paramref name="stdin"/> as its whole input (null: no stdin).
+    /// </summary>
+    /// <param name="ns">The pod's namespace.</param>
+    /// <param name="pod">The pod's name.</param>
+    /// <param name="container">The container, or null for the pod's only one.</param>
+    /// <param name="command">The command (argv).</param>
+    /// <param name="stdin">What the client sends, or null.</param>
+    /// <param name="cancellationToken">Cancels the exec.</param>
+    /// <exception cref="InvalidOperationException">The pod does not exist, or the server refuses the exec (the message is its Status message).</exception>
+    public async Task<ExecOutput> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> command, byte[]? stdin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var obj = _read($"/core/pods/{ns}/{pod}") ?? throw new InvalidOperationException($"pods \"{pod}\" not found");
+        ContainerTarget target;
+        try
+        {
+            target = _runtime.ResolveContainer(obj, container);
+        }
+        catch (Api.ApiException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+
+        var streams = new BufferedContainerStreams(stdin, tty: false);
+        var code = await _runtime.ExecAsync(target, command, streams, cancellationToken);
+        return new ExecOutput(streams.Output.ToArray(), streams.Errors.ToArray(), code);
+    }
 
     /// <summary>Answers the matching execs with <paramref name="handler"/>, which returns the exit code.</summary>
     /// <param name="containers">Which containers.</param>

@@ -85,6 +85,12 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     /// <summary>The container rules of this server (the fixture adds its own to them).</summary>
     internal SimulatedContainers.ContainerRuleSet ContainerRules => _containerRules;
 
+    /// <summary>What the simulated containers do (the fixture's in-process exec runs through it).</summary>
+    internal SimulatedContainers.IContainerRuntime ContainerRuntime { get; private init; } = new SimulatedContainers.UnscriptedContainerRuntime();
+
+    /// <summary>The newest stored object at <paramref name="key"/>, or null.</summary>
+    internal System.Text.Json.Nodes.JsonObject? ReadObject(string key) => _store.Latest.Get(key) is { } stored ? ObjectJson.Parse(stored.Value) : null;
+
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
 
@@ -207,11 +213,6 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 await Controllers.PersistentVolumes.DefaultStorageClass.EnsureAsync(catalog, cancellationToken);
             }
 
-            if (options.Controllers.IsEnabled("kubelet"))
-            {
-                await SimulatedContainers.ContainerRuleDefinition.EnsureAsync(catalog, cancellationToken);
-            }
-
             var containerRules = new SimulatedContainers.ContainerRuleSet(LoadContainerRules(options.ContainerRulesFile), new SimulatedContainers.ServedContainerRules(store));
             if (options.LocalExec)
             {
@@ -221,6 +222,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
             crds.Attach(catalog);
             await crds.InitializeAsync(cancellationToken);
+            if (options.Controllers.IsEnabled("kubelet"))
+            {
+                await SimulatedContainers.ContainerRuleDefinition.EnsureAsync(catalog, cancellationToken);
+            }
 
             var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
             {
@@ -262,6 +267,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 _warmUp = warmUp,
                 _signingKey = signingKey,
                 _containerRules = containerRules,
+                ContainerRuntime = api.Containers,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {

@@ -18,7 +18,7 @@ internal static class ContainerRuleDefinition
     /// <summary>The storage key prefix of ContainerRule objects.</summary>
     public static readonly string KeyPrefix = ResourceDefinition.KeyPrefixOf("fakeapiserver.io", "containerrules");
 
-    /// <summary>Creates the CRD unless it exists (before the stored CRDs are loaded, so the kind is served from the first request).</summary>
+    /// <summary>Creates the CRD unless it exists (at start, once the stored CRDs are loaded, so the kind is served from the first request).</summary>
     public static async Task EnsureAsync(ResourceCatalog catalog, CancellationToken cancellationToken)
     {
         if (catalog.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions") is not { } crds || crds.TryGet("", CrdName) is not null)
