@@ -27,10 +27,14 @@ public sealed partial class FakeCluster : IAsyncDisposable
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         Logs = new FakeClusterLogs(Client, host.ContainerLogs);
         Metrics = new FakeClusterMetrics(host.UsageOverrides);
+        Containers = new FakeContainers(host.ContainerRules, host.ContainerRuntime, host.ReadObject);
     }
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => _host.BaseAddress;
+
+    /// <summary>Scripts what the simulated containers do on exec, attach, port-forward and in their logs (docs/containers.md).</summary>
+    public FakeContainers Containers { get; }
 
     /// <summary>A KubernetesClient pointed at the server.</summary>
     public IKubernetes Client { get; }
@@ -67,6 +71,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Controllers = controllers,
             Nodes = options.Nodes,
             PodStagesFile = options.PodStagesFile,
+            ContainerRulesFile = options.ContainerRulesFile,
+            LocalExec = options.LocalExec,
             TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,

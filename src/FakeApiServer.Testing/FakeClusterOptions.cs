@@ -62,6 +62,18 @@ public sealed record FakeClusterOptions
     public string? PodStagesFile { get; init; }
 
     /// <summary>
+    /// A YAML file of container rules, as --container-rules (docs/containers.md): exec answers, attach output, log lines
+    /// and port-forward targets of the simulated containers. <see cref="FakeCluster.Containers"/> adds rules from code.
+    /// </summary>
+    public string? ContainerRulesFile { get; init; }
+
+    /// <summary>
+    /// As --exec=local: an exec no rule answers runs as a process of the test's own machine (kwok's behaviour) instead of
+    /// the simulated container's built-in shell. Off by default; any client allowed pods/exec can then run anything.
+    /// </summary>
+    public bool LocalExec { get; init; }
+
+    /// <summary>
     /// Terminated (Succeeded or Failed) pods kept before the "podgc" controller deletes the oldest, as
     /// --terminated-pod-gc-threshold (default 12500; 0 keeps all). Only used when "podgc" is selected in <see cref="Controllers"/>.
     /// </summary>

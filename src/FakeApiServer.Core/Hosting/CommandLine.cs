@@ -20,6 +20,7 @@ public static class CommandLine
         "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
         "service-cluster-ip-range", "history-window", "sync",
         "enable-admission-plugins", "disable-admission-plugins", "admission-control-config-file", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "pod-stages",
+        "container-rules", "exec",
         "terminated-pod-gc-threshold",
         "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
         "service-account-issuer", "api-audiences",
@@ -107,6 +108,8 @@ public static class CommandLine
                 "terminated-pod-gc-threshold" => options with { TerminatedPodGcThreshold = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var threshold) ? threshold : throw Bad(name, value, "must be a non-negative number of pods") },
                 "nodes" => options with { Nodes = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var nodes) && nodes <= Controllers.Nodes.SimulatedNodes.MaxCount ? nodes : throw Bad(name, value, "must be a number of nodes from 0 to 250") },
                 "pod-stages" => options with { PodStagesFile = ParseWith(name, value, PodStagesFile) },
+                "container-rules" => options with { ContainerRulesFile = ParseWith(name, value, ContainerRulesFile) },
+                "exec" => options with { LocalExec = value switch { "local" => true, "simulated" => false, _ => throw Bad(name, value, "must be simulated or local") } },
                 "sync" => options with { SynchronousFull = value switch { "full" => true, "normal" => false, _ => throw Bad(name, value, "must be full or normal") } },
                 "enable-admission-plugins" => options with { EnableAdmissionPlugins = PluginList(value) },
                 "disable-admission-plugins" => options with { DisableAdmissionPlugins = PluginList(value) },
@@ -212,6 +215,13 @@ public static class CommandLine
     private static string PodStagesFile(string path)
     {
         Controllers.Kubelet.PodStages.Load(path);
+        return path;
+    }
+
+    /// <summary>A container rules file that exists and parses (read again when the server starts).</summary>
+    private static string ContainerRulesFile(string path)
+    {
+        SimulatedContainers.ContainerRuleParser.Load(path);
         return path;
     }
 

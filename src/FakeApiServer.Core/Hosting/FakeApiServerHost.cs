@@ -61,6 +61,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private readonly CustomResourceDefinitionController _crds;
     private readonly Security.Tls.ClusterPki? _pki;
     private readonly KubeconfigCredentials _credentials;
+    private SimulatedContainers.ContainerRuleSet _containerRules = SimulatedContainers.ContainerRuleSet.Empty;
     private StoreSnapshot? _baseline;
     private Task _warmUp = Task.CompletedTask;
     private ServiceAccountSigningKey? _signingKey;
@@ -87,6 +88,14 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     internal SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; private init; } = null!;
     /// <summary>The usage a test sets for simulated containers (FakeCluster.Metrics).</summary>
     internal ResourceUsageOverrides UsageOverrides { get; private init; } = new();
+    /// <summary>The container rules of this server (the fixture adds its own to them).</summary>
+    internal SimulatedContainers.ContainerRuleSet ContainerRules => _containerRules;
+
+    /// <summary>What the simulated containers do (the fixture's in-process exec runs through it).</summary>
+    internal SimulatedContainers.IContainerRuntime ContainerRuntime { get; private init; } = new SimulatedContainers.UnscriptedContainerRuntime();
+
+    /// <summary>The newest stored object at <paramref name="key"/>, or null.</summary>
+    internal System.Text.Json.Nodes.JsonObject? ReadObject(string key) => _store.Latest.Get(key) is { } stored ? ObjectJson.Parse(stored.Value) : null;
 
     /// <summary>The server's URL, e.g. http://127.0.0.1:6443/ (https:// when serving TLS).</summary>
     public Uri BaseAddress { get; }
@@ -214,9 +223,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 await Controllers.PersistentVolumes.DefaultStorageClass.EnsureAsync(catalog, cancellationToken);
             }
 
+            var containerRules = new SimulatedContainers.ContainerRuleSet(LoadContainerRules(options.ContainerRulesFile), new SimulatedContainers.ServedContainerRules(store));
+            if (options.LocalExec)
+            {
+                Log.LocalExec(logger);
+            }
+
             // The kinds of the stored CRDs are served from the first request on (apiextensions-apiserver's start-up sync).
             crds.Attach(catalog);
             await crds.InitializeAsync(cancellationToken);
+            if (options.Controllers.IsEnabled("kubelet"))
+            {
+                await SimulatedContainers.ContainerRuleDefinition.EnsureAsync(catalog, cancellationToken);
+            }
 
             var containerLogs = new SimulatedContainers.Logs.ContainerLogStore(time);
             var controllerContext = new ControllerContext(catalog, store, time, options.FeatureGates, new EventRecorder(catalog, time), loggerFactory)
@@ -224,6 +243,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 ContainerLogs = containerLogs,
                 Nodes = options.Nodes,
                 PodStages = LoadPodStages(options.PodStagesFile),
+                LogScript = containerRules,
                 TerminatedPodGcThreshold = options.TerminatedPodGcThreshold,
                 RootCaPem = pki?.ServingCaPem ?? "",
                 ClusterCa = pki?.Ca,
@@ -241,6 +261,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
                 ContainerLogs = containerLogs,
+                Containers = new SimulatedContainers.SimulatedContainerRuntime(
+                    containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
+                    options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
             };
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
@@ -259,6 +282,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 _signingKey = signingKey,
                 ContainerLogs = containerLogs,
                 UsageOverrides = usage.Overrides,
+                _containerRules = containerRules,
+                ContainerRuntime = api.Containers,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {
@@ -363,6 +388,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The --container-rules file, read once at start; a bad file stops the start as a bad flag does.</summary>
+    private static IReadOnlyList<SimulatedContainers.ContainerRule> LoadContainerRules(string? path)
+    {
+        try
+        {
+            return path is null ? [] : SimulatedContainers.ContainerRuleParser.Load(path);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"invalid value \"{path}\" for flag --container-rules: {e.Message}", e);
+        }
+    }
+
     private static HashSet<string> KubeletNodes(FakeApiServerOptions options) =>
         options.Controllers.IsEnabled("kubelet") ? [.. Controllers.Nodes.SimulatedNodes.Names(options.Nodes)] : [];
 
@@ -378,6 +416,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     {
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Serving on {Address} with the store {Store}")]
         public static partial void Started(ILogger logger, Uri address, string store);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "--exec=local: commands exec'd into pods that no container rule answers run as processes of this host, as the server's user. Anyone allowed pods/exec can run anything here. Use it only on a machine and with clients you trust.")]
+        public static partial void LocalExec(ILogger logger);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Stopped")]
         public static partial void Stopped(ILogger logger);

@@ -47,6 +47,19 @@ public sealed record FakeApiServerOptions
     /// </summary>
     public string? PodStagesFile { get; init; }
 
+    /// <summary>
+    /// A YAML file of container rules (--container-rules; docs/containers.md), read at start: what simulated containers
+    /// do on exec, attach and port-forward, and the lines their logs get. Null: none but the served ContainerRule objects.
+    /// </summary>
+    public string? ContainerRulesFile { get; init; }
+
+    /// <summary>
+    /// --exec=local: an exec no container rule answers runs as a process on this server's host (kwok's behaviour) instead
+    /// of in the simulated container's built-in shell. Anyone allowed pods/exec can then run anything as the server's
+    /// user; off by default ("simulated").
+    /// </summary>
+    public bool LocalExec { get; init; }
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
     public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 

@@ -67,6 +67,7 @@ public sealed class CommandLineTests
     [InlineData("--port", "flag needs an argument: --port")]
     [InlineData("serve", "unexpected argument \"serve\"; flags look like --name=value")]
     [InlineData("--pod-stages=/nonexistent/stages.yaml", "invalid value \"/nonexistent/stages.yaml\" for flag --pod-stages: Could not find a part of the path '/nonexistent/stages.yaml'.")]
+    [InlineData("--exec=host", "invalid value \"host\" for flag --exec: must be simulated or local")]
     public void Bad_flags_are_rejected_with_a_one_line_message(string arg, string message)
     {
         var error = Assert.Throws<FormatException>(() => CommandLine.Parse([arg]));
@@ -87,6 +88,28 @@ public sealed class CommandLineTests
             File.WriteAllText(path, "stages:\n- exitAfter: later\n");
             var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--pod-stages=" + path]));
             Assert.Equal($"invalid value \"{path}\" for flag --pod-stages: stages[0].exitAfter: must be a duration such as 5s or 1m30s, not \"later\"", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Container_rules_names_a_rule_file_that_is_read_and_checked_and_exec_local_is_opt_in()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "rules:\n- exec: {command: [date], stdout: now}\n");
+            var options = CommandLine.Parse(["--container-rules", path]);
+            Assert.Equal(path, options.ContainerRulesFile);
+            Assert.False(options.LocalExec);
+            Assert.True(CommandLine.Parse(["--exec=local"]).LocalExec);
+
+            File.WriteAllText(path, "rules:\n- exec: {delay: later}\n");
+            var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--container-rules=" + path]));
+            Assert.Equal($"invalid value \"{path}\" for flag --container-rules: rules[0].exec.delay: must be a duration such as 5s or 1m30s, not \"later\"", error.Message);
         }
         finally
         {
