@@ -30,6 +30,8 @@ internal static class Controllers
         new PodGarbageCollection.PodGarbageCollector(context),
         new Disruption.DisruptionController(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
+        new PvcProtection.PvcProtectionController(context),
+        new PvProtection.PvProtectionController(context),
         new ResourceQuotas.ResourceQuotaController(context),
         new ServiceAccounts.ServiceAccountsController(context),
         new RootCaCertPublisher.RootCaCertPublisher(context),
