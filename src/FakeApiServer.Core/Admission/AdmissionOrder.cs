@@ -170,7 +170,8 @@ internal static class AdmissionOrder
                 MutatingWebhookPlugin.PluginName => new MutatingWebhookPlugin(webhooks),
                 ValidatingAdmissionPolicyPlugin.PluginName => new ValidatingAdmissionPolicyPlugin(dependencies.Store, dependencies.Authorizer, dependencies.Kinds, dependencies.Logger),
                 ValidatingWebhookPlugin.PluginName => new ValidatingWebhookPlugin(webhooks),
-                ResourceQuotaPlugin.PluginName => new ResourceQuotaPlugin(dependencies.Store, dependencies.Time),
+                ResourceQuotaPlugin.PluginName => new ResourceQuotaPlugin(dependencies.Store, dependencies.Time,
+                    Quota.ResourceQuotaConfiguration.Parse(dependencies.Configurations.For(ResourceQuotaPlugin.PluginName))),
                 _ => null,
             };
             if (plugin is not null)
