@@ -55,8 +55,14 @@ public sealed partial class FakeCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        // Pods need their ServiceAccount: a selection that does not name "serviceaccount" either way gets it.
-        var controllers = options.Controllers.Mentions("serviceaccount") ? options.Controllers : options.Controllers.With("serviceaccount");
+        // Pods need their ServiceAccount, and claims and volumes (given their protection finalizers by admission) their
+        // protection controllers to go when deleted: a selection that does not name one of these either way gets it.
+        var controllers = options.Controllers;
+        foreach (var needed in (string[])["serviceaccount", "pvc-protection", "pv-protection"])
+        {
+            controllers = controllers.Mentions(needed) ? controllers : controllers.With(needed);
+        }
+
         var serverOptions = new FakeApiServerOptions
         {
             Port = 0,

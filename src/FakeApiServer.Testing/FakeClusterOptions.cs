@@ -28,7 +28,9 @@ public sealed record FakeClusterOptions
     /// while nothing else touches what a test writes (no pods from deployments, no endpoints, no scheduling, no
     /// kube-root-ca.crt ConfigMaps: add "root-ca-cert-publisher" for those), so tests drive objects by hand. A selection
     /// that does not name "serviceaccount" gets it added, since pods need their account; "-serviceaccount" leaves it out
-    /// (then pods need DisableAdmissionPlugins ServiceAccount, or the ServiceAccounts created by hand).
+    /// (then pods need DisableAdmissionPlugins ServiceAccount, or the ServiceAccounts created by hand). Likewise
+    /// "pvc-protection" and "pv-protection" are added unless named: the StorageObjectInUseProtection plugin gives every
+    /// claim and volume a finalizer only they take off ("-pvc-protection" keeps a deleted claim Terminating).
     /// Use <see cref="ControllerSelection.All"/> ("*") for every controller the command line server runs. Without the
     /// garbage collector, an owner deleted with propagationPolicy Foreground or Orphan keeps its finalizer and stays
     /// terminating, as in a cluster whose kube-controller-manager is down.

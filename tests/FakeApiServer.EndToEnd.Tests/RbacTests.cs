@@ -37,6 +37,40 @@ public sealed class RbacTests
 
     [KubectlTheory]
     [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
+    public async Task The_bootstrap_policy_lets_the_components_do_their_work(string version)
+    {
+        using var timeout = E2E.Timeout();
+        await using var cluster = await FakeCluster.StartAsync(Rbac, timeout.Token);
+        using var kubectl = Kubectl.For(cluster, version);
+
+        var bind = await kubectl.RunAsync("auth", "can-i", "create", "pods", "--subresource=binding", "--as=system:kube-scheduler");
+        var lease = await kubectl.RunAsync("auth", "can-i", "update", "leases/kube-scheduler", "-n", "kube-system", "--as=system:kube-scheduler");
+        var otherLease = await kubectl.RunAsync("auth", "can-i", "update", "leases/other", "-n", "default", "--as=system:kube-scheduler");
+        var slices = await kubectl.RunAsync("auth", "can-i", "watch", "endpointslices.discovery.k8s.io", "--as=system:kube-proxy");
+        var signer = await kubectl.RunAsync("auth", "can-i", "list", "secrets", "-n", "kube-system", "--as=system:serviceaccount:kube-system:bootstrap-signer");
+        var bindings = (await kubectl.RunAsync("get", "rolebindings", "-n", "kube-system", "-o", "wide")).Succeeded();
+        var proxier = (await kubectl.RunAsync("get", "clusterrole", "system:node-proxier", "-o", "jsonpath={range .rules[*]}{.apiGroups}{.resources}{.verbs}{\"\\n\"}{end}")).Succeeded();
+
+        Assert.Equal((0, "yes\n"), (bind.ExitCode, bind.Stdout));
+        Assert.Equal((0, "yes\n"), (lease.ExitCode, lease.Stdout));
+        Assert.Equal((1, "no\n"), (otherLease.ExitCode, otherLease.Stdout));
+        Assert.Equal((0, "yes\n"), (slices.ExitCode, slices.Stdout));
+        Assert.Equal((0, "yes\n"), (signer.ExitCode, signer.Stdout));
+        Assert.Equal(["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"], bindings.Header());
+        Assert.Equal(["system::leader-locking-kube-scheduler", "Role/system::leader-locking-kube-scheduler"], bindings.Row("system::leader-locking-kube-scheduler").Take(2));
+        Assert.Equal(["system:kube-scheduler", "kube-system/kube-scheduler"], bindings.Row("system::leader-locking-kube-scheduler").Skip(3));
+        Assert.Equal(
+        [
+            "[\"\"][\"endpoints\",\"services\"][\"list\",\"watch\"]",
+            "[\"\"][\"nodes\"][\"get\",\"list\",\"watch\"]",
+            "[\"\",\"events.k8s.io\"][\"events\"][\"create\",\"patch\",\"update\"]",
+            "[\"networking.k8s.io\"][\"servicecidrs\"][\"list\",\"watch\"]",
+            "[\"discovery.k8s.io\"][\"endpointslices\"][\"list\",\"watch\"]",
+        ], proxier.Lines);
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(KubectlTool.OldestAndNewest), MemberType = typeof(KubectlTool))]
     public async Task Can_i_list_as_a_service_account_reflects_a_RoleBinding_created_a_moment_before(string version)
     {
         using var timeout = E2E.Timeout();

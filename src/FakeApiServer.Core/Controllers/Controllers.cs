@@ -33,6 +33,8 @@ internal static class Controllers
         new Disruption.DisruptionController(context),
         new HorizontalPodAutoscaling.HorizontalPodAutoscalerController(context),
         new ClusterRoleAggregation.ClusterRoleAggregationController(context),
+        new PvcProtection.PvcProtectionController(context),
+        new PvProtection.PvProtectionController(context),
         new ResourceQuotas.ResourceQuotaController(context),
         new ServiceAccounts.ServiceAccountsController(context),
         new RootCaCertPublisher.RootCaCertPublisher(context),

@@ -52,7 +52,7 @@ internal static class Bootstrap
     /// The bootstrap RBAC policy, when rbac.authorization.k8s.io is served, reconciled as kube-apiserver does at every
     /// start (<see cref="PolicyReconciliation"/>): missing objects are created, stored ones repaired unless they opt out.
     /// Aggregated roles are created with their rules already gathered, so they are usable before (or without) the
-    /// aggregation controller.
+    /// aggregation controller. The namespaced Roles and RoleBindings (<see cref="NamespacePolicy"/>) follow the same rules.
     /// </summary>
     private static async Task EnsureRbacPolicyAsync(ResourceCatalog catalog, CancellationToken cancellationToken)
     {
@@ -65,62 +65,99 @@ internal static class Bootstrap
         var known = new List<JsonObject>();
         foreach (var role in BootstrapPolicy.ClusterRoles())
         {
-            if (roles.TryGet("", role.Name()) is { } stored)
+            if (await EnsureRoleAsync(roles, "", role, known, cancellationToken) is { } existing)
             {
-                var existing = ObjectJson.Parse(stored.Value);
-                if (PolicyReconciliation.ReconcileRole(existing, role) is not null)
-                {
-                    var updated = await roles.UpdateAsync("", role.Name(), current => PolicyReconciliation.ReconcileRole(current, role) ?? current,
-                        roles.Definition.Strategy, new WriteOptions(), cancellationToken);
-                    existing = ObjectJson.Parse(updated.Value);
-                }
-
                 known.Add(existing);
-                continue;
             }
-
-            if (AggregatedRules.For(role, known) is { } rules)
-            {
-                role["rules"] = rules;
-            }
-
-            known.Add((JsonObject)role.DeepClone());
-            await CreateIgnoringExistingAsync(roles, "", role, cancellationToken);
         }
 
         foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
         {
-            if (bindings.TryGet("", binding.Name()) is not { } stored)
+            await EnsureBindingAsync(bindings, "", binding, cancellationToken);
+        }
+
+        if (catalog.Find(RbacPolicy.Group, "v1", "roles") is { } namespacedRoles
+            && catalog.Find(RbacPolicy.Group, "v1", "rolebindings") is { } namespacedBindings)
+        {
+            foreach (var role in NamespacePolicy.Roles())
             {
-                await CreateIgnoringExistingAsync(bindings, "", binding, cancellationToken);
+                await EnsureRoleAsync(namespacedRoles, role.Namespace(), role, [], cancellationToken);
             }
-            else if (PolicyReconciliation.ReconcileBinding(ObjectJson.Parse(stored.Value), binding) is { } reconciled)
+
+            foreach (var binding in NamespacePolicy.RoleBindings())
             {
-                await ReplaceBindingAsync(bindings, binding, reconciled.Binding, reconciled.Recreate, cancellationToken);
+                await EnsureBindingAsync(namespacedBindings, binding.Namespace(), binding, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the role when missing (an aggregated one with the rules of the <paramref name="known"/> roles it
+    /// gathers), else repairs it; returns the role as it now is.
+    /// </summary>
+    private static async Task<JsonObject?> EnsureRoleAsync(
+        ResourceStore roles, string ns, JsonObject role, IReadOnlyList<JsonObject> known, CancellationToken cancellationToken)
+    {
+        if (roles.TryGet(ns, role.Name()) is { } stored)
+        {
+            var existing = ObjectJson.Parse(stored.Value);
+            if (PolicyReconciliation.ReconcileRole(existing, role) is not null)
+            {
+                var updated = await roles.UpdateAsync(ns, role.Name(), current => PolicyReconciliation.ReconcileRole(current, role) ?? current,
+                    roles.Definition.Strategy, new WriteOptions(), cancellationToken);
+                existing = ObjectJson.Parse(updated.Value);
+            }
+
+            return existing;
+        }
+
+        if (AggregatedRules.For(role, known) is { } rules)
+        {
+            role["rules"] = rules;
+        }
+
+        var created = (JsonObject)role.DeepClone();
+        await CreateIgnoringExistingAsync(roles, ns, role, cancellationToken);
+        return created;
+    }
+
+    /// <summary>Creates the binding when missing, else repairs it.</summary>
+    private static async Task EnsureBindingAsync(ResourceStore bindings, string ns, JsonObject binding, CancellationToken cancellationToken)
+    {
+        if (bindings.TryGet(ns, binding.Name()) is not { } stored)
+        {
+            await CreateIgnoringExistingAsync(bindings, ns, binding, cancellationToken);
+        }
+        else if (PolicyReconciliation.ReconcileBinding(ObjectJson.Parse(stored.Value), binding) is { } reconciled)
+        {
+            await ReplaceBindingAsync(bindings, ns, binding, reconciled.Binding, reconciled.Recreate, cancellationToken);
         }
     }
 
     /// <summary>Writes a repaired binding: an update, or (its roleRef being immutable) a delete and a fresh create.</summary>
     private static async Task ReplaceBindingAsync(
-        ResourceStore bindings, JsonObject expected, JsonObject binding, bool recreate, CancellationToken cancellationToken)
+        ResourceStore bindings, string ns, JsonObject expected, JsonObject binding, bool recreate, CancellationToken cancellationToken)
     {
         if (!recreate)
         {
-            await bindings.UpdateAsync("", binding.Name(), current => PolicyReconciliation.ReconcileBinding(current, expected)?.Binding ?? current,
+            await bindings.UpdateAsync(ns, binding.Name(), current => PolicyReconciliation.ReconcileBinding(current, expected)?.Binding ?? current,
                 bindings.Definition.Strategy, new WriteOptions(), cancellationToken);
             return;
         }
 
-        await bindings.DeleteAsync("", binding.Name(), new DeleteOptions(), cancellationToken);
+        await bindings.DeleteAsync(ns, binding.Name(), new DeleteOptions(), cancellationToken);
         var metadata = (JsonObject)binding["metadata"]!;
         var fresh = new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = binding.Name(), ["labels"] = metadata["labels"]?.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() },
             ["roleRef"] = binding["roleRef"]?.DeepClone(),
-            ["subjects"] = binding["subjects"]?.DeepClone(),
         };
-        await CreateIgnoringExistingAsync(bindings, "", fresh, cancellationToken);
+        if (binding["subjects"] is JsonArray subjects)
+        {
+            fresh["subjects"] = subjects.DeepClone();
+        }
+
+        await CreateIgnoringExistingAsync(bindings, ns, fresh, cancellationToken);
     }
 
     internal static async Task CreateIgnoringExistingAsync(ResourceStore store, string ns, JsonObject obj, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace FakeApiServer.Quota;
 internal static class QuotaCheck
 {
     /// <summary>The new status.used of each quota (by index in <paramref name="quotas"/>) the write is charged to.</summary>
-    public static IReadOnlyDictionary<int, QuantityList> Charge(IReadOnlyList<JsonObject> quotas, AdmissionRequest request, QuotaEvaluator evaluator, DateTimeOffset now)
+    public static IReadOnlyDictionary<int, QuantityList> Charge(
+        IReadOnlyList<JsonObject> quotas, AdmissionRequest request, QuotaEvaluator evaluator, DateTimeOffset now, ResourceQuotaConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(request);
@@ -22,6 +23,9 @@ internal static class QuotaCheck
             return new Dictionary<int, QuantityList>();
         }
 
+        // Resources the configuration limits by default need a quota that covers them (upstream's limitedByDefault).
+        var limited = configuration?.LimitedNames(request.Definition.Group, request.Definition.Plural, evaluator.Usage(input, now)) ?? [];
+        var covered = new HashSet<string>(StringComparer.Ordinal);
         var interesting = new List<int>();
         for (var i = 0; i < quotas.Count; i++)
         {
@@ -44,6 +48,12 @@ internal static class QuotaCheck
             }
 
             interesting.Add(i);
+            covered.UnionWith(restricted);
+        }
+
+        if (limited.Where(n => !covered.Contains(n)).Distinct().Order(StringComparer.Ordinal).ToList() is { Count: > 0 } uncovered)
+        {
+            throw request.Forbidden($"insufficient quota to consume: {string.Join(",", uncovered)}");
         }
 
         var inputUsage = evaluator.Usage(input, now);

@@ -114,6 +114,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     /// <summary>Work the registry does after a committed write (upstream's AfterCreate/AfterUpdate hooks), or null.</summary>
     public IResourceWriteHooks? Hooks { get; init; }
 
+    /// <summary>
+    /// A refusal of a DELETE of one named object before anything else is looked at (upstream's REST.Delete overrides:
+    /// the system PriorityClasses), or null. Not applied to deletecollection, which upstream sends straight to the store.
+    /// </summary>
+    public Func<string, ApiException?>? DeleteRefusal { get; init; }
+
     /// <summary>Checks writes against their writer (RBAC roles and bindings: no escalation), or null.</summary>
     public IWriteAuthorization? WriteAuthorization { get; init; }
 

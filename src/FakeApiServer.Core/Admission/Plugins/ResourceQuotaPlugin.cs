@@ -12,7 +12,8 @@ namespace FakeApiServer.Admission.Plugins;
 /// (their status.hard and status.used, which the resourcequota controller fills) and, when it fits, charged to them
 /// before the object is stored, so the next write sees the new usage. Writes to one namespace are checked one at a
 /// time and each charge is a compare-and-swap on the quota's revision (a controller write in between makes the check
-/// run again), so concurrent creates cannot overshoot a quota. Dry-run writes are checked but not charged.
+/// run again), so concurrent creates cannot overshoot a quota. Dry-run writes are checked but not charged. The
+/// configuration's limitedResources (<see cref="ResourceQuotaConfiguration"/>) refuse what no quota covers.
 /// </summary>
 internal sealed class ResourceQuotaPlugin : IValidatingAdmissionPlugin
 {
@@ -25,12 +26,14 @@ internal sealed class ResourceQuotaPlugin : IValidatingAdmissionPlugin
 
     private readonly IRevisionedStore _store;
     private readonly TimeProvider _time;
+    private readonly ResourceQuotaConfiguration _configuration;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _namespaceLocks = new(StringComparer.Ordinal);
 
-    public ResourceQuotaPlugin(IRevisionedStore store, TimeProvider time)
+    public ResourceQuotaPlugin(IRevisionedStore store, TimeProvider time, ResourceQuotaConfiguration? configuration = null)
     {
         _store = store;
         _time = time;
+        _configuration = configuration ?? ResourceQuotaConfiguration.Default;
     }
 
     public string Name => PluginName;
@@ -44,7 +47,7 @@ internal sealed class ResourceQuotaPlugin : IValidatingAdmissionPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         if (QuotaEvaluators.For(request.Definition.Group, request.Definition.Plural) is not { } evaluator
-            || !_store.Latest.Range(QuotaPrefix + request.Namespace + "/").Any())
+            || (!_store.Latest.Range(QuotaPrefix + request.Namespace + "/").Any() && !_configuration.Limits(request.Definition.Group, request.Definition.Plural)))
         {
             return;
         }
@@ -70,7 +73,7 @@ internal sealed class ResourceQuotaPlugin : IValidatingAdmissionPlugin
                 .Select(s => (Stored: s, Quota: ObjectJson.Parse(s.Value)))
                 .Where(q => pending is null || pending.Contains(q.Quota.Name()))
                 .ToList();
-            var charges = QuotaCheck.Charge([.. stored.Select(s => s.Quota)], request, evaluator, _time.GetUtcNow());
+            var charges = QuotaCheck.Charge([.. stored.Select(s => s.Quota)], request, evaluator, _time.GetUtcNow(), _configuration);
             if (charges.Count == 0 || request.DryRun)
             {
                 return;

@@ -11,7 +11,9 @@ namespace FakeApiServer.Admission.Plugins;
 /// (a bound token of 3607 seconds, kube-root-ca.crt's ca.crt, the namespace) is mounted read-only at
 /// <see cref="TokenMountPath"/> in every init and regular container that has nothing mounted there; a pod without
 /// imagePullSecrets gets the account's. Mirror pods (annotation kubernetes.io/config.mirror) are not changed but may
-/// reference no service account, secret or token projection. Validating: the account named must still exist.
+/// reference no service account, secret or token projection. Validating: the account named must still exist, and
+/// one annotated kubernetes.io/enforce-mountable-secrets limits the secrets the pod (or a new ephemeral container)
+/// may reference (<see cref="MountableSecrets"/>).
 /// Updates are left alone (the fields are immutable). The "default" account is made by the serviceaccount controller
 /// right after its namespace: as upstream looks it up again up to ten times for "default", a missing one is awaited
 /// (on the store's watch) for as long as those retries take.
@@ -42,8 +44,15 @@ internal sealed class ServiceAccountPlugin(IRevisionedStore store, NameGenerator
 
     public string Name => PluginName;
 
-    public bool Handles(AdmissionRequest request) =>
+    bool IMutatingAdmissionPlugin.Handles(AdmissionRequest request) =>
         request.Operation == AdmissionOperation.Create && request.IsResource("", "pods") && request.Object is not null;
+
+    /// <summary>Pod creates, and updates of pods/ephemeralcontainers (their secret references, for enforce-mountable-secrets).</summary>
+    bool IValidatingAdmissionPlugin.Handles(AdmissionRequest request) =>
+        request.Object is not null
+        && ((request.Operation == AdmissionOperation.Create && request.IsResource("", "pods"))
+            || (request.Operation == AdmissionOperation.Update && request.Definition.Group.Length == 0 && request.Definition.Plural == "pods"
+                && request.Subresource == "ephemeralcontainers"));
 
     public async ValueTask AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -91,7 +100,8 @@ internal sealed class ServiceAccountPlugin(IRevisionedStore store, NameGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var pod = request.Object!;
-        if (IsMirrorPod(pod))
+        var ephemeral = request.Subresource == "ephemeralcontainers";
+        if (!ephemeral && IsMirrorPod(pod))
         {
             ValidateMirrorPod(request, pod);
             return;
@@ -103,7 +113,12 @@ internal sealed class ServiceAccountPlugin(IRevisionedStore store, NameGenerator
             throw request.Forbidden($"no service account specified for pod {request.Namespace}/{pod.Name()}");
         }
 
-        await GetServiceAccountAsync(request, name, cancellationToken);
+        var account = await GetServiceAccountAsync(request, name, cancellationToken);
+        if (MountableSecrets.Enforced(account)
+            && (ephemeral ? MountableSecrets.CheckEphemeralContainers(account, pod) : MountableSecrets.CheckPod(account, pod)) is { } refusal)
+        {
+            throw request.Forbidden(refusal);
+        }
     }
 
     /// <summary>The pod's automountServiceAccountToken wins, then the account's; true when neither says.</summary>

@@ -12,6 +12,11 @@ internal static class DeleteVerb
 {
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
+        if (request.Definition.DeleteRefusal?.Invoke(request.Name) is { } refusal)
+        {
+            throw refusal;
+        }
+
         var options = await ReadOptionsAsync(context, request);
         var result = await request.Store.DeleteAsync(request.Namespace, request.Name, options, context.RequestAborted);
         if (!result.Removed || request.Definition.ReturnDeletedObject)

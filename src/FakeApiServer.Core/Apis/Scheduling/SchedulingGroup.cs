@@ -14,6 +14,7 @@ internal static class SchedulingGroup
             Strategy = new PriorityClassStrategy(),
             Defaulter = PriorityClassStrategy.Defaults,
             Table = PriorityClassTable.Instance,
+            DeleteRefusal = SystemPriorityClasses.DeleteRefusal,
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FakeApiServer.Api;
 
 namespace FakeApiServer.Apis.Scheduling.PriorityClasses;
 
@@ -24,6 +25,11 @@ internal static class SystemPriorityClasses
         ["description"] = k.Description,
         ["preemptionPolicy"] = "PreemptLowerPriority",
     });
+
+    /// <summary>Upstream's refusal of a DELETE of a system class (the priorityclass REST.Delete), or null for any other name.</summary>
+    public static ApiException? DeleteRefusal(string name) => Known.Any(k => k.Name == name)
+        ? ApiException.Forbidden(new GroupResource("scheduling.k8s.io", "priorityclasses"), name, "this is a system priority class and cannot be deleted")
+        : null;
 
     /// <summary>IsKnownSystemPriorityClass: null when the class is one of the built-in ones as they are, else upstream's error text.</summary>
     public static string? Check(string name, long value, bool globalDefault)

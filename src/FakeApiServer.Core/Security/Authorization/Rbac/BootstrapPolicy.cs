@@ -6,7 +6,8 @@ namespace FakeApiServer.Security.Authorization.Rbac;
 /// The default roles and bindings kube-apiserver creates at start (plugin/pkg/auth/authorizer/rbac/bootstrappolicy):
 /// cluster-admin for system:masters, discovery, basic-user and public-info-viewer for every user, and the aggregated
 /// user-facing roles admin ⊇ edit ⊇ view, fed by the system:aggregate-to-* roles with upstream's labels, system:monitoring,
-/// system:auth-delegator, system:kube-dns and the controllers' roles (<see cref="ControllerPolicy"/>). Every object
+/// system:auth-delegator, system:kube-dns, the components' roles (<see cref="ComponentPolicy"/>) and the controllers'
+/// roles (<see cref="ControllerPolicy"/>); the namespaced ones are <see cref="NamespacePolicy"/>'s. Every object
 /// carries kubernetes.io/bootstrapping=rbac-defaults and rbac.authorization.kubernetes.io/autoupdate=true; rule lists are
 /// sorted, as upstream's rule builder stores them.
 /// </summary>
@@ -77,6 +78,7 @@ internal static class BootstrapPolicy
         Aggregated("view", AggregateToView, [(AggregateToEdit, "true")]),
         Aggregated("edit", AggregateToEdit, [(AggregateToAdmin, "true")]),
         Aggregated("admin", AggregateToAdmin, []),
+        .. ComponentPolicy.Roles().Select(c => Role(c.Name, [], c.Rules.Select(r => r.ToJson()).ToArray())),
         .. ControllerPolicy.Roles().Select(c => Role(ControllerPolicy.Prefix + c.Controller, [], c.Rules.Select(r => r.ToJson()).ToArray())),
     ];
 
@@ -90,6 +92,7 @@ internal static class BootstrapPolicy
         Binding("system:service-account-issuer-discovery", ServiceAccounts.ServiceAccountTokenAuthenticator.AllServiceAccountsGroup),
         Binding("system:monitoring", "system:monitoring"),
         ServiceAccountBinding("system:kube-dns", "kube-dns"),
+        .. ComponentPolicy.Bindings().Select(b => Binding(b.Name, RbacRoleRef.ClusterRole, b.Name, b.Subjects.Select(s => Subject(s.Kind, s.Name, s.Namespace)).ToArray())),
         .. ControllerPolicy.Roles().Select(c => ServiceAccountBinding(ControllerPolicy.Prefix + c.Controller, c.Controller)),
     ];
 
@@ -101,7 +104,28 @@ internal static class BootstrapPolicy
         ["subjects"] = new JsonArray(new JsonObject { ["kind"] = RbacSubject.ServiceAccount, ["name"] = serviceAccount, ["namespace"] = "kube-system" }),
     };
 
-    private static JsonObject Role(string name, (string Key, string Value)[] labels, params JsonObject[] rules) => new()
+    /// <summary>A binding of <paramref name="role"/> (of <paramref name="roleKind"/>) to the subjects; none gives upstream's <c>subjects: null</c>.</summary>
+    internal static JsonObject Binding(string name, string roleKind, string role, JsonObject[] subjects)
+    {
+        var binding = new JsonObject
+        {
+            ["metadata"] = Metadata(name, []),
+            ["roleRef"] = new JsonObject { ["apiGroup"] = RbacPolicy.Group, ["kind"] = roleKind, ["name"] = role },
+        };
+        if (subjects.Length > 0)
+        {
+            binding["subjects"] = new JsonArray(subjects.Select(s => (JsonNode?)s).ToArray());
+        }
+
+        return binding;
+    }
+
+    /// <summary>A subject as upstream's binding builder writes it: users and groups with the RBAC apiGroup, accounts with their namespace.</summary>
+    internal static JsonObject Subject(string kind, string name, string? ns) => kind == RbacSubject.ServiceAccount
+        ? new JsonObject { ["kind"] = kind, ["name"] = name, ["namespace"] = ns }
+        : new JsonObject { ["apiGroup"] = RbacPolicy.Group, ["kind"] = kind, ["name"] = name };
+
+    internal static JsonObject Role(string name, (string Key, string Value)[] labels, params JsonObject[] rules) => new()
     {
         ["metadata"] = Metadata(name, labels),
         ["rules"] = new JsonArray(rules),

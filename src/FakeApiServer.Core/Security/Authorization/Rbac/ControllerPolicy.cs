@@ -278,6 +278,16 @@ internal static class ControllerPolicy
             R(["get"], [Core], ["configmaps"], ["kube-apiserver-legacy-service-account-token-tracking"]),
             R(["patch", "delete"], [Core], ["secrets"]),
         ]),
+
+        // SELinuxChangePolicy is beta and on by default in 1.33.
+        ("selinux-warning-controller",
+        [
+            Events(),
+            R(["get", "list", "watch"], [Core], ["persistentvolumes"]),
+            R(["get", "list", "watch"], [Core], ["persistentvolumeclaims"]),
+            R(["get", "list", "watch"], [Core], ["pods"]),
+            R(["get", "list", "watch"], [Storage], ["csidrivers"]),
+        ]),
     ];
 
     /// <summary>Upstream's eventsRule: what every controller needs to record events.</summary>

@@ -90,7 +90,11 @@ internal static class PolicyReconciliation
             }
         }
 
-        result["subjects"] = subjects;
+        if (subjects.Count > 0)
+        {
+            result["subjects"] = subjects;
+        }
+
         return changed || recreate ? (result, recreate) : null;
     }
 
