@@ -226,6 +226,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var api = new ApiContext(catalog, store, time, logger, new ProtobufResponses(ProtobufCodec.Create()), lifetime.ApplicationStopping)
             {
                 OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
+                Containers = options.ContainerRuntime ?? new SimulatedContainers.UnscriptedContainerRuntime(),
             };
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);

@@ -47,6 +47,12 @@ public sealed record FakeApiServerOptions
     /// </summary>
     public string? PodStagesFile { get; init; }
 
+    /// <summary>
+    /// What the simulated containers do on exec, attach and port-forward; null: the unscripted default (every command missing). In-process
+    /// only (the fixture and tests), so internal.
+    /// </summary>
+    internal SimulatedContainers.IContainerRuntime? ContainerRuntime { get; init; }
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
     public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 

@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Api.Verbs;
 
 /// <summary>
-/// pods/log, exec, attach and portforward. Upstream proxies them to the pod's kubelet; here containers are simulated and
-/// no kubelet serves streams yet (issue 18), so an existing pod answers 400 BadRequest saying so, as upstream answers
-/// when the kubelet cannot serve a container (a container that is not running, not found). 400 with reason BadRequest is
-/// what kubectl prints plainly as "Error from server (BadRequest): ..." for logs and, through a failed SPDY upgrade,
-/// for exec, attach and port-forward; a 503 would read as a server fault and invite retries. A missing pod is a 404.
+/// pods/log, exec, attach and portforward. Upstream proxies them to the pod's kubelet; here containers are simulated:
+/// exec, attach and portforward are served by the stream transports (<see cref="Streaming.ContainerStreamEndpoint"/>)
+/// over the simulated containers. No kubelet serves logs yet (issue 18), so an existing pod answers 400 BadRequest saying
+/// so, as upstream answers when the kubelet cannot serve a container. A missing pod is a 404.
 /// </summary>
 internal static class ContainerStreamsVerb
 {
@@ -21,6 +20,14 @@ internal static class ContainerStreamsVerb
 
     public static Task HandleAsync(HttpContext context, ResourceRequest request)
     {
+        switch (request.Info.Subresource)
+        {
+            case "exec" or "attach":
+                return Streaming.ContainerStreamEndpoint.ExecOrAttachAsync(context, request);
+            case "portforward":
+                return Streaming.ContainerStreamEndpoint.PortForwardAsync(context, request);
+        }
+
         var name = request.Name;
         _ = request.Store.Get(request.Namespace, name);
         var what = request.Info.Subresource switch
