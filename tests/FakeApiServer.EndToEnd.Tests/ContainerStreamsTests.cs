@@ -109,6 +109,51 @@ public sealed class ContainerStreamsTests
     }
 
     [Fact]
+    public async Task The_csharp_client_execs_and_reads_output_and_the_exit_code()
+    {
+        using var timeout = E2E.Timeout();
+        await using var fixture = await StartAsync(timeout.Token);
+        var client = (Kubernetes)fixture.Cluster.Client;
+        string? echoed = null;
+        string? errors = null;
+
+        var echo = await client.NamespacedPodExecAsync("web", "default", "main", ["echo", "from", "csharp"], tty: false, async (stdin, stdout, stderr) =>
+        {
+            using var reader = new StreamReader(stdout);
+            echoed = await reader.ReadToEndAsync(timeout.Token);
+        }, timeout.Token);
+        var fail = await client.NamespacedPodExecAsync("web", "default", "main", ["fail", "4"], tty: false, async (stdin, stdout, stderr) =>
+        {
+            using var reader = new StreamReader(stderr);
+            errors = await reader.ReadToEndAsync(timeout.Token);
+        }, timeout.Token);
+
+        Assert.Equal((0, "from csharp\n"), (echo, echoed));
+        Assert.Equal((4, "err\n"), (fail, errors));
+    }
+
+    [Fact]
+    public async Task The_csharp_client_forwards_a_port_over_websocket_channels()
+    {
+        using var timeout = E2E.Timeout();
+        await using var fixture = await StartAsync(timeout.Token);
+        await using var server = new OneResponseHttpServer("hello over channels");
+        fixture.Runtime.Ports[8080] = server.Port;
+        var client = (Kubernetes)fixture.Cluster.Client;
+
+        using var socket = await client.WebSocketNamespacedPodPortForwardAsync("web", "default", [8080], "v4.channel.k8s.io", cancellationToken: timeout.Token);
+        using var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
+        demuxer.Start();
+        using var stream = demuxer.GetStream((byte?)0, (byte?)0);
+        await stream.WriteAsync("GET / HTTP/1.1\r\nHost: pod\r\n\r\n"u8.ToArray(), timeout.Token);
+        using var reader = new StreamReader(stream);
+        var response = await reader.ReadToEndAsync(timeout.Token);
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\nhello over channels", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_without_an_upgrade_is_a_bad_request()
     {
         using var timeout = E2E.Timeout();
