@@ -83,6 +83,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             AuthorizationMode = options.AuthorizationMode,
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
+            ContainerRuntime = options.ContainerRuntime,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

@@ -87,6 +87,9 @@ public sealed record FakeClusterOptions
     /// <summary>The clock of the server (creation timestamps, ages, watch timeouts); null for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>What the simulated containers do on exec, attach and port-forward (tests of the stream transports); null: the server's default.</summary>
+    internal SimulatedContainers.IContainerRuntime? ContainerRuntime { get; init; }
+
     /// <summary>
     /// Serve HTTPS (HTTP/1.1 and HTTP/2) with an in-memory CA, and authenticate requests, as the command line's --tls:
     /// <see cref="FakeCluster.Client"/>, <see cref="FakeCluster.CreateHttpClient"/> and the written kubeconfig present

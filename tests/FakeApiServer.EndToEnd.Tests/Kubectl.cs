@@ -72,9 +72,14 @@ public sealed class Kubectl : IDisposable
     public Task<KubectlResult> RunAsync(params string[] args) => RunAsync(args, DefaultTimeout);
 
     /// <summary>Runs one command to its end (or kills it after <paramref name="timeout"/> and fails).</summary>
-    public async Task<KubectlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout)
+    public Task<KubectlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout) => RunAsync(args, timeout, input: "");
+
+    /// <summary>Runs one command with <paramref name="input"/> on its stdin (then closed), e.g. exec -i.</summary>
+    public Task<KubectlResult> RunWithInputAsync(string input, params string[] args) => RunAsync(args, DefaultTimeout, input);
+
+    private async Task<KubectlResult> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, string input)
     {
-        using var process = StartProcess(args);
+        using var process = StartProcess(args, input);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timer = new CancellationTokenSource(timeout);
@@ -100,7 +105,7 @@ public sealed class Kubectl : IDisposable
     }
 
     /// <summary>Starts a long-running command (e.g. get -w) whose output lines can be awaited.</summary>
-    public KubectlProcess Start(params string[] args) => new(StartProcess(args), Describe(args));
+    public KubectlProcess Start(params string[] args) => new(StartProcess(args, ""), Describe(args));
 
     /// <summary>Deletes the temp folder.</summary>
     public void Dispose()
@@ -117,7 +122,7 @@ public sealed class Kubectl : IDisposable
 
     private string Describe(IReadOnlyList<string> args) => $"kubectl {Version} {string.Join(' ', args)}";
 
-    private Process StartProcess(IReadOnlyList<string> args)
+    private Process StartProcess(IReadOnlyList<string> args, string input)
     {
         var info = new ProcessStartInfo(Binary)
         {
@@ -141,6 +146,7 @@ public sealed class Kubectl : IDisposable
         info.Environment.Remove("KUBECONFIG");
         info.Environment["HOME"] = Folder;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + Binary);
+        process.StandardInput.Write(input);
         process.StandardInput.Close();
         return process;
     }

@@ -261,7 +261,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             {
                 OpenIdMetadata = new OpenIdMetadata(issuer, () => new Uri(ListeningAddress(server)).Authority),
                 ContainerLogs = containerLogs,
-                Containers = new SimulatedContainers.SimulatedContainerRuntime(
+                Containers = options.ContainerRuntime ?? new SimulatedContainers.SimulatedContainerRuntime(
                     containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
                     options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
             };

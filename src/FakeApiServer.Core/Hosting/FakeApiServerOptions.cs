@@ -60,6 +60,12 @@ public sealed record FakeApiServerOptions
     /// </summary>
     public bool LocalExec { get; init; }
 
+    /// <summary>
+    /// What the simulated containers do on exec, attach and port-forward, replacing the rules and built-in shell; null: those. In-process
+    /// only (the fixture and tests), so internal.
+    /// </summary>
+    internal SimulatedContainers.IContainerRuntime? ContainerRuntime { get; init; }
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
     public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 
