@@ -63,9 +63,9 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TestTimeout);
         var ct = cts.Token;
-        var pod = await WritePodAsync(Pod("quiet", "containerd://q"), WriteKind.Create, ct);
-        using var streams = new PipedStreams(tty: false, stdin: false);
         using var client = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var streams = new PipedStreams(tty: false, stdin: false);
+        var pod = await WritePodAsync(Pod("quiet", "containerd://q"), WriteKind.Create, ct);
 
         var left = _runtime.AttachAsync(_runtime.ResolveContainer(pod, null), streams, client.Token);
         Assert.False(left.IsCompleted);
