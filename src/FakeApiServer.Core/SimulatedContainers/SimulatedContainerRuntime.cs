@@ -41,38 +41,40 @@ internal sealed class SimulatedContainerRuntime(
     {
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var end = ContainerEnd.WaitAsync(store, target, ended.Token);
+        var process = rules.FindAttach(target.Pod, target.Container) is { } rule
+            ? rule.Handler(new ContainerAttach(target, streams, time), ended.Token)
+            : Task.CompletedTask;
         try
         {
-            if (rules.FindAttach(target.Pod, target.Container) is { } rule)
+            // The attach lasts as long as the container's run, whether or not the rule's process finishes first.
+            if (await Task.WhenAny(end, process) == process)
             {
-                var process = rule.Handler(new ContainerAttach(target, streams, time), ended.Token);
-                await Task.WhenAny(process, end);
-                if (process.IsCompleted)
-                {
-                    // The rule's process finished on its own: the attach lasts as long as the container.
-                    await process;
-                    await end;
-                }
+                await process;
             }
-            else
-            {
-                await end;
-            }
+
+            await end;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || ended.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
             // The client left.
         }
         finally
         {
             await ended.CancelAsync();
-            try
+            foreach (var task in new[] { end, process })
             {
-                await end;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped watching.
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped with the attach.
+                }
+                catch (Exception) when (task.IsFaulted && task == process)
+                {
+                    // Already thrown above, or the attach ended first and the rule failed while stopping.
+                }
             }
         }
     }

@@ -59,6 +59,26 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attach_without_a_rule_lasts_until_the_client_leaves_or_the_pod_goes()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        using var client = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var streams = new PipedStreams(tty: false, stdin: false);
+        var pod = await WritePodAsync(Pod("quiet", "containerd://q"), WriteKind.Create, ct);
+
+        var left = _runtime.AttachAsync(_runtime.ResolveContainer(pod, null), streams, client.Token);
+        Assert.False(left.IsCompleted);
+        await client.CancelAsync();
+        await left.WaitAsync(ct);
+
+        var gone = _runtime.AttachAsync(_runtime.ResolveContainer(pod, null), streams, ct);
+        var result = await _store.WriteAsync(new WriteRequest("/core/pods/default/quiet", WriteKind.Delete, 0, revision => ObjectJson.StampAndSerialize(pod, revision)), ct);
+        Assert.Equal(WriteStatus.Ok, result.Status);
+        await gone.WaitAsync(ct);
+    }
+
+    [Fact]
     public async Task An_interactive_sh_on_a_tty_prompts_echoes_and_runs_each_line_until_exit()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
