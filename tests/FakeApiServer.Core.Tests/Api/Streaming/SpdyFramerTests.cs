@@ -58,8 +58,8 @@ public sealed class SpdyFramerTests
         var first = compressor.Compress([0, 0, 0, 0]);
         var second = compressor.Compress([0, 0, 0, 0]);
 
-        Assert.Equal("7801000400FBFF0000000000000000FFFF", Convert.ToHexString(first));
-        Assert.Equal("000400FBFF0000000000000000FFFF", Convert.ToHexString(second));
+        Assert.Equal("7801000400FBFF00000000000000FFFF", Convert.ToHexString(first));
+        Assert.Equal("000400FBFF00000000000000FFFF", Convert.ToHexString(second));
     }
 
     [Fact]
