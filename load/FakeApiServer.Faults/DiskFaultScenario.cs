@@ -30,7 +30,7 @@ internal sealed class DiskFaultScenario(FaultBudget budget, int seed, string wor
         var rounds = (int)Math.Clamp(budget.Count, 1, 20);
         var mount = Path.Combine(workDirectory, "tmpfs");
         Directory.CreateDirectory(mount);
-        if (!await RunAsync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount], cancellationToken))
+        if (!await RunAsync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mount], cancellationToken))
         {
             _report.Fail("cannot mount a tmpfs (the disk scenario needs root, or CAP_SYS_ADMIN, to fill a real disk)");
             return _report;

@@ -16,8 +16,11 @@
 # we run as root). The one missing, durationpy, is only used by kubernetes.utils.parse_duration, which no e2e test
 # calls: a stub that raises stands in for it.
 #
-# --skip-streams deselects the tests that need exec and port-forward over websockets (pods/exec, pods/portforward),
-# which the server does not serve yet, so the exit code says whether everything else passes.
+# Exec and port-forward: the tests exec into busybox pods and forward ports of a python echo server and of nginx.
+# python-e2e-rules.yaml, next to this script, scripts what the built-in shell lacks and points the forwarded ports at
+# two local servers this script runs (the tests' own port-server.py on 41234/41235, and a page saying "Welcome to
+# nginx!" on 48080). --start passes the file to the server; a server you started yourself needs
+# --container-rules load/clients/python-e2e-rules.yaml. --skip-streams deselects those four tests.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,8 +58,10 @@ git -C "$client_src" rev-parse --verify -q "$ref^{commit}" >/dev/null \
 
 work=$(mktemp -d)
 server_pid=
+local_pids=()
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in "${local_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -83,6 +88,7 @@ EOF
 if [ "$start" = 1 ]; then
   dotnet build "$repo_root/src/FakeApiServer" -v q -nologo >/dev/null
   dotnet "$repo_root/src/FakeApiServer/bin/Debug/net10.0/fakeapiserver.dll" --port 0 --tls --controllers='*' \
+    --container-rules "$repo_root/load/clients/python-e2e-rules.yaml" \
     --data-dir "$work/data" --kubeconfig-out "$work/kubeconfig" > "$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 120); do [ -f "$work/kubeconfig" ] && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
@@ -95,7 +101,18 @@ fi
 grep -q 'server: https://' "$KUBECONFIG" \
   || { echo "$KUBECONFIG names a plain-http server: start it with --tls (see the top of this script)" >&2; exit 2; }
 
-if [ "$skip_streams" = 1 ]; then
+if [ "$skip_streams" = 0 ]; then
+  # What python-e2e-rules.yaml forwards the pods' ports to.
+  "$python" "$work/kubernetes/e2e_test/port_server.py" 41234 41235 > "$work/port-server.log" 2>&1 &
+  local_pids+=($!)
+  mkdir -p "$work/nginx"
+  printf '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1></body></html>\n' > "$work/nginx/index.html"
+  "$python" -m http.server 48080 --bind 127.0.0.1 --directory "$work/nginx" > "$work/nginx.log" 2>&1 &
+  local_pids+=($!)
+  for port in 41234 41235 48080; do
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  done
+else
   for t in test_pod_apis test_exit_code test_portforward_http test_portforward_raw; do
     pytest_args+=(--deselect "kubernetes/e2e_test/test_client.py::TestClient::$t")
   done

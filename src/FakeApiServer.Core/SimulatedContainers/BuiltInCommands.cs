@@ -9,7 +9,7 @@ internal delegate Task<int> BuiltInCommand(BuiltInShell shell, IReadOnlyList<str
 /// <summary>
 /// The commands of the simulated containers' minimal image, with BusyBox's messages and exit codes: echo, env,
 /// printenv, hostname, cat, ls, test and [, true, false, pwd, exit, sleep (on the server's clock), mkdir, rm, touch,
-/// tail -c, head -c, whoami, id. sh and tar are in <see cref="BuiltInShell"/> and <see cref="TarCommand"/>.
+/// tail -c, head -c, whoami, id, gzip and gunzip (stdin to stdout). sh and tar are in <see cref="BuiltInShell"/> and <see cref="TarCommand"/>.
 /// </summary>
 internal static class BuiltInCommands
 {
@@ -35,6 +35,8 @@ internal static class BuiltInCommands
         ["head"] = (shell, argv, io, ct) => SliceAsync(shell, argv, io, fromEnd: false, ct),
         ["whoami"] = (_, _, io, ct) => WriteAsync(io.Stdout, "root\n", 0, ct),
         ["id"] = (_, _, io, ct) => WriteAsync(io.Stdout, "uid=0(root) gid=0(root) groups=0(root)\n", 0, ct),
+        ["gzip"] = (_, argv, io, ct) => GzipAsync(argv, io, ct),
+        ["gunzip"] = (_, _, io, ct) => GunzipAsync(io, ct),
     };
 
     /// <summary>The names of the built-in commands, sh and tar included (docs/containers.md lists them).</summary>
@@ -455,5 +457,36 @@ internal static class BuiltInCommands
         await io.Stdout.WriteAsync(input.AsMemory((int)start, (int)(end - start)), cancellationToken);
         await io.Stdout.FlushAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>gzip [-c] [-d]: compresses (or, with -d, decompresses) stdin to stdout, as in a pipe.</summary>
+    private static async Task<int> GzipAsync(IReadOnlyList<string> argv, ShellIo io, CancellationToken cancellationToken)
+    {
+        if (argv.Skip(1).Any(a => a is "-d" or "-dc" or "-cd"))
+        {
+            return await GunzipAsync(io, cancellationToken);
+        }
+
+        await using (var gzip = new System.IO.Compression.GZipStream(io.Stdout, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            await io.Stdin.CopyToAsync(gzip, cancellationToken);
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> GunzipAsync(ShellIo io, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var gunzip = new System.IO.Compression.GZipStream(io.Stdin, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+            await gunzip.CopyToAsync(io.Stdout, cancellationToken);
+            return 0;
+        }
+        catch (InvalidDataException)
+        {
+            await BuiltInShell.WriteAsync(io.Stderr, "gunzip: invalid magic\n", cancellationToken);
+            return 1;
+        }
     }
 }

@@ -149,7 +149,27 @@ internal sealed class BuiltInShell(ContainerView fileSystem, IReadOnlyList<KeyVa
             return await RunScriptAsync(Encoding.UTF8.GetString(script.Content), io, cancellationToken);
         }
 
-        return tty ? await InteractiveAsync(io, cancellationToken) : await RunScriptAsync(await ReadAllTextAsync(io.Stdin, cancellationToken), io, cancellationToken);
+        return tty ? await InteractiveAsync(io, cancellationToken) : await ScriptFromStdinAsync(io, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>sh</c> without a terminal: runs each line as it arrives on stdin (a client can write a command, read its output,
+    /// then write the next), until stdin ends or <c>exit</c>.
+    /// </summary>
+    private async Task<int> ScriptFromStdinAsync(ShellIo io, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(io.Stdin, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        var status = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            (status, var exited) = await RunScriptCoreAsync(line, io, cancellationToken);
+            if (exited)
+            {
+                break;
+            }
+        }
+
+        return status;
     }
 
     /// <summary>A shell on a terminal: prompt, echo what is typed, run each line; ^D on an empty line or exit leaves.</summary>
@@ -265,7 +285,7 @@ internal sealed class BuiltInShell(ContainerView fileSystem, IReadOnlyList<KeyVa
             }
             else if (redirect.Operator == ">&")
             {
-                io = io with { Stderr = io.Stdout };
+                io = redirect.Descriptor == 2 ? io with { Stderr = io.Stdout } : io with { Stdout = io.Stderr };
             }
             else
             {
@@ -302,11 +322,5 @@ internal sealed class BuiltInShell(ContainerView fileSystem, IReadOnlyList<KeyVa
         }
 
         return status;
-    }
-
-    private static async Task<string> ReadAllTextAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        return await reader.ReadToEndAsync(cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace FakeApiServer.SimulatedContainers;
 
-/// <summary>A redirection of a simple command: <c>&gt; file</c>, <c>&gt;&gt; file</c>, <c>&lt; file</c>, <c>2&gt; file</c>, <c>2&gt;&amp;1</c>.</summary>
+/// <summary>A redirection of a simple command: <c>&gt; file</c>, <c>&gt;&gt; file</c>, <c>&lt; file</c>, <c>2&gt; file</c>, <c>2&gt;&amp;1</c>, <c>&gt;&amp;2</c>.</summary>
 internal sealed record ShellRedirect(int Descriptor, string Operator, string Target);
 
 /// <summary>One simple command: its words after quote removal and variable expansion, and its redirections.</summary>
@@ -52,6 +52,9 @@ internal static class ShellSyntax
                     break;
                 case "2>&1":
                     redirects.Add(new ShellRedirect(2, ">&", "1"));
+                    break;
+                case "1>&2":
+                    redirects.Add(new ShellRedirect(1, ">&", "2"));
                     break;
                 case "|":
                     commands.Add(Command(words, redirects, text));
@@ -157,6 +160,11 @@ internal static class ShellSyntax
                     if (c == '>' && script.AsSpan(i).StartsWith(">&1") && descriptor == "2")
                     {
                         tokens.Add(("2>&1", true));
+                        i += 2;
+                    }
+                    else if (c == '>' && script.AsSpan(i).StartsWith(">&2") && descriptor is "" or "1")
+                    {
+                        tokens.Add(("1>&2", true));
                         i += 2;
                     }
                     else if (c == '>' && i + 1 < script.Length && script[i + 1] == '>')

@@ -98,6 +98,41 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sh_without_a_tty_runs_each_line_of_stdin_as_it_arrives()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var pod = await WritePodAsync(Pod("lines", "containerd://a"), WriteKind.Create, ct);
+        using var streams = new PipedStreams(tty: false, stdin: true);
+
+        // The Python client's e2e test writes a line, reads its output, then writes the next: nothing may wait for stdin's end.
+        var exec = _runtime.ExecAsync(_runtime.ResolveContainer(pod, null), ["/bin/sh"], streams, ct);
+        await streams.WriteStdinAsync("echo test string 1\n", ct);
+        Assert.Equal("test string 1\n", await streams.ReadStdoutAsync("test string 1\n".Length, ct));
+        await streams.WriteStdinAsync("echo test string 2 >&2\n", ct);
+        Assert.Equal("test string 2\n", await streams.ReadStderrAsync("test string 2\n".Length, ct));
+        await streams.WriteStdinAsync("exit 5\n", ct);
+
+        Assert.Equal(5, await exec.WaitAsync(ct));
+    }
+
+    [Fact]
+    public async Task Gzip_in_a_pipe_compresses_what_gunzip_restores()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var pod = await WritePodAsync(Pod("zip", "containerd://a"), WriteKind.Create, ct);
+        using var streams = new PipedStreams(tty: false, stdin: false);
+
+        var status = await _runtime.ExecAsync(_runtime.ResolveContainer(pod, null), ["/bin/sh", "-c", "echo -n \"This is a test string\" | gzip"], streams, ct);
+        streams.Stdout!.Close();
+
+        Assert.Equal(0, status);
+        await using var gunzip = new System.IO.Compression.GZipStream(streams.StdoutReader, System.IO.Compression.CompressionMode.Decompress);
+        Assert.Equal("This is a test string", await new StreamReader(gunzip).ReadToEndAsync(ct));
+    }
+
+    [Fact]
     public async Task The_containers_files_are_lost_when_it_restarts_or_its_pod_is_replaced()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
@@ -195,6 +230,15 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
         {
             var buffer = new byte[bytes];
             await _stdout.Reader.AsStream().ReadExactlyAsync(buffer, ct);
+            return Encoding.UTF8.GetString(buffer);
+        }
+
+        public Stream StdoutReader => _stdout.Reader.AsStream();
+
+        public async Task<string> ReadStderrAsync(int bytes, CancellationToken ct)
+        {
+            var buffer = new byte[bytes];
+            await _stderr.Reader.AsStream().ReadExactlyAsync(buffer, ct);
             return Encoding.UTF8.GetString(buffer);
         }
 
