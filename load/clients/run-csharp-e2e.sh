@@ -5,7 +5,8 @@
 #
 #   load/clients/run-csharp-e2e.sh [--client-src DIR] [--ref REF] [-- DOTNET-TEST-ARGS...]
 #
-# Server: the one $KUBECONFIG points at (start it with --kubeconfig-out; http or --tls both work). Start it fresh:
+# Server: the one $KUBECONFIG points at (start it with --kubeconfig-out and --container-rules
+# load/clients/csharp-e2e-rules.yaml, which scripts the log lines LogStreamTestAsync counts; http or --tls both work). Start it fresh:
 # GenericTest and ClientSetTest read every pod in "default" and fail on one without labels, such as those the Python
 # suite leaves behind when its exec tests fail.
 #

@@ -9,7 +9,7 @@ internal delegate Task<int> BuiltInCommand(BuiltInShell shell, IReadOnlyList<str
 /// <summary>
 /// The commands of the simulated containers' minimal image, with BusyBox's messages and exit codes: echo, env,
 /// printenv, hostname, cat, ls, test and [, true, false, pwd, exit, sleep (on the server's clock), mkdir, rm, touch,
-/// tail -c, head -c, whoami, id, gzip and gunzip (stdin to stdout). sh and tar are in <see cref="BuiltInShell"/> and <see cref="TarCommand"/>.
+/// tail -c, head -c, whoami, id, gzip and gunzip (stdin to stdout), md5sum, sha256sum. sh and tar are in <see cref="BuiltInShell"/> and <see cref="TarCommand"/>.
 /// </summary>
 internal static class BuiltInCommands
 {
@@ -36,6 +36,8 @@ internal static class BuiltInCommands
         ["whoami"] = (_, _, io, ct) => WriteAsync(io.Stdout, "root\n", 0, ct),
         ["id"] = (_, _, io, ct) => WriteAsync(io.Stdout, "uid=0(root) gid=0(root) groups=0(root)\n", 0, ct),
         ["gzip"] = (_, argv, io, ct) => GzipAsync(argv, io, ct),
+        ["md5sum"] = (shell, argv, io, ct) => ChecksumAsync(shell, argv, io, System.Security.Cryptography.MD5.HashData, ct),
+        ["sha256sum"] = (shell, argv, io, ct) => ChecksumAsync(shell, argv, io, System.Security.Cryptography.SHA256.HashData, ct),
         ["gunzip"] = (_, _, io, ct) => GunzipAsync(io, ct),
     };
 
@@ -130,6 +132,45 @@ internal static class BuiltInCommands
         }
 
         await io.Stdout.FlushAsync(cancellationToken);
+        return status;
+    }
+
+    /// <summary>md5sum / sha256sum [FILE...]: "hash  name" per file (stdin, named "-", without one), BusyBox's errors.</summary>
+    private static async Task<int> ChecksumAsync(BuiltInShell shell, IReadOnlyList<string> argv, ShellIo io, Func<byte[], byte[]> hash, CancellationToken cancellationToken)
+    {
+        var files = argv.Skip(1).DefaultIfEmpty("-").ToList();
+        var status = 0;
+        foreach (var path in files)
+        {
+            byte[] content;
+            if (path == "-")
+            {
+                using var buffer = new MemoryStream();
+                await io.Stdin.CopyToAsync(buffer, cancellationToken);
+                content = buffer.ToArray();
+            }
+            else
+            {
+                FileSystemNode? node;
+                string error;
+                lock (shell.FileSystem.Gate)
+                {
+                    node = shell.FileSystem.Find(path, out error);
+                }
+
+                if (node is not FileNode file)
+                {
+                    await BuiltInShell.WriteAsync(io.Stderr, $"{argv[0]}: can't open '{path}': {(node is null ? error : "Is a directory")}\n", cancellationToken);
+                    status = 1;
+                    continue;
+                }
+
+                content = file.Content;
+            }
+
+            await BuiltInShell.WriteAsync(io.Stdout, $"{Convert.ToHexStringLower(hash(content))}  {path}\n", cancellationToken);
+        }
+
         return status;
     }
 

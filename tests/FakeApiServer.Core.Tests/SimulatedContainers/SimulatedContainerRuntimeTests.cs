@@ -133,6 +133,20 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Md5sum_prints_the_hash_of_a_file_the_container_wrote()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        var pod = await WritePodAsync(Pod("sum", "containerd://a"), WriteKind.Create, ct);
+        using var streams = new PipedStreams(tty: false, stdin: false);
+
+        var status = await _runtime.ExecAsync(_runtime.ResolveContainer(pod, null), ["/bin/sh", "-c", "echo -n hello > /tmp/f && md5sum /tmp/f"], streams, ct);
+
+        Assert.Equal(0, status);
+        Assert.Equal("5d41402abc4b2a76b9719d911017c592  /tmp/f\n", await streams.ReadStdoutAsync(41, ct));
+    }
+
+    [Fact]
     public async Task The_containers_files_are_lost_when_it_restarts_or_its_pod_is_replaced()
     {
         using var cts = new CancellationTokenSource(TestTimeout);
