@@ -84,7 +84,8 @@ internal sealed partial class NodeSimulator : Reconciler<int>
             _lastStatusReport[index] = now;
         }
 
-        RequeueAfter(index, LeaseRenewInterval);
+        // From when this heartbeat started, not from now: a clock moved on meanwhile must not push the next one back.
+        RequeueAt(index, now + LeaseRenewInterval);
     }
 
     /// <summary>Registers node <paramref name="index"/> when missing, renews its lease and, when asked, its status heartbeat.</summary>
