@@ -27,6 +27,38 @@ public sealed class ChannelConnectionTests
     }
 
     [Fact]
+    public async Task Each_frame_of_a_message_starts_with_its_channel_byte()
+    {
+        // The .NET client's StreamDemuxer writes over 15 MiB as frames of one message, each with the channel byte;
+        // upstream's wsstream reads frame by frame. 2 MiB + 1 frames span several receives on the server.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (server, client) = await PairAsync(timeout.Token);
+        using var connection = new ChannelConnection(server, base64: false, closeSignal: false, readable: [0]);
+        var reading = connection.RunAsync(timeout.Token);
+        var data = new byte[(5 << 20) + 7];
+        new Random(7).NextBytes(data);
+        var sizes = new[] { 2 << 20, 2 << 20, (1 << 20) + 7 };
+
+        var sending = Task.Run(async () =>
+        {
+            var offset = 0;
+            foreach (var size in sizes)
+            {
+                var frame = new byte[size + 1];
+                data.AsSpan(offset, size).CopyTo(frame.AsSpan(1));
+                offset += size;
+                await client.SendAsync(frame, WebSocketMessageType.Binary, offset == data.Length, timeout.Token);
+            }
+        }, timeout.Token);
+        var received = new byte[data.Length];
+        await connection.Input(0).ReadExactlyAsync(received, timeout.Token);
+        await sending;
+
+        Assert.True(data.AsSpan().SequenceEqual(received));
+        await LeaveAsync(client, reading);
+    }
+
+    [Fact]
     public async Task Base64_protocols_send_the_channel_digit_and_base64_text()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -12,6 +12,9 @@ namespace FakeApiServer.Api.Streaming.WebSockets;
 /// </summary>
 internal sealed class ChannelConnection : IDisposable
 {
+    /// <summary>The most one receive asks for: above every frame size clients use, except the .NET client's 15 MiB + 1.</summary>
+    private const int ReceiveSize = 1 << 20;
+
     /// <summary>The first byte of v5's close signal (remotecommand.StreamClose).</summary>
     public const byte CloseSignal = 255;
 
@@ -73,29 +76,35 @@ internal sealed class ChannelConnection : IDisposable
         }
     }
 
-    /// <summary>Receives messages until the client closes or leaves; then every channel's input ends.</summary>
+    /// <summary>
+    /// Receives frames until the client closes or leaves; then every channel's input ends. Each frame, not each message,
+    /// starts with its channel byte, as upstream's wsstream reads them (golang.org/x/net/websocket, a frame at a time):
+    /// the .NET client splits a write over 15 MiB into frames of one message, each with the channel byte. A receive
+    /// returns at most the rest of one frame and fills the buffer unless the frame ends, so a receive shorter than
+    /// <see cref="ReceiveSize"/>, or the message's last, ends a frame.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReceiveSize);
+        using var frame = new MemoryStream();
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(0, ReceiveSize), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
 
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage)
+                frame.Write(buffer, 0, result.Count);
+                if (result.Count == ReceiveSize && !result.EndOfMessage)
                 {
                     continue;
                 }
 
-                await DispatchAsync(message.ToArray(), result.MessageType, cancellationToken);
-                message.SetLength(0);
+                await DispatchAsync(frame.ToArray(), result.MessageType, cancellationToken);
+                frame.SetLength(0);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
@@ -104,6 +113,7 @@ internal sealed class ChannelConnection : IDisposable
         }
         finally
         {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             foreach (var input in _readable.Values)
             {
                 input.End();
