@@ -240,19 +240,16 @@ public sealed class SimulatedContainerRuntimeTests : IAsyncLifetime
 
         public async Task WriteStdinAsync(string text, CancellationToken ct) => await _stdin.Writer.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
 
-        public async Task<string> ReadStdoutAsync(int bytes, CancellationToken ct)
-        {
-            var buffer = new byte[bytes];
-            await _stdout.Reader.AsStream().ReadExactlyAsync(buffer, ct);
-            return Encoding.UTF8.GetString(buffer);
-        }
+        public Task<string> ReadStdoutAsync(int bytes, CancellationToken ct) => ReadAsync(_stdout, bytes, ct);
 
         public Stream StdoutReader => _stdout.Reader.AsStream();
 
-        public async Task<string> ReadStderrAsync(int bytes, CancellationToken ct)
+        public Task<string> ReadStderrAsync(int bytes, CancellationToken ct) => ReadAsync(_stderr, bytes, ct);
+
+        private static async Task<string> ReadAsync(Pipe pipe, int bytes, CancellationToken ct)
         {
             var buffer = new byte[bytes];
-            await _stderr.Reader.AsStream().ReadExactlyAsync(buffer, ct);
+            await pipe.Reader.AsStream().ReadExactlyAsync(buffer, ct);
             return Encoding.UTF8.GetString(buffer);
         }
 
