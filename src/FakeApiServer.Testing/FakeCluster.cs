@@ -33,6 +33,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <summary>The server's URL, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => _host.BaseAddress;
 
+    /// <summary>The requests the server serves: subscribe an <see cref="Observability.IRequestObserver"/> to be told of each as it ends.</summary>
+    public Observability.RequestFeed Requests => _host.Requests;
+
     /// <summary>Scripts what the simulated containers do on exec, attach, port-forward and in their logs (docs/containers.md).</summary>
     public FakeContainers Containers { get; }
 

@@ -37,6 +37,9 @@ internal sealed class ApiContext
     /// <summary>The simulated containers' logs pods/log reads, which the simulated kubelet writes (the controllers' instance).</summary>
     public SimulatedContainers.Logs.ContainerLogStore ContainerLogs { get; init; } = new(TimeProvider.System);
 
+    /// <summary>The requests the server serves, for whoever observes them (request log, metrics, audit, recording, console).</summary>
+    public Observability.RequestFeed Requests { get; } = new();
+
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }
 }

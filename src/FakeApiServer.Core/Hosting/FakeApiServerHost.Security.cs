@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net.Security;
 using FakeApiServer.Api;
+using FakeApiServer.Observability;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
@@ -55,9 +56,10 @@ public sealed partial class FakeApiServerHost
     /// per-user watch limit.
     /// </summary>
     private static void UseRequestFilters(
-        WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time)
+        WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time, Observability.RequestFeed requests)
     {
         app.UseRequestInfo();
+        app.UseRequestObservation(requests, time);
         if (options.AuthenticatesRequests)
         {
             var certificates = pki is null ? null : new ClientCertificateAuthenticator(pki.ClientCas, time);

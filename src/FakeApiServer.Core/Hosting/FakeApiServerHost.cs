@@ -94,6 +94,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     /// <summary>What the simulated containers do (the fixture's in-process exec runs through it).</summary>
     internal SimulatedContainers.IContainerRuntime ContainerRuntime { get; private init; } = new SimulatedContainers.UnscriptedContainerRuntime();
 
+    /// <summary>The requests this server serves: subscribe an <see cref="Observability.IRequestObserver"/> to be told of each.</summary>
+    public Observability.RequestFeed Requests { get; private init; } = new();
+
     /// <summary>The newest stored object at <paramref name="key"/>, or null.</summary>
     internal System.Text.Json.Nodes.JsonObject? ReadObject(string key) => _store.Latest.Get(key) is { } stored ? ObjectJson.Parse(stored.Value) : null;
 
@@ -265,7 +268,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
                     options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
             };
-            UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time);
+            UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time, api.Requests);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
@@ -284,6 +287,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 UsageOverrides = usage.Overrides,
                 _containerRules = containerRules,
                 ContainerRuntime = api.Containers,
+                Requests = api.Requests,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {

@@ -62,6 +62,7 @@ internal static class WatchVerb
         var lastRevision = options.ResourceVersion is { Length: > 0 } and not "0" && options.SendInitialEvents is not true
             ? ResourceList.ParseResourceVersion(options.ResourceVersion)
             : api.Store.CurrentRevision;
+        var observation = Observability.RequestObservation.Of(context);
         await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Namespace, options, token).GetAsyncEnumerator(token);
         Task<bool> next = Task.FromResult(false);
 
@@ -120,6 +121,7 @@ internal static class WatchVerb
                     var change = events.Current;
                     lastRevision = Math.Max(lastRevision, change.Revision);
                     await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
+                    observation?.WatchEventSent();
                     if (change.Type == ResourceEventType.Error)
                     {
                         return;

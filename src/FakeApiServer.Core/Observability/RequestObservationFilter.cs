@@ -1,0 +1,80 @@
+using FakeApiServer.Api;
+using FakeApiServer.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer.Observability;
+
+/// <summary>
+/// The second step of the handler chain, right after the request info (so its latency covers authentication,
+/// authorization and the limits): gives the request its audit ID and the Audit-Id response header (upstream's
+/// WithAuditInit), tells the <see cref="RequestFeed"/>'s observers it started, and when the response has ended tells them
+/// how it was answered.
+/// </summary>
+internal static class RequestObservationFilter
+{
+    /// <summary>The request and response header of the audit ID.</summary>
+    public const string AuditIdHeader = "Audit-Id";
+
+    public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, TimeProvider time) => app.Use(async (context, next) =>
+    {
+        var observation = new RequestObservation(AuditIdOf(context.Request), time.GetUtcNow(), time.GetTimestamp());
+        context.Features.Set(observation);
+        context.Response.Headers[AuditIdHeader] = observation.AuditId;
+        var observers = feed.Observers;
+        foreach (var observer in observers)
+        {
+            observer.OnStarted(context, observation);
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            // The observers told of the start are told of the end, even one that unsubscribed meanwhile.
+            if (observers.Count > 0)
+            {
+                var completed = Complete(context, observation, time);
+                foreach (var observer in observers)
+                {
+                    observer.OnCompleted(completed);
+                }
+            }
+        }
+    });
+
+    /// <summary>The first Audit-ID header the client sent when not empty, else a new UUID (as upstream's WithAuditInit).</summary>
+    private static string AuditIdOf(HttpRequest request) =>
+        request.Headers[AuditIdHeader] is { Count: > 0 } sent && sent[0] is { Length: > 0 } first ? first : Guid.NewGuid().ToString();
+
+    private static CompletedRequest Complete(HttpContext context, RequestObservation observation, TimeProvider time)
+    {
+        var info = RequestInfo.Of(context);
+        var user = context.GetUser();
+        return new CompletedRequest
+        {
+            AuditId = observation.AuditId,
+            Method = context.Request.Method,
+            Path = context.Request.Path.Value ?? "/",
+            Query = context.Request.QueryString.Value ?? "",
+            Verb = info.Verb,
+            IsResourceRequest = info.IsResourceRequest,
+            Group = info.Group,
+            Version = info.Version,
+            Resource = info.Resource,
+            Subresource = info.Subresource,
+            Namespace = info.Namespace,
+            Name = info.Name,
+            User = user.Name,
+            Groups = user.Groups,
+            UserAgent = context.Request.Headers.UserAgent.ToString(),
+            StatusCode = context.Response.StatusCode,
+            Started = observation.Started,
+            Latency = time.GetElapsedTime(observation.StartTimestamp),
+            WatchEvents = observation.WatchEvents,
+            ResponseBytes = context.Response.ContentLength,
+        };
+    }
+}
