@@ -42,7 +42,7 @@ public sealed class FakeContainers
         {
             target = _runtime.ResolveContainer(obj, container);
         }
-        catch (Api.ApiException e)
+        catch (Exception e) when (e is Api.ApiException or KubeletRefusalException)
         {
             throw new InvalidOperationException(e.Message, e);
         }

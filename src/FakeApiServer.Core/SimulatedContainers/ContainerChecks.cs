@@ -10,7 +10,7 @@ namespace FakeApiServer.SimulatedContainers;
 /// bound to a node; 400s), then the kubelet's (the container must be running: <c>container not found ("c")</c>, which
 /// the kubelet's exec gives (its attach words it "container c not found in pod p_ns", but the seam resolves both
 /// alike); <c>pod not found ("p_ns")</c> for a port-forward to a pod with no running sandbox). The kubelet's errors
-/// reach the client as a 500 through the API server.
+/// are <see cref="KubeletRefusalException"/>s: plain text 500s, as the API server passes them on.
 /// </summary>
 internal static class ContainerChecks
 {
@@ -71,7 +71,7 @@ internal static class ContainerChecks
             : status["state"]?["running"] is not null;
     }
 
-    private static ApiException KubeletError(string message) => new(500, "InternalError", message);
+    private static KubeletRefusalException KubeletError(string message) => new(message);
 
     private static ContainerTarget Target(JsonObject pod, string container)
     {

@@ -10,13 +10,17 @@ namespace FakeApiServer.Api.Streaming.PortForward;
 /// serves it: for each forwarded connection the client opens an error stream and a data stream with the same requestID
 /// and port headers; once both arrived the connection is handed to the runtime, whose failure is written on the error
 /// stream ("error forwarding port ..."); then both streams are closed. A stream with a missing or bad port or stream type
-/// is refused (RST_STREAM).
+/// is refused (RST_STREAM). A pair still missing its other half after the kubelet's stream creation timeout (30 s, on the
+/// server's clock) is dropped, with "timed out waiting for streams" on its error stream.
 /// </summary>
 internal static class SpdyPortForward
 {
     public const string Protocol = "portforward.k8s.io";
 
-    public static async Task ServeAsync(Stream transport, IContainerRuntime runtime, ContainerTarget target, CancellationToken cancellationToken)
+    /// <summary>How long the kubelet waits for the second stream of a pair (its DefaultStreamCreationTimeout).</summary>
+    public static readonly TimeSpan StreamCreationTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task ServeAsync(Stream transport, IContainerRuntime runtime, ContainerTarget target, TimeProvider time, CancellationToken cancellationToken)
     {
         var connection = new SpdyConnection(transport);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -34,7 +38,12 @@ internal static class SpdyPortForward
 
                 await stream.ReplyAsync(token);
                 var requestId = RequestId(stream, type);
-                var pair = pairs.GetValueOrDefault(requestId);
+                (SpdyStream? Data, SpdyStream? Error) pair;
+                lock (pairs)
+                {
+                    pair = pairs.GetValueOrDefault(requestId);
+                }
+
                 if ((type == "data" ? pair.Data : pair.Error) is not null)
                 {
                     var error = pair.Error ?? stream;
@@ -42,18 +51,55 @@ internal static class SpdyPortForward
                     return;
                 }
 
+                var first = pair is (null, null);
                 pair = type == "data" ? pair with { Data = stream } : pair with { Error = stream };
-                if (pair is { Data: { } data, Error: { } errors })
+                lock (pairs)
                 {
-                    pairs.Remove(requestId);
-                    forwards.Add(ForwardAsync(runtime, target, port, data, errors, ended.Token));
-                }
-                else
-                {
+                    if (pair is { Data: { } data, Error: { } errors })
+                    {
+                        pairs.Remove(requestId);
+                        forwards.Add(ForwardAsync(runtime, target, port, data, errors, ended.Token));
+                        return;
+                    }
+
                     pairs[requestId] = pair;
+                    if (first)
+                    {
+                        forwards.Add(ExpireAsync(requestId, stream));
+                    }
                 }
             },
             ended.Token);
+        // The kubelet's monitorStreamPair: a half pair that waited too long is dropped.
+        async Task ExpireAsync(string requestId, SpdyStream first)
+        {
+            try
+            {
+                await Task.Delay(StreamCreationTimeout, time, ended.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            SpdyStream? error;
+            lock (pairs)
+            {
+                if (!pairs.TryGetValue(requestId, out var pair) || (pair.Data ?? pair.Error) != first)
+                {
+                    return;
+                }
+
+                pairs.Remove(requestId);
+                error = pair.Error;
+            }
+
+            if (error is not null)
+            {
+                await TryWriteAsync(error, $"(request={requestId}) timed out waiting for streams", ended.Token);
+            }
+        }
+
         try
         {
             await reading;
@@ -61,7 +107,13 @@ internal static class SpdyPortForward
         finally
         {
             StreamCancellation.TryCancel(ended);
-            await Task.WhenAll(forwards);
+            Task[] running;
+            lock (pairs)
+            {
+                running = [.. forwards];
+            }
+
+            await Task.WhenAll(running);
             await connection.DisposeAsync();
         }
     }
