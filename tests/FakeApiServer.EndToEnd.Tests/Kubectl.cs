@@ -104,6 +104,55 @@ public sealed class Kubectl : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Runs kubectl on a pseudo-terminal (util-linux script), as a person at a shell does: stdin and stdout are the
+    /// terminal, so <c>exec -it</c> puts it in raw mode and sends its size. <paramref name="input"/> is typed once the
+    /// command started; the terminal stays open until kubectl exits. Its stdout and stderr both come back as Stdout.
+    /// </summary>
+    public async Task<KubectlResult> RunInTerminalAsync(string input, params string[] args)
+    {
+        var command = string.Join(' ', new[] { Binary, "--kubeconfig", Kubeconfig, "--cache-dir", CacheDir }.Concat(args).Select(ShellQuote));
+        var info = new ProcessStartInfo("script")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = Folder,
+        };
+        foreach (var arg in new[] { "--quiet", "--flush", "--return", "--command", command, "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("KUBECONFIG");
+        info.Environment["HOME"] = Folder;
+        info.Environment["TERM"] = "xterm";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start script");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync();
+        using var timer = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timer.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"timed out after {DefaultTimeout.TotalSeconds:0}s: {Describe(args)} in a terminal\n{await stdout}{await stderr}");
+        }
+
+        process.StandardInput.Close();
+        return new KubectlResult(Describe(args) + " (in a terminal)", process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string ShellQuote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>Starts a long-running command (e.g. get -w) whose output lines can be awaited.</summary>
     public KubectlProcess Start(params string[] args) => new(StartProcess(args, ""), Describe(args));
 
