@@ -11,7 +11,7 @@ public sealed class LoadRunTests : IDisposable
     [Fact]
     public async Task Every_scenario_completes_requests_without_unexpected_errors_and_writes_its_report()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(300));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         using var console = new StringWriter();
 
         var summary = await LoadRun.RunAsync(
