@@ -15,7 +15,7 @@ internal static class ConsoleTableWriter
         Table(output, ReportRows.TargetHeader, ReportRows.Targets(report).ToList());
         foreach (var curve in report.Curves)
         {
-            output.WriteLine("  " + curve.Title);
+            output.WriteLine($"  {curve.Title} ({curve.YLabel})");
             Table(output, ReportRows.CurveHeader(curve), ReportRows.CurveRows(curve).ToList());
         }
 

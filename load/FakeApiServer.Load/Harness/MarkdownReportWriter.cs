@@ -21,7 +21,7 @@ internal static class MarkdownReportWriter
             Table(md, ReportRows.TargetHeader, ReportRows.Targets(report));
             foreach (var curve in report.Curves)
             {
-                md.AppendLine($"**{curve.Title}**").AppendLine();
+                md.AppendLine($"**{curve.Title}** ({curve.YLabel})").AppendLine();
                 Table(md, ReportRows.CurveHeader(curve), ReportRows.CurveRows(curve));
                 md.AppendLine($"![{curve.Title}]({curve.FileName(report.Name)})").AppendLine();
             }

@@ -49,7 +49,7 @@ internal static class ReportRows
     public static string[] CurveHeader(Curve curve)
     {
         ArgumentNullException.ThrowIfNull(curve);
-        return [curve.XLabel, .. curve.Series.Select(s => $"{s.Label} ({curve.YLabel})")];
+        return [curve.XLabel, .. curve.Series.Select(s => s.Label)];
     }
 
     /// <summary>One row per size of a curve.</summary>
