@@ -23,11 +23,18 @@ internal static class CeilingServer
                 }
 
                 return 0;
+            case FanOutCeiling.Name:
+                await using (var durable = await DurableRowWriter.OpenAsync(workDir, cancellationToken))
+                {
+                    await ServeUntilKilledAsync(app => FanOutCeiling.Map(app, durable), name, cancellationToken);
+                }
+
+                return 0;
             case FixedBodyCeiling.ProcessName:
                 await ServeUntilKilledAsync(FixedBodyCeiling.Map, name, cancellationToken);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync($"unknown ceiling \"{name}\"; one of: {GroupCommitCeiling.Name}, {FixedBodyCeiling.ProcessName}");
+                await Console.Error.WriteLineAsync($"unknown ceiling \"{name}\"; one of: {GroupCommitCeiling.Name}, {FanOutCeiling.Name}, {FixedBodyCeiling.ProcessName}");
                 return 2;
         }
     }
