@@ -2,7 +2,8 @@ using FakeApiServer.Load.Ceilings;
 using FakeApiServer.Load.Harness;
 
 // The load harness of issue 9: ceilings and scenarios, reported as a table and as report.md/report.json.
-// `--serve-bare` is the minimal Kestrel process the cold-start ceiling starts as a child.
+// `--serve-bare` is the minimal Kestrel process the cold-start ceiling starts as a child; `--serve-ceiling <name> <dir>`
+// serves one ceiling in a process of its own, so its CPU is measured apart from the client's.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -13,6 +14,11 @@ Console.CancelKeyPress += (_, e) =>
 if (args is [ColdStartCeiling.ServeBareArgument])
 {
     return await ColdStartCeiling.ServeBareAsync(cancel.Token);
+}
+
+if (args is [CeilingServer.Argument, var ceiling, var workDir])
+{
+    return await CeilingServer.ServeAsync(ceiling, workDir, cancel.Token);
 }
 
 LoadOptions options;

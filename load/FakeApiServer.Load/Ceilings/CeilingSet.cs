@@ -12,6 +12,7 @@ internal sealed class CeilingSet(RunContext context) : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task<LoadStats>> _load = new();
     private readonly ConcurrentDictionary<int, Task<FanOutResult>> _fanOut = new();
     private Task<double>? _coldStart;
+    private Task<EtcdResult>? _etcd;
 
     /// <summary>Every ceiling measured so far.</summary>
     public ScenarioReport Report { get; } = new() { Name = "ceilings" };
@@ -23,6 +24,29 @@ internal sealed class CeilingSet(RunContext context) : IAsyncDisposable
     /// <summary>A bare endpoint inserting one 2 KiB row into SQLite per request, 64 users.</summary>
     public Task<LoadStats> InsertAsync(CancellationToken cancellationToken) =>
         _load.GetOrAdd("insert", _ => Record(SqliteInsertCeiling.MeasureAsync(context, Report, cancellationToken)));
+
+    /// <summary>The group-commit create ceiling in its own process, 64 users.</summary>
+    public Task<LoadStats> GroupCommitAsync(CancellationToken cancellationToken) =>
+        _load.GetOrAdd("group-commit", _ => Record(GroupCommitCeiling.MeasureAsync(context, Report, cancellationToken)));
+
+    /// <summary>The fixed-body GET ceiling in its own process (its CPU read apart), 64 users.</summary>
+    public Task<LoadStats> FixedBodyOwnProcessAsync(CancellationToken cancellationToken) =>
+        _load.GetOrAdd("fixed-body-process", _ => Record(FixedBodyCeiling.MeasureInOwnProcessAsync(context, cancellationToken)));
+
+    /// <summary>
+    /// The strongest durable-write ceiling measured in this run: the one with the highest rate among the insert
+    /// ceiling and the group-commit ceiling. Every write ratio is taken against it.
+    /// </summary>
+    public async Task<LoadStats> StrongestWriteAsync(CancellationToken cancellationToken)
+    {
+        var insert = await InsertAsync(cancellationToken);
+        var groupCommit = await GroupCommitAsync(cancellationToken);
+        return groupCommit.Rps >= insert.Rps ? groupCommit : insert;
+    }
+
+    /// <summary>etcd on this machine: puts and txns of the same 2 KiB values, 64 users each.</summary>
+    public Task<EtcdResult> EtcdAsync(CancellationToken cancellationToken) =>
+        _etcd ??= RecordEtcd(EtcdCeiling.MeasureAsync(context, Report, cancellationToken));
 
     /// <summary>A bare newline-delimited JSON fan-out to <paramref name="watchers"/> clients at 50 events/s.</summary>
     public Task<FanOutResult> FanOutAsync(int watchers, CancellationToken cancellationToken) =>
@@ -44,6 +68,18 @@ internal sealed class CeilingSet(RunContext context) : IAsyncDisposable
         }
 
         return stats;
+    }
+
+    private async Task<EtcdResult> RecordEtcd(Task<EtcdResult> measuring)
+    {
+        var result = await measuring;
+        lock (Report)
+        {
+            Report.Measurements.Add(result.Put);
+            Report.Measurements.Add(result.Txn);
+        }
+
+        return result;
     }
 
     private async Task<FanOutResult> RecordFanOut(Task<FanOutResult> measuring)

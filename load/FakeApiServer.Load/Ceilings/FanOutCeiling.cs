@@ -11,17 +11,21 @@ namespace FakeApiServer.Load.Ceilings;
 /// The fastest a watch fan-out can be here: bare Kestrel where each POSTed 2 KiB object is written durably (one SQLite
 /// row, WAL + synchronous=FULL, as the insert ceiling; an API server too must commit before it tells watchers) and then
 /// becomes one line ({"type":"ADDED","resourceVersion":"N","object":...}) written to every client's chunked stream.
+/// It runs in its own process (<c>--serve-ceiling fan-out</c>), as the server under test does, so 10,000 watchers hold
+/// one descriptor each here, not two.
 /// </summary>
 internal static class FanOutCeiling
 {
-    /// <summary>N watchers, 50 events/s.</summary>
-    public static async Task<FanOutResult> MeasureAsync(RunContext context, int watchers, CancellationToken cancellationToken)
+    /// <summary>The name given to <c>--serve-ceiling</c>.</summary>
+    public const string Name = "fan-out";
+
+    /// <summary>Maps GET /watch (one NDJSON stream per client) and POST /events (commit, then a line to every stream).</summary>
+    public static void Map(WebApplication app, DurableRowWriter durable)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        context.Progress($"ceiling: bare fan-out to {watchers} watchers");
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(durable);
         var streams = new ConcurrentDictionary<Channel<byte[]>, bool>();
         var gate = new Lock();
-        await using var durable = await DurableRowWriter.OpenAsync(context.WorkDir, cancellationToken);
         long revision = 0;
 
         async Task WatchAsync(HttpContext c)
@@ -77,17 +81,19 @@ internal static class FanOutCeiling
             await c.Response.Body.WriteAsync(bytes, c.RequestAborted);
         }
 
-        await using var server = await BareKestrel.StartAsync(
-            app =>
-            {
-                app.MapGet("/watch", WatchAsync);
-                app.MapPost("/events", PublishAsync);
-            },
-            cancellationToken);
-        using var http = HttpDriver.Create(server.BaseAddress);
+        app.MapGet("/watch", WatchAsync);
+        app.MapPost("/events", PublishAsync);
+    }
+
+    /// <summary>N watchers, 50 events/s, the ceiling in its own process (as the server under test is).</summary>
+    public static async Task<FanOutResult> MeasureAsync(RunContext context, int watchers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Progress($"ceiling: bare fan-out to {watchers} watchers");
+        await using var server = await CeilingProcess.StartAsync(Name, context.WorkDir, cancellationToken);
         return await FanOutMeasurement.RunAsync(
-            context, $"ceiling: bare fan-out writer ({watchers} watchers)", http, "/watch", watchers,
-            (sent, i, ct) => HttpDriver.SendAsync(http, HttpDriver.WithBody(HttpMethod.Post, "/events", ObjectBodies.ConfigMap("fanout", $"e-{i}", sent)), ct),
+            context, $"ceiling: bare fan-out writer ({watchers} watchers)", server.Http, "/watch", watchers,
+            (sent, i, ct) => HttpDriver.SendAsync(server.Http, HttpDriver.WithBody(HttpMethod.Post, "/events", ObjectBodies.ConfigMap("fanout", $"e-{i}", sent)), ct),
             cancellationToken);
     }
 }

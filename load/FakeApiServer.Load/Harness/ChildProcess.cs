@@ -29,6 +29,19 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The processor time the child has used so far (user plus system, all its threads).</summary>
+    public TimeSpan ProcessorTime => _process.TotalProcessorTime;
+
+    /// <summary>The child's resident set in bytes, read now.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>Starts `dotnet <paramref name="dll"/> <paramref name="arguments"/>`.</summary>
     public static ChildProcess Start(string dll, params string[] arguments)
     {

@@ -13,6 +13,12 @@ internal static class ConsoleTableWriter
         Table(output, ReportRows.MeasurementHeader, ReportRows.Measurements(report).ToList());
         Table(output, ReportRows.MetricHeader, ReportRows.Metrics(report).ToList());
         Table(output, ReportRows.TargetHeader, ReportRows.Targets(report).ToList());
+        foreach (var curve in report.Curves)
+        {
+            output.WriteLine($"  {curve.Title} ({curve.YLabel})");
+            Table(output, ReportRows.CurveHeader(curve), ReportRows.CurveRows(curve).ToList());
+        }
+
         foreach (var note in report.Notes)
         {
             output.WriteLine("  note: " + note);

@@ -4,7 +4,8 @@ namespace FakeApiServer.Load.Harness;
 
 /// <summary>
 /// The command line: --scenario &lt;name|all&gt;, --duration 10s, --quick, --smoke, --runs 3, --soak-duration 2m,
-/// --output &lt;folder&gt; (default load/results under the repository).
+/// --output &lt;folder&gt; (default load/results under the repository), --scale-counts 10k,100k,1M (the scale scenario's
+/// sizes), --watchers 1,100,1000,10000 (the fan-out scenario's watcher counts).
 /// </summary>
 internal sealed record LoadOptions
 {
@@ -24,6 +25,7 @@ internal sealed record LoadOptions
     public const string Usage = """
         usage: FakeApiServer.Load [--scenario <name|all>] [--duration 10s] [--quick | --smoke] [--runs N]
                                   [--soak-duration 10m] [--output <folder>]
+                                  [--scale-counts 10k,100k,1M] [--watchers 1,100,1000,10000]
         """;
 
     /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a message for the user.</summary>
@@ -33,6 +35,8 @@ internal sealed record LoadOptions
         var options = new LoadOptions();
         TimeSpan? duration = null;
         TimeSpan? soak = null;
+        IReadOnlyList<int>? scaleCounts = null;
+        IReadOnlyList<int>? watchers = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
@@ -45,6 +49,8 @@ internal sealed record LoadOptions
                 case "--smoke": options = options with { Profile = RunProfile.Smoke }; break;
                 case "--runs": options = options with { Runs = int.TryParse(Value(), CultureInfo.InvariantCulture, out var runs) && runs > 0 ? runs : throw new FormatException("--runs must be a positive number") }; break;
                 case "--output": options = options with { Output = Value() }; break;
+                case "--scale-counts": scaleCounts = ParseCounts(args[i], Value()); break;
+                case "--watchers": watchers = ParseCounts(args[i], Value()); break;
                 default: throw new FormatException($"unknown argument {args[i]}");
             }
         }
@@ -60,7 +66,36 @@ internal sealed record LoadOptions
             profile = profile with { SoakDuration = s };
         }
 
+        if (scaleCounts is not null)
+        {
+            profile = profile with { ScaleCounts = scaleCounts };
+        }
+
+        if (watchers is not null)
+        {
+            profile = profile with { FanOutWatchers = watchers };
+        }
+
         return options with { Profile = profile };
+    }
+
+    /// <summary>"10k,100k,1M" or "1,100,1000": ascending positive counts.</summary>
+    public static IReadOnlyList<int> ParseCounts(string option, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (number, unit) = part.EndsWith('k') ? (part[..^1], 1_000) : part.EndsWith('M') ? (part[..^1], 1_000_000) : (part, 1);
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value * unit is < 1 or > int.MaxValue)
+            {
+                throw new FormatException($"{option}: invalid count \"{part}\" (e.g. 10k,100k,1M)");
+            }
+
+            counts.Add((int)(value * unit));
+        }
+
+        return counts.Count > 0 ? [.. counts.Order()] : throw new FormatException($"{option} needs at least one count");
     }
 
     /// <summary>"500ms", "10s", "2m", "1h".</summary>

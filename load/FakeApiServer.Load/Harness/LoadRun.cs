@@ -62,6 +62,14 @@ internal static class LoadRun
         summary = summary with { Directory = directory, MarkdownPath = Path.Combine(directory, "report.md"), JsonPath = Path.Combine(directory, "report.json") };
         await MarkdownReportWriter.WriteAsync(summary.MarkdownPath, summary, cancellationToken);
         await JsonReportWriter.WriteAsync(summary.JsonPath, summary, cancellationToken);
+        foreach (var report in reports)
+        {
+            foreach (var curve in report.Curves)
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory, curve.FileName(report.Name)), SvgPlot.Render(curve), cancellationToken);
+            }
+        }
+
         var failed = reports.SelectMany(r => r.Targets.Where(t => !t.Pass).Select(t => $"{r.Name}: {t.Target}")).ToList();
         output.WriteLine();
         output.WriteLine($"targets: {reports.Sum(r => r.Targets.Count) - failed.Count} pass, {failed.Count} fail");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 using HdrHistogram;
 
@@ -35,6 +36,7 @@ internal sealed class LoadRunner(TimeProvider time)
         var start = time.GetTimestamp();
         var measureFrom = start + Ticks(warmUp);
         var measureUntil = measureFrom + Ticks(duration);
+        var cpuFrom = CpuAtAsync(test, measureFrom, cancellationToken);
         var users = new UserTally[test.Model.Users];
         var tasks = new Task[users.Length];
         for (var u = 0; u < users.Length; u++)
@@ -63,6 +65,7 @@ internal sealed class LoadRunner(TimeProvider time)
         }
 
         await Task.WhenAll(tasks);
+        var cpu = CpuSince(test, await cpuFrom);
         var total = Latency.NewHistogram();
         var all = new UserTally();
         foreach (var tally in users)
@@ -71,7 +74,7 @@ internal sealed class LoadRunner(TimeProvider time)
             all.Merge(tally);
         }
 
-        return LoadStats.From(test.Name, test.Model.ToString(), total, all.Errors, duration.TotalSeconds, all.Bytes, all.ErrorsByStatus);
+        return LoadStats.From(test.Name, test.Model.ToString(), total, all.Errors, duration.TotalSeconds, all.Bytes, all.ErrorsByStatus, cpu: cpu);
     }
 
     private async Task<LoadStats> RunOpenAsync(LoadTest test, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
@@ -94,6 +97,7 @@ internal sealed class LoadRunner(TimeProvider time)
         var start = time.GetTimestamp();
         var measureFrom = start + Ticks(warmUp);
         var measureUntil = measureFrom + Ticks(duration);
+        var cpuFrom = CpuAtAsync(test, measureFrom, cancellationToken);
         var pending = new List<Task>();
         for (long i = 0; ; i++)
         {
@@ -153,11 +157,12 @@ internal sealed class LoadRunner(TimeProvider time)
         }
 
         await Task.WhenAll(pending);
+        var cpu = CpuSince(test, await cpuFrom);
         var windowStats = windows
             .Select((x, index) => new WindowStats(
                 index * time.GetElapsedTime(0, windowTicks).TotalSeconds, x.Count, x.Histogram.TotalCount == 0 ? 0 : x.Histogram.GetValueAtPercentile(99) / 1000.0))
             .ToList();
-        return LoadStats.From(test.Name, test.Model.ToString(), tally.Histogram, tally.Errors, duration.TotalSeconds, tally.Bytes, tally.ErrorsByStatus, windowStats);
+        return LoadStats.From(test.Name, test.Model.ToString(), tally.Histogram, tally.Errors, duration.TotalSeconds, tally.Bytes, tally.ErrorsByStatus, windowStats, cpu);
     }
 
     private static async ValueTask<StepResult> StepAsync(LoadTest test, StepContext context, CancellationToken cancellationToken)
@@ -170,6 +175,34 @@ internal sealed class LoadRunner(TimeProvider time)
         {
             return StepResult.Failed(e);
         }
+    }
+
+    // Server and client processor time when the measured period starts (null when the test cannot read the server's).
+    private async Task<(TimeSpan Server, TimeSpan Client)?> CpuAtAsync(LoadTest test, long at, CancellationToken cancellationToken)
+    {
+        if (test.ServerProcessorTime is not { } server)
+        {
+            return null;
+        }
+
+        var wait = time.GetElapsedTime(time.GetTimestamp(), at);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+
+        return (server(), ClientProcessorTime());
+    }
+
+    private static CpuUsage? CpuSince(LoadTest test, (TimeSpan Server, TimeSpan Client)? from) =>
+        from is { } f && test.ServerProcessorTime is { } server
+            ? new CpuUsage((server() - f.Server).TotalMilliseconds, (ClientProcessorTime() - f.Client).TotalMilliseconds)
+            : null;
+
+    private static TimeSpan ClientProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);

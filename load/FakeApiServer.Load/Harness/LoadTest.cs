@@ -29,6 +29,12 @@ internal sealed class LoadTest
     /// <summary>Status codes that are answers the scenario expects (e.g. 409 in a conflict test), not errors.</summary>
     public IReadOnlySet<int> ExpectedStatusCodes { get; init; } = new HashSet<int>();
 
+    /// <summary>
+    /// The processor time the server's process has used so far, when it runs apart from this one (a child process):
+    /// read at the start and the end of the measured period, so the report gives server and client CPU per request.
+    /// </summary>
+    public Func<TimeSpan>? ServerProcessorTime { get; init; }
+
     /// <summary>Open model only: also report latency per window of this length (e.g. the first and last minute of a soak).</summary>
     public TimeSpan? Window { get; init; }
 }

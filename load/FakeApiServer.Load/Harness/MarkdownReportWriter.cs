@@ -19,6 +19,13 @@ internal static class MarkdownReportWriter
             Table(md, ReportRows.MeasurementHeader, ReportRows.Measurements(report));
             Table(md, ReportRows.MetricHeader, ReportRows.Metrics(report));
             Table(md, ReportRows.TargetHeader, ReportRows.Targets(report));
+            foreach (var curve in report.Curves)
+            {
+                md.AppendLine($"**{curve.Title}** ({curve.YLabel})").AppendLine();
+                Table(md, ReportRows.CurveHeader(curve), ReportRows.CurveRows(curve));
+                md.AppendLine($"![{curve.Title}]({curve.FileName(report.Name)})").AppendLine();
+            }
+
             foreach (var note in report.Notes)
             {
                 md.AppendLine("- " + note);

@@ -15,6 +15,9 @@ internal sealed record ScenarioReport
     /// <summary>The targets of issue 9 and whether they were met.</summary>
     public List<TargetVerdict> Targets { get; } = [];
 
+    /// <summary>Figures measured at several sizes, drawn as tables and SVG plots.</summary>
+    public List<Curve> Curves { get; } = [];
+
     /// <summary>Remarks: reduced sizes in --quick, what was chosen for a ceiling, anomalies.</summary>
     public List<string> Notes { get; } = [];
 

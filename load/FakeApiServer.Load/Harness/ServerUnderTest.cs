@@ -14,6 +14,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 {
     private readonly FakeApiServerHost? _host;
     private readonly ChildProcess? _process;
+    private bool _keepDataDir;
 
     private ServerUnderTest(FakeApiServerHost? host, ChildProcess? process, Uri baseAddress, string dataDir)
     {
@@ -36,6 +37,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>What a child-process server wrote to stdout and stderr so far (empty for one in this process).</summary>
     public IReadOnlyList<string> ProcessLog => _process?.Lines ?? [];
 
+    /// <summary>The processor time of a child-process server so far; null for a server in this process (its CPU is not apart from the client's).</summary>
+    public Func<TimeSpan>? ProcessorTime => _process is { } p ? () => p.ProcessorTime : null;
+
+    /// <summary>A child-process server's resident set in bytes, read now (0 for a server in this process).</summary>
+    public long ResidentBytes => _process?.ResidentBytes ?? 0;
+
     /// <summary>Starts a server with its store in a fresh folder under <paramref name="workDir"/>.</summary>
     public static async Task<ServerUnderTest> StartAsync(
         string workDir, CancellationToken cancellationToken, bool synchronousFull = true, int historyWindow = 10_000)
@@ -56,16 +63,20 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return new ServerUnderTest(host, null, host.BaseAddress, dataDir);
     }
 
-    /// <summary>Starts the built fakeapiserver program as a child process, with its store in a fresh folder under <paramref name="workDir"/>.</summary>
-    public static async Task<ServerUnderTest> StartProcessAsync(string workDir, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the built fakeapiserver program as a child process, with its store in a fresh folder under
+    /// <paramref name="workDir"/>, or in <paramref name="dataDir"/> (a restart: the folder is the caller's and stays).
+    /// </summary>
+    public static async Task<ServerUnderTest> StartProcessAsync(string workDir, CancellationToken cancellationToken, string? dataDir = null)
     {
-        var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
+        var keep = dataDir is not null;
+        dataDir ??= Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
         var process = ChildProcess.Start(
             ServerBinary.Locate(), "--data-dir", dataDir, "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
         try
         {
-            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
+            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir) { _keepDataDir = keep };
         }
         catch
         {
@@ -135,7 +146,10 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        StoreFiles.TryDelete(DataDir);
+        if (!_keepDataDir)
+        {
+            StoreFiles.TryDelete(DataDir);
+        }
     }
 }
 

@@ -10,11 +10,13 @@ internal static class ScenarioCatalog
     [
         new ColdStartScenario(),
         new CreateScenario(),
+        new ClosedLoopScenario(),
         new DurabilityScenario(),
         new UpdateScenario(),
         new GetScenario(),
         new ListScenario(),
         new MemoryScenario(),
+        new ScaleScenario(),
         new WatchFanOutScenario(),
         new WatchResumeScenario(),
         new ProtobufScenario(),
