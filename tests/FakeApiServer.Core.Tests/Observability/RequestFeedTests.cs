@@ -20,6 +20,7 @@ public sealed class RequestFeedTests
         {
             await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a" } }, "default", cancellationToken: ct);
             var missing = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("b", "default", cancellationToken: ct));
+            await observer.NextAsync(r => r.Verb == "create", ct);
             var get = await observer.NextAsync(r => r.Verb == "get", ct);
             Assert.Equal(get.AuditId, missing.Response.Headers.Single(h => h.Key == "Audit-Id").Value.Single());
         }
