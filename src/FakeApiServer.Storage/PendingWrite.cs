@@ -5,6 +5,9 @@ internal sealed class PendingWrite(WriteRequest request, CancellationToken cance
 {
     public WriteRequest Request { get; } = request;
 
+    /// <summary>The span of the caller that queued the write (none when not traced), the parent of its commit's span.</summary>
+    public System.Diagnostics.ActivityContext Caller { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
     /// <summary>Checked once, before the writer evaluates the write; after that the write runs to the end.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
 

@@ -410,6 +410,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
 
         if (events.Count > 0)
         {
+            using var span = StorageTracing.StartCommit(batch, events.Count);
             var started = _timeProvider.GetTimestamp();
             try
             {
@@ -419,6 +420,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             catch (Exception exception)
 #pragma warning restore CA1031
             {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
                 Log.CommitFailed(_logger, events.Count, exception);
                 var failure = new StorageException("committing to the revision log failed: " + exception.Message, exception);
                 foreach (var pending in batch)
@@ -435,6 +437,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             Interlocked.Increment(ref _committedBatches);
             var elapsed = _timeProvider.GetElapsedTime(started);
             Log.Committed(_logger, events.Count, revision, elapsed.TotalMilliseconds);
+            span?.SetTag("storage.revision", revision);
 
             Publish(latest.Apply(events, revision), events);
         }

@@ -96,4 +96,7 @@ public sealed record FakeClusterOptions
     /// the admin client certificate (CN=kubernetes-admin, O=system:masters). False: plain http, every request is admin.
     /// </summary>
     public bool Tls { get; init; }
+
+    /// <summary>Auditing, as the --audit-* flags (a policy file and a log path or webhook kubeconfig); off by default.</summary>
+    public Observability.Audit.AuditOptions Audit { get; init; } = new();
 }

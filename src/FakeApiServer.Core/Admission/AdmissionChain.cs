@@ -51,6 +51,7 @@ internal sealed class AdmissionChain
         {
             if (plugin.Handles(request))
             {
+                using var span = Observability.Tracing.ApiServerTracing.StartAdmission(plugin.Name, "validating", request);
                 await plugin.ValidateAsync(request, cancellationToken);
             }
         }
@@ -62,6 +63,7 @@ internal sealed class AdmissionChain
         {
             if (plugin.Handles(request))
             {
+                using var span = Observability.Tracing.ApiServerTracing.StartAdmission(plugin.Name, "mutating", request);
                 await plugin.AdmitAsync(request, cancellationToken);
             }
         }

@@ -42,6 +42,9 @@ internal sealed class AdmissionRequest
     /// <summary>Where warnings for the client go (Warning headers).</summary>
     public IWarningSink Warnings { get; init; } = NoWarnings.Instance;
 
+    /// <summary>Annotations for the request's audit event (none for the server's own writes).</summary>
+    public void AddAuditAnnotation(string key, string value) => (Warnings as IAuditAnnotationSink)?.AddAnnotation(key, value);
+
     /// <summary>The state of the mutating phase's second pass (reinvocationPolicy IfNeeded).</summary>
     public AdmissionReinvocation Reinvocation { get; } = new();
 

@@ -42,6 +42,7 @@ internal static partial class ApiErrors
     /// <summary>Writes a Status (given as JSON) as the client prefers: protobuf (when <paramref name="protobuf"/> is given) or JSON.</summary>
     public static async Task WriteStatusAsync(HttpContext context, int code, byte[] statusJson, ProtobufResponses? protobuf)
     {
+        Observability.Audit.RequestAudit.Of(context)?.LogResponseObject(statusJson);
         context.Response.StatusCode = code;
         if (protobuf is not null && MediaTypes.PrefersProtobuf(context.Request.Headers.Accept))
         {

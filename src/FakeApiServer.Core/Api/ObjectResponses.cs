@@ -19,6 +19,7 @@ internal static class ObjectResponses
 
     public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, ApiContext api)
     {
+        Observability.Audit.RequestAudit.Of(context)?.LogResponseObject(definition, json);
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(definition));
         context.Response.StatusCode = statusCode;
         if (form == MediaTypes.ResourceForm.Protobuf)

@@ -149,7 +149,9 @@ internal static class RequestBody
         var contentType = MediaTypes.ContentType(request.ContentType);
         if (contentType == MediaTypes.Protobuf)
         {
-            return (ProtobufBodies.DecodeObject(await ReadBytesAsync(request, cancellationToken), expected), []);
+            var decoded = ProtobufBodies.DecodeObject(await ReadBytesAsync(request, cancellationToken), expected);
+            Observability.Audit.RequestAudit.Of(request.HttpContext)?.LogRequestObject(decoded);
+            return (decoded, []);
         }
 
         if (contentType is not (null or "" or MediaTypes.Json or MediaTypes.Yaml or "application/x-yaml" or "text/yaml"))
@@ -160,9 +162,11 @@ internal static class RequestBody
 
         var bytes = LoneSurrogates.Replace(await ReadBytesAsync(request, cancellationToken));
         var node = Parse(bytes, contentType);
-        return (node as JsonObject ?? throw ApiException.BadRequest(node is null
+        var obj = node as JsonObject ?? throw ApiException.BadRequest(node is null
             ? "the body of the request is empty; an object is required"
-            : "the object provided is unrecognized: expected a JSON object"), bytes);
+            : "the object provided is unrecognized: expected a JSON object");
+        Observability.Audit.RequestAudit.Of(request.HttpContext)?.LogRequestObject(obj);
+        return (obj, bytes);
     }
 
     /// <summary>

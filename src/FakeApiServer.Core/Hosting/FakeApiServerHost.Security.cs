@@ -2,6 +2,9 @@ using System.Collections.Frozen;
 using System.Net.Security;
 using FakeApiServer.Api;
 using FakeApiServer.Observability;
+using FakeApiServer.Observability.Audit;
+using FakeApiServer.Observability.Tracing;
+using Microsoft.Extensions.DependencyInjection;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
@@ -60,6 +63,7 @@ public sealed partial class FakeApiServerHost
     {
         app.UseRequestInfo();
         app.UseRequestObservation(requests, time);
+        app.UseTracing();
         if (options.AuthenticatesRequests)
         {
             var certificates = pki is null ? null : new ClientCertificateAuthenticator(pki.ClientCas, time);
@@ -67,6 +71,7 @@ public sealed partial class FakeApiServerHost
             app.Use(next => context => authentication.InvokeAsync(context, next));
         }
 
+        app.UseAudit(app.Services.GetService<Observability.Audit.Auditor>());
         app.UseImpersonationAndAuthorization(authorizer, logger);
         var timeout = new RequestTimeout(options.Limits, time);
         app.Use(next => context => timeout.InvokeAsync(context, next));

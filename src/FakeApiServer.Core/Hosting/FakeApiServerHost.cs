@@ -26,6 +26,7 @@ using FakeApiServer.Apis.Storage;
 using FakeApiServer.Apis.Authentication.SelfSubjectReviews;
 using FakeApiServer.Apis.Authorization;
 using FakeApiServer.Controllers;
+using FakeApiServer.Observability;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.CustomResources;
 using FakeApiServer.ResourceUsage;
@@ -157,6 +158,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             k.Limits.Http2.MaxRequestHeaderFieldSize = MaxHeaderBytes;
         });
 
+        builder.Services.AddAuditAndTracing(options, time);
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("FakeApiServer");

@@ -120,6 +120,12 @@ public sealed record FakeApiServerOptions
     /// <summary>Request limits: --max-requests-inflight, --max-mutating-requests-inflight, --request-timeout, --max-watches-per-user.</summary>
     public RequestLimits Limits { get; init; } = new();
 
+    /// <summary>Auditing: --audit-policy-file, --audit-log-*, --audit-webhook-* (docs/audit.md).</summary>
+    public Observability.Audit.AuditOptions Audit { get; init; } = new();
+
+    /// <summary>--tracing-config-file: a TracingConfiguration whose OTLP endpoint gets the server's spans (docs/audit.md); null: only OTEL_* can ask for them.</summary>
+    public string? TracingConfigFile { get; init; }
+
     /// <summary>Whether the server serves HTTPS (see <see cref="TlsOptions.IsOn"/>).</summary>
     public bool ServesTls => Tls.IsOn(BindAddress);
 

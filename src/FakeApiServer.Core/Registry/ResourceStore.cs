@@ -126,6 +126,7 @@ internal sealed class ResourceStore
 
     private async Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, bool applied, CancellationToken cancellationToken)
     {
+        using var span = Observability.Tracing.ApiServerTracing.StartRegistry("Create", Definition.Plural, ns, obj.Name());
         CheckTypeAndNamespace(obj, ns);
         Definition.Defaulter?.Default(obj);
 
@@ -239,6 +240,7 @@ internal sealed class ResourceStore
         string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, bool applied,
         CancellationToken cancellationToken)
     {
+        using var span = Observability.Tracing.ApiServerTracing.StartRegistry("Update", Definition.Plural, ns, name);
         var key = Definition.Key(ns, name);
         while (true)
         {
@@ -400,6 +402,7 @@ internal sealed class ResourceStore
     /// </summary>
     public async Task<DeleteResult> DeleteAsync(string ns, string name, DeleteOptions options, CancellationToken cancellationToken)
     {
+        using var span = Observability.Tracing.ApiServerTracing.StartRegistry("Delete", Definition.Plural, ns, name);
         var key = Definition.Key(ns, name);
         while (true)
         {

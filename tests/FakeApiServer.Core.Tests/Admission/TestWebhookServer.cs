@@ -42,6 +42,9 @@ internal sealed class TestWebhookServer : IAsyncDisposable
     /// <summary>The AdmissionReview requests received, in order.</summary>
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
+    /// <summary>The W3C traceparent header of each request received ("" when it had none), in order.</summary>
+    public ConcurrentQueue<string> TraceParents { get; } = new();
+
     public static async Task<TestWebhookServer> StartAsync(Func<JsonObject, JsonObject> respond, CancellationToken cancellationToken, params string[] dnsNames)
     {
         using var certificate = SelfSigned(dnsNames);
@@ -56,7 +59,8 @@ internal sealed class TestWebhookServer : IAsyncDisposable
         {
             var review = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!;
             var request = (JsonObject)review["request"]!;
-            server!.Requests.Enqueue((JsonObject)request.DeepClone());
+            server!.TraceParents.Enqueue(context.Request.Headers["traceparent"].ToString());
+            server.Requests.Enqueue((JsonObject)request.DeepClone());
             var response = respond(request);
             response["uid"] = request["uid"]?.DeepClone();
             context.Response.ContentType = "application/json";

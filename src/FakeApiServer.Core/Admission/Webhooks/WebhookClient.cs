@@ -84,9 +84,13 @@ internal sealed class WebhookClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
+            using var span = Observability.Tracing.ApiServerTracing.StartStep("Call webhook");
+            span?.SetTag("webhook", webhook.Name);
             using var content = new ByteArrayContent(ObjectJson.Serialize(review));
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            using var response = await client.PostAsync(target, content, linked.Token);
+            using var message = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
+            Observability.Tracing.TraceContext.Inject(message, span);
+            using var response = await client.SendAsync(message, linked.Token);
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
             if (response.StatusCode != HttpStatusCode.OK)
             {

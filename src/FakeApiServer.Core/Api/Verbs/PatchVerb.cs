@@ -38,6 +38,7 @@ internal static class PatchVerb
         var options = QueryOptions.Patch(context.Request, request.Info.Subresource, apply: false);
         var bytes = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
         var patch = RequestBody.Parse(bytes, contentType);
+        Observability.Audit.RequestAudit.Of(context)?.LogRequestPatch(patch);
         if (contentType == MediaTypes.JsonPatch)
         {
             JsonPatch.Validate(patch, strictDecoding: context.Request.Query["fieldValidation"].ToString() != "Ignore");
@@ -92,6 +93,7 @@ internal static class PatchVerb
         try
         {
             parsed = RequestBody.Parse(bytes, MediaTypes.ApplyPatch);
+            Observability.Audit.RequestAudit.Of(context)?.LogRequestPatch(parsed);
         }
         catch (ApiException e) when (e.Code == 400)
         {

@@ -31,7 +31,13 @@ internal sealed class RequestAuthentication
     /// <summary>The middleware: sets the request's user, or answers 401.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (Authenticate(context.Connection.ClientCertificate, context.Request.Headers.Authorization) is { } user)
+        UserInfo? user;
+        using (Observability.Tracing.ApiServerTracing.StartStep("authentication"))
+        {
+            user = Authenticate(context.Connection.ClientCertificate, context.Request.Headers.Authorization);
+        }
+
+        if (user is not null)
         {
             context.SetUser(user);
             return next(context);

@@ -24,7 +24,13 @@ internal sealed class AuthorizationFilter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var attributes = RequestAttributes.From(context);
-        var decision = _authorizer.Authorize(attributes);
+        AuthorizationDecision decision;
+        using (Observability.Tracing.ApiServerTracing.StartStep("authorization"))
+        {
+            decision = _authorizer.Authorize(attributes);
+        }
+
+        Observability.Audit.AuthorizationAnnotations.Add(context, decision);
         if (!decision.Allowed)
         {
             await ApiErrors.WriteAsync(context, ForbiddenError.For(attributes, decision.Reason), _logger);

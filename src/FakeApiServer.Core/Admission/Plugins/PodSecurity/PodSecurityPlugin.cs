@@ -11,12 +11,18 @@ namespace FakeApiServer.Admission.Plugins.PodSecurity;
 /// whose pod-security.kubernetes.io/enforce level it violates is refused (403); the warn level's violations come back
 /// as Warning headers, for pods and for the pod templates of workloads (which are never refused). Namespace labels
 /// must be valid; tightening a namespace's enforce level warns about the existing pods that violate it. Users,
-/// namespaces and runtime classes named in the configuration are exempt. This server keeps no audit log, so the
-/// audit level and upstream's audit annotations have nothing to act on.
+/// namespaces and runtime classes named in the configuration are exempt. The request's audit event gets upstream's
+/// annotations: pod-security.kubernetes.io/enforce-policy for an evaluated pod, exempt, and audit-violations for the
+/// audit level's violations.
 /// </summary>
 internal sealed class PodSecurityPlugin : IValidatingAdmissionPlugin
 {
     public const string PluginName = "PodSecurity";
+
+    /// <summary>The audit annotations upstream's plugin adds (its AuditAnnotationPrefix + key).</summary>
+    public const string EnforcePolicyAnnotation = PodSecurityPolicy.LabelPrefix + "enforce-policy";
+    public const string ExemptAnnotation = PodSecurityPolicy.LabelPrefix + "exempt";
+    public const string AuditViolationsAnnotation = PodSecurityPolicy.LabelPrefix + "audit-violations";
 
     /// <summary>Upstream's cap on the existing pods checked when a namespace's enforce level changes.</summary>
     private const int NamespaceMaxPodsToCheck = 3000;
@@ -86,6 +92,7 @@ internal sealed class PodSecurityPlugin : IValidatingAdmissionPlugin
     {
         if (ExemptNamespace(request.Namespace) || ExemptUser(request.User.Username))
         {
+            request.AddAuditAnnotation(ExemptAnnotation, ExemptNamespace(request.Namespace) ? "namespace" : "user");
             return;
         }
 
@@ -93,6 +100,7 @@ internal sealed class PodSecurityPlugin : IValidatingAdmissionPlugin
         var policy = NamespacePolicy(request.Namespace, errors);
         if (errors.Count == 0 && policy.FullyPrivileged)
         {
+            request.AddAuditAnnotation(EnforcePolicyAnnotation, LevelVersion.PrivilegedLatest.ToString());
             return;
         }
 
@@ -133,17 +141,24 @@ internal sealed class PodSecurityPlugin : IValidatingAdmissionPlugin
         if (PodSpecFields.Text(pod.Spec, "runtimeClassName") is { Length: > 0 } runtimeClass
             && _configuration.ExemptRuntimeClasses.Contains(runtimeClass, StringComparer.Ordinal))
         {
+            request.AddAuditAnnotation(ExemptAnnotation, "runtimeClass");
             return;
         }
 
         IReadOnlyList<PodSecurityCheckResult>? enforced = null;
         if (enforce)
         {
+            request.AddAuditAnnotation(EnforcePolicyAnnotation, policy.Enforce.ToString());
             enforced = PodSecurityChecks.Evaluate(policy.Enforce, pod);
             if (enforced.Count > 0)
             {
                 throw request.Forbidden($"violates PodSecurity \"{policy.Enforce}\": {PodSecurityChecks.ForbiddenDetail(enforced)}");
             }
+        }
+
+        if (policy.Audit.Level != PodSecurityLevel.Privileged && PodSecurityChecks.Evaluate(policy.Audit, pod) is { Count: > 0 } audited)
+        {
+            request.AddAuditAnnotation(AuditViolationsAnnotation, $"would violate PodSecurity \"{policy.Audit}\": {PodSecurityChecks.ForbiddenDetail(audited)}");
         }
 
         var warned = enforced is not null && policy.Warn == policy.Enforce ? enforced : PodSecurityChecks.Evaluate(policy.Warn, pod);
