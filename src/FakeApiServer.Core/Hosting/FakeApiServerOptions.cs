@@ -120,6 +120,12 @@ public sealed record FakeApiServerOptions
     /// <summary>Request limits: --max-requests-inflight, --max-mutating-requests-inflight, --request-timeout, --max-watches-per-user.</summary>
     public RequestLimits Limits { get; init; } = new();
 
+    /// <summary>The web console at /console/ (--console; docs/console.md): null is on when the bind address is loopback, else off.</summary>
+    public bool? Console { get; init; }
+
+    /// <summary>Whether the server serves the web console (see <see cref="Console"/>).</summary>
+    public bool ServesConsole => Console ?? (System.Net.IPAddress.TryParse(BindAddress, out var address) && System.Net.IPAddress.IsLoopback(address));
+
     /// <summary>Whether the server serves HTTPS (see <see cref="TlsOptions.IsOn"/>).</summary>
     public bool ServesTls => Tls.IsOn(BindAddress);
 
