@@ -21,10 +21,11 @@ export class Api {
     return response.json();
   }
 
-  /** GETs a streaming path and calls onLine with each JSON line until the stream ends. */
-  async stream(path, signal, onLine) {
+  /** GETs a streaming path and calls onLine with each JSON line until the stream ends (onOpen once it is answered). */
+  async stream(path, signal, onLine, onOpen) {
     const response = await fetch(path, { headers: this.headers(), signal, credentials: 'same-origin', cache: 'no-store' });
     if (!response.ok) throw await ApiError.from(response);
+    onOpen?.();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let pending = '';
     try {
@@ -164,11 +165,12 @@ export class TrafficStream {
         await this.api.stream(`/console/api/requests?after=${this.after}`, signal, entry => {
           this.after = entry.seq;
           this.onEntry(entry);
-        });
+        }, () => { this.connected = true; this.onError(null); });
+        this.connected = false;
         backoff = 500;
-        this.onError(null);
       } catch (e) {
         if (signal.aborted) return;
+        this.connected = false;
         this.onError(e);
         if (e instanceof ApiError && [401, 403].includes(e.code)) return;
         await new Promise(resolve => setTimeout(resolve, backoff));

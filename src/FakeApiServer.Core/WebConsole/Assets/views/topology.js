@@ -112,8 +112,8 @@ function nodeBox(ctx, group) {
   return s('g', { class: `node ${ready?.status === 'True' ? 'ok' : 'bad'}`, 'data-node': group.node },
     s('title', {}, `Node ${group.node}: Ready ${ready?.status ?? 'unknown'}`),
     s('rect', { x: COL.node, y: group.top, width: WIDTH.node, height: group.height, rx: 6 }),
-    s('text', { x: COL.node + 10, y: group.top + 19, class: 'title' }, clip(group.node, 22)),
-    s('text', { x: COL.node + 10, y: group.top + 36, class: 'sub' }, (node?.spec?.podCIDRs || []).join(' ')));
+    s('text', { x: COL.node + 10, y: group.top + 19, class: 'title' }, clip(group.node, 20)),
+    (node?.spec?.podCIDRs || []).map((cidr, i) => s('text', { x: COL.node + 10, y: group.top + 34 + i * 13, class: 'sub mono' }, cidr)));
 }
 
 function podBox(ctx, box, status, key) {

@@ -37,7 +37,7 @@ const resourceOf = e => e.resourceRequest ? `${e.resource}${e.subresource ? '/' 
 
 function render(ctx) {
   const state = ctx.state.traffic;
-  const section = h('section', { class: 'traffic' }, h('h2', {}, 'API traffic'));
+  const section = h('section', { class: 'traffic', 'data-connected': state?.stream.connected ? 'true' : 'false' }, h('h2', {}, 'API traffic'));
   if (state?.error) section.append(apiError('traffic', state.error));
   const entries = (state?.entries || []).filter(e => (!ctx.filters.namespace || e.namespace === ctx.filters.namespace) &&
     (!ctx.filters.search || `${e.verb} ${resourceOf(e)} ${e.name} ${e.user} ${e.userAgent} ${e.code}`.toLowerCase().includes(ctx.filters.search.toLowerCase())));
