@@ -158,6 +158,32 @@ public sealed class ConsoleWalkthroughTests(Chromium chromium) : IClassFixture<C
         await page.ScreenshotAsync(new() { Path = Repository.Screenshot("console-traffic.png"), FullPage = true });
     }
 
+    [ChromiumFact]
+    public async Task Without_the_multi_network_api_the_topology_says_so_and_still_shows_pods()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        await cluster.ApplyAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: plain
+              namespace: default
+            spec:
+              containers:
+              - name: c
+                image: busybox
+            """, ct);
+
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync(new Uri(cluster.BaseAddress, "console/").ToString());
+        await Expect(page.Locator("[data-error='podnetworks']")).ToContainTextAsync("This server does not serve podnetworks");
+        await Expect(page.Locator("g.pod[data-pod='default/plain']")).ToHaveAttributeAsync("data-phase", "Pending");
+        await Expect(page.Locator("g.node[data-node='']")).ToBeVisibleAsync();
+        await Expect(page.Locator(".alert.error")).ToHaveCountAsync(0);
+    }
+
     private static async Task PatchAsync(FakeCluster cluster, string path, string mergePatch, CancellationToken cancellationToken)
     {
         using var http = cluster.CreateHttpClient();

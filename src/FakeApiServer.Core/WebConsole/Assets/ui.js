@@ -67,6 +67,9 @@ export function conditionBadge(c, type) {
 
 /** The message shown instead of data when the API refused (403, 401) or failed. */
 export function apiError(resource, error) {
+  if (error.code === 404) {
+    return h('p', { class: 'empty', 'data-error': resource }, `This server does not serve ${resource} (${error.message}).`);
+  }
   return h('div', { class: `alert ${error.code === 403 || error.code === 401 ? 'forbidden' : 'error'}`, role: 'alert', 'data-error': resource },
     h('strong', {}, error.code === 403 ? 'Not authorized: ' : error.code === 401 ? 'Not signed in: ' : 'Error: '), error.message);
 }

@@ -10,7 +10,8 @@ export default {
 /** When an event last happened (core/v1 events carry lastTimestamp, events.k8s.io ones eventTime). */
 const when = e => e.lastTimestamp || e.series?.lastObservedTime || e.eventTime || e.metadata.creationTimestamp || '';
 
-const newestFirst = (a, b) => when(b).localeCompare(when(a));
+/** Newest first; within one second (timestamps have seconds), the later write (higher resourceVersion) first. */
+const newestFirst = (a, b) => when(b).localeCompare(when(a)) || (Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)) || 0;
 
 function row(ctx, e) {
   const o = e.involvedObject || {};

@@ -33,6 +33,7 @@ function render(ctx) {
 /** Notes about what the user may not see (refused or unserved resources other than pods). */
 function notes(ctx) {
   return ['nodes', 'podnetworks', 'podnetworkattachments', 'events']
+    .filter(name => !(name === 'podnetworkattachments' && ctx.informer('podnetworks')?.error?.code === 404))
     .map(name => ctx.informer(name)?.error && apiError(name, ctx.informer(name).error))
     .filter(Boolean);
 }
@@ -84,7 +85,7 @@ function diagram(ctx, pods, attachments) {
       box.ifaces.forEach((iface, i) => {
         const iy = box.y + i * ROW;
         const pn = networks.get(iface.network);
-        const broken = !pn || !enabled(pn) || !!pn.metadata.deletionTimestamp;
+        const broken = pn ? !enabled(pn) || !!pn.metadata.deletionTimestamp : ctx.informer('podnetworks')?.error?.code !== 404;
         const cls = `edge ${status.cls === 'bad' || broken ? 'bad' : iface.ips.length ? 'ok' : 'pending'}`;
         edges.append(s('path', { class: 'edge', d: curve(COL.pod + WIDTH.pod, box.y + ROW / 2, COL.iface, iy + ROW / 2 - 3) }));
         edges.append(s('path', { class: cls, d: curve(COL.iface + WIDTH.iface, iy + ROW / 2 - 3, COL.network, netY.get(iface.network) + ROW / 2 + 5) }));
@@ -92,7 +93,9 @@ function diagram(ctx, pods, attachments) {
       });
     }
   }
-  for (const name of names) svg.append(networkBox(ctx, name, networks.get(name), netY.get(name)));
+  // Without the multi-network API (MultiNetwork off) there are no PodNetworks: the default network is not "missing".
+  const served = ctx.informer('podnetworks')?.error?.code !== 404;
+  for (const name of names) svg.append(networkBox(ctx, name, networks.get(name), netY.get(name), served));
   return svg;
 }
 
@@ -138,8 +141,8 @@ function ifaceBox(key, iface, y) {
     s('text', { x: COL.iface + 8, y: y + 31, class: 'sub ips' }, clip(ips, 42)));
 }
 
-function networkBox(ctx, name, pn, y) {
-  const state = !pn ? 'missing' : pn.metadata.deletionTimestamp ? 'terminating' : !enabled(pn) ? 'disabled' : condition(pn, 'Ready')?.status === 'True' ? 'Ready' : 'not ready';
+function networkBox(ctx, name, pn, y, served) {
+  const state = !pn && !served ? 'Ready' : !pn ? 'missing' : pn.metadata.deletionTimestamp ? 'terminating' : !enabled(pn) ? 'disabled' : condition(pn, 'Ready')?.status === 'True' ? 'Ready' : 'not ready';
   const cls = state === 'Ready' ? 'ok' : state === 'not ready' ? 'warn' : 'bad';
   return s('g', { class: `network ${cls}`, 'data-network': name, 'data-state': state },
     s('title', {}, `PodNetwork ${name}: ${state}${pn?.spec?.provider ? `, provider ${pn.spec.provider}` : ''}`),
