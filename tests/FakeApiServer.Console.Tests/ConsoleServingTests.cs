@@ -31,6 +31,9 @@ public sealed class ConsoleServingTests
 
         using var missing = await http.GetAsync("console/nothing.js", timeout.Token);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("\"kind\":\"Status\"", await missing.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+        using var post = await http.PostAsync("console/", new StringContent(""), timeout.Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
         using var unknownApi = await http.GetAsync("console/api/nothing", timeout.Token);
         Assert.Equal(HttpStatusCode.NotFound, unknownApi.StatusCode);
         Assert.Contains("\"kind\":\"Status\"", await unknownApi.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using FakeApiServer.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FakeApiServer.WebConsole;
 
@@ -35,15 +36,13 @@ internal static class ConsoleApiFilter
 
             if (!path.Equals(RequestsPath, StringComparison.Ordinal))
             {
-                return ApiErrors.WriteAsync(context, ApiException.NotFoundPath(), NullLogger);
+                return ApiErrors.WriteAsync(context, ApiException.NotFoundPath(), NullLogger.Instance);
             }
 
             return HttpMethods.IsGet(context.Request.Method)
                 ? StreamAsync(context, traffic, StreamLength(requestTimeout), time, stopping)
-                : ApiErrors.WriteAsync(context, ApiException.MethodNotAllowedPath(), NullLogger);
+                : ApiErrors.WriteAsync(context, ApiException.MethodNotAllowedPath(), NullLogger.Instance);
         });
-
-    private static Microsoft.Extensions.Logging.ILogger NullLogger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>Three quarters of the request timeout (the timeout filter answers 504 at the whole), at most five minutes.</summary>
     private static TimeSpan StreamLength(TimeSpan requestTimeout) =>

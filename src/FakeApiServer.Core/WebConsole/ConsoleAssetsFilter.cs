@@ -1,5 +1,7 @@
+using FakeApiServer.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FakeApiServer.WebConsole;
 
@@ -35,8 +37,7 @@ internal static class ConsoleAssetsFilter
 
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return Task.CompletedTask;
+            return ApiErrors.WriteAsync(context, ApiException.MethodNotAllowedPath(), NullLogger.Instance);
         }
 
         if (!rest.HasValue)
@@ -56,9 +57,7 @@ internal static class ConsoleAssetsFilter
         headers.XContentTypeOptions = "nosniff";
         if (asset is null)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            return context.Response.WriteAsync("404 page not found\n", context.RequestAborted);
+            return ApiErrors.WriteAsync(context, ApiException.NotFoundPath(), NullLogger.Instance);
         }
 
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
