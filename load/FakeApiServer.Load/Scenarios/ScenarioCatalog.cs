@@ -22,5 +22,6 @@ internal static class ScenarioCatalog
         new ProtobufScenario(),
         new InformersScenario(),
         new ChurnScenario(),
+        new ConsoleScenario(),
     ];
 }

@@ -13,7 +13,9 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address"];
+    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
+        "console",
+    ];
 
     private static readonly HashSet<string> Flags =
     [
@@ -27,6 +29,7 @@ public static class CommandLine
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
         .. Observability.ObservabilityFlags.Names,
+        "console",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -129,6 +132,7 @@ public static class CommandLine
                 "max-mutating-requests-inflight" => options with { Limits = options.Limits with { MaxMutatingRequestsInflight = Count(name, value) } },
                 "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },
                 "request-timeout" => options with { Limits = options.Limits with { RequestTimeout = Schema.Cel.CelFunctions.TryParseDuration(value, out var timeout) && timeout >= TimeSpan.Zero ? timeout : throw Bad(name, value, "must be a duration such as 60s or 1m0s") } },
+                "console" => options with { Console = Boolean(name, value) },
                 "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
                 _ when Observability.ObservabilityFlags.Handles(name) => Observability.ObservabilityFlags.Apply(options, name, value),
                 _ => throw new FormatException($"unknown flag: --{name}"),

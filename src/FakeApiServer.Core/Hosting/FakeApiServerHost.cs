@@ -270,7 +270,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                     containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
                     options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
             };
+            // The web console (WebConsole/, docs/console.md): its files ahead of the security filters, its API behind them.
+            var traffic = options.ServesConsole ? new WebConsole.RequestTraffic(api.Requests) : null;
+            if (traffic is not null)
+            {
+                WebConsole.ConsoleAssetsFilter.UseConsoleAssets(app);
+            }
+
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time, api.Requests);
+            if (traffic is not null)
+            {
+                WebConsole.ConsoleApiFilter.UseConsoleApi(app, traffic, options.Limits.RequestTimeout, time, lifetime.ApplicationStopping);
+            }
+
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 

@@ -125,6 +125,11 @@ public sealed record FakeApiServerOptions
 
     /// <summary>--tracing-config-file: a TracingConfiguration whose OTLP endpoint gets the server's spans (docs/audit.md); null: only OTEL_* can ask for them.</summary>
     public string? TracingConfigFile { get; init; }
+    /// <summary>The web console at /console/ (--console; docs/console.md): null is on when the bind address is loopback, else off.</summary>
+    public bool? Console { get; init; }
+
+    /// <summary>Whether the server serves the web console (see <see cref="Console"/>).</summary>
+    public bool ServesConsole => Console ?? (System.Net.IPAddress.TryParse(BindAddress, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>Whether the server serves HTTPS (see <see cref="TlsOptions.IsOn"/>).</summary>
     public bool ServesTls => Tls.IsOn(BindAddress);
