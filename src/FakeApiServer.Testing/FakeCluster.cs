@@ -87,6 +87,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
             ContainerRuntime = options.ContainerRuntime,
+            RequestLog = options.RequestLog,
+            LoggerProvider = options.LoggerProvider,
+            Metrics = options.Metrics,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try
