@@ -78,6 +78,7 @@ public sealed class MetricsEndpointTests
         Assert.True(scrape.Find("fakeapiserver_storage_commit_batch_size_count").Single().Value >= 6);
         Assert.Contains(scrape.Samples, s => s.Name == "workqueue_adds_total" && s.Labels["name"] == "serviceaccount");
         Assert.Contains(scrape.Samples, s => s.Name == "kubernetes_feature_enabled" && s.Labels.ContainsKey("stage"));
+        Assert.Equal(["mutating", "readOnly"], scrape.Find("apiserver_current_inflight_requests").Select(s => s.Labels["request_kind"]).Order(StringComparer.Ordinal));
         Assert.Contains(scrape.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
