@@ -32,6 +32,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
     private readonly HistoryRing _ring;
     private readonly SnapshotHistory _history;
     private readonly Task _writer;
+    private readonly StoreMetrics? _metrics;
 
     private volatile StoreSnapshot _latest;
     private long _compactedRevision;
@@ -64,6 +65,11 @@ public sealed partial class RevisionedStore : IRevisionedStore
         _history = new SnapshotHistory(_latest.Revert(history, _compactedRevision));
         _history.Add(_latest);
 
+        _metrics = options.Meters is { } meters
+            ? new StoreMetrics(
+                meters, options.DataDirectory is { } directory ? Path.GetFullPath(Path.Combine(directory, StoreOptions.DatabaseFileName)) : null,
+                () => (CurrentRevision, CompactedRevision, _ring.Count), options.HistoryWindow)
+            : null;
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
         // The writer serves every caller, so it must not capture the opener's execution context (AsyncLocals).
         using (ExecutionContext.SuppressFlow())
@@ -422,6 +428,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             {
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
                 Log.CommitFailed(_logger, events.Count, exception);
+                _metrics?.CommitFailed();
                 var failure = new StorageException("committing to the revision log failed: " + exception.Message, exception);
                 foreach (var pending in batch)
                 {
@@ -438,6 +445,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             var elapsed = _timeProvider.GetElapsedTime(started);
             Log.Committed(_logger, events.Count, revision, elapsed.TotalMilliseconds);
             span?.SetTag("storage.revision", revision);
+            _metrics?.Committed(events.Count, elapsed);
 
             Publish(latest.Apply(events, revision), events);
         }

@@ -39,6 +39,9 @@ public sealed class StoreOptions
     /// superseded rows from the log. Each pass costs one short transaction, so a few thousand keeps the
     /// database bounded without adding noticeable latency to writes.
     /// </summary>
+    /// <summary>The host's meter factory the store's instruments are created from (<see cref="StoreMetrics"/>), or null for none.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? Meters { get; set; }
+
     internal int LogCompactionInterval { get; set; } = 2_000;
 
     internal void Validate()

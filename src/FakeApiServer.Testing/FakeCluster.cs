@@ -88,6 +88,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
             ContainerRuntime = options.ContainerRuntime,
             Audit = options.Audit,
+            RequestLog = options.RequestLog,
+            LoggerProvider = options.LoggerProvider,
+            Metrics = options.Metrics,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

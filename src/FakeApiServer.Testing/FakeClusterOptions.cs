@@ -99,4 +99,19 @@ public sealed record FakeClusterOptions
 
     /// <summary>Auditing, as the --audit-* flags (a policy file and a log path or webhook kubeconfig); off by default.</summary>
     public Observability.Audit.AuditOptions Audit { get; init; } = new();
+
+    /// <summary>
+    /// Log every request the server answers at Information (its --request-log): verb, path and query, resource, user,
+    /// user agent, status, latency and audit ID, under the category FakeApiServer.Requests. See <see cref="LoggerProvider"/>.
+    /// </summary>
+    public bool RequestLog { get; init; }
+
+    /// <summary>
+    /// Where the server's log also goes (e.g. a provider writing to the test's output): its warnings and errors, and the
+    /// request lines with <see cref="RequestLog"/>. Null: the console only. The cluster does not dispose it.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LoggerProvider { get; init; }
+
+    /// <summary>Keep the server's metrics for GET /metrics (true, as kube-apiserver); false leaves every instrument out.</summary>
+    public bool Metrics { get; init; } = true;
 }

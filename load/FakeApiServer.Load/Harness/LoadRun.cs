@@ -17,9 +17,9 @@ internal static class LoadRun
         ArgumentNullException.ThrowIfNull(output);
         var scenarios = options.Scenario == "all"
             ? ScenarioCatalog.All
-            : ScenarioCatalog.All.Where(s => s.Name == options.Scenario).ToList() is { Count: > 0 } chosen
+            : ScenarioCatalog.Named.Where(s => s.Name == options.Scenario).ToList() is { Count: > 0 } chosen
                 ? chosen
-                : throw new FormatException($"unknown scenario \"{options.Scenario}\"; one of: all, {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}");
+                : throw new FormatException($"unknown scenario \"{options.Scenario}\"; one of: all, {string.Join(", ", ScenarioCatalog.Named.Select(s => s.Name))}");
         var started = time.GetUtcNow();
         var reports = new List<ScenarioReport>();
         ScenarioReport ceilings;

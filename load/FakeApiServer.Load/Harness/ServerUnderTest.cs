@@ -45,7 +45,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     /// <summary>Starts a server with its store in a fresh folder under <paramref name="workDir"/>.</summary>
     public static async Task<ServerUnderTest> StartAsync(
-        string workDir, CancellationToken cancellationToken, bool synchronousFull = true, int historyWindow = 10_000)
+        string workDir, CancellationToken cancellationToken, bool synchronousFull = true, int historyWindow = 10_000, bool metrics = true)
     {
         var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
@@ -58,6 +58,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 HistoryWindow = historyWindow,
                 Controllers = ControllerSelection.Parse("namespace,garbage-collector"),
                 LogLevel = LogLevel.Warning,
+                Metrics = metrics,
             },
             handleSignals: false, timeProvider: null, cancellationToken);
         return new ServerUnderTest(host, null, host.BaseAddress, dataDir);

@@ -24,4 +24,13 @@ internal static class ScenarioCatalog
         new ChurnScenario(),
         new ConsoleScenario(),
     ];
+
+    /// <summary>
+    /// Scenarios run only when named with --scenario: the instruments comparison starts two more servers and measures
+    /// each setting twice, which the all-scenario smoke run's budget has no room for.
+    /// </summary>
+    public static IReadOnlyList<IScenario> OnRequest { get; } = [new InstrumentsScenario()];
+
+    /// <summary>Every scenario --scenario may name.</summary>
+    public static IReadOnlyList<IScenario> Named { get; } = [.. All, .. OnRequest];
 }

@@ -10,9 +10,11 @@ internal sealed class AdmissionChain
 {
     private readonly IMutatingAdmissionPlugin[] _mutating;
     private readonly IValidatingAdmissionPlugin[] _validating;
+    private readonly AdmissionMetrics? _metrics;
 
-    public AdmissionChain(IEnumerable<object> orderedPlugins)
+    public AdmissionChain(IEnumerable<object> orderedPlugins, AdmissionMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(orderedPlugins);
         var plugins = orderedPlugins.ToList();
         _mutating = [.. plugins.OfType<IMutatingAdmissionPlugin>()];
@@ -35,11 +37,22 @@ internal sealed class AdmissionChain
     public async ValueTask AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await RunMutatingAsync(request, cancellationToken);
-        if (request.Reinvocation.ShouldReinvoke && !request.Reinvocation.IsReinvoke)
+        var started = _metrics?.Time.GetTimestamp() ?? 0;
+        var rejected = true;
+        try
         {
-            request.Reinvocation.IsReinvoke = true;
             await RunMutatingAsync(request, cancellationToken);
+            if (request.Reinvocation.ShouldReinvoke && !request.Reinvocation.IsReinvoke)
+            {
+                request.Reinvocation.IsReinvoke = true;
+                await RunMutatingAsync(request, cancellationToken);
+            }
+
+            rejected = false;
+        }
+        finally
+        {
+            _metrics?.ObserveStep(started, AdmissionMetrics.Admit, request.Operation, rejected);
         }
     }
 
@@ -47,13 +60,43 @@ internal sealed class AdmissionChain
     public async ValueTask ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        foreach (var plugin in _validating)
+        var started = _metrics?.Time.GetTimestamp() ?? 0;
+        var rejected = true;
+        try
         {
-            if (plugin.Handles(request))
+            foreach (var plugin in _validating)
             {
-                using var span = Observability.Tracing.ApiServerTracing.StartAdmission(plugin.Name, "validating", request);
-                await plugin.ValidateAsync(request, cancellationToken);
+                if (plugin.Handles(request))
+                {
+                    using var span = Observability.Tracing.ApiServerTracing.StartAdmission(plugin.Name, "validating", request);
+                    await (_metrics is null
+                        ? plugin.ValidateAsync(request, cancellationToken)
+                        : TimedAsync(_metrics, plugin.Name, AdmissionMetrics.Validate, request, plugin.ValidateAsync, cancellationToken));
+                }
             }
+
+            rejected = false;
+        }
+        finally
+        {
+            _metrics?.ObserveStep(started, AdmissionMetrics.Validate, request.Operation, rejected);
+        }
+    }
+
+    /// <summary>One plugin's call, with its latency and whether it refused recorded.</summary>
+    private static async ValueTask TimedAsync(
+        AdmissionMetrics metrics, string name, string type, AdmissionRequest request, Func<AdmissionRequest, CancellationToken, ValueTask> call, CancellationToken cancellationToken)
+    {
+        var started = metrics.Time.GetTimestamp();
+        var rejected = true;
+        try
+        {
+            await call(request, cancellationToken);
+            rejected = false;
+        }
+        finally
+        {
+            metrics.ObservePlugin(started, name, type, request.Operation, rejected);
         }
     }
 
@@ -64,7 +107,9 @@ internal sealed class AdmissionChain
             if (plugin.Handles(request))
             {
                 using var span = Observability.Tracing.ApiServerTracing.StartAdmission(plugin.Name, "mutating", request);
-                await plugin.AdmitAsync(request, cancellationToken);
+                await (_metrics is null
+                    ? plugin.AdmitAsync(request, cancellationToken)
+                    : TimedAsync(_metrics, plugin.Name, AdmissionMetrics.Admit, request, plugin.AdmitAsync, cancellationToken));
             }
         }
     }

@@ -18,6 +18,9 @@ internal sealed record AdmissionDependencies(IRevisionedStore Store, WebhookOpti
     /// <summary>The server's authorizer: the certificate plugins' checks of the approve and sign verbs on signers, and the CEL authorizer library of admission policies.</summary>
     public IAuthorizer Authorizer { get; init; } = new AlwaysAllowAuthorizer();
 
+    /// <summary>The host's meter factory for the admission latencies, or null when metrics are off.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? Meters { get; init; }
+
     /// <summary>The served resource of an API group and kind (a policy's paramKind), or null when none is served.</summary>
     public Func<string, string, ResourceDefinition?> Kinds { get; init; } = (_, _) => null;
 }

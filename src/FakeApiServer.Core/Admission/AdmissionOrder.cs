@@ -145,7 +145,8 @@ internal static class AdmissionOrder
         ArgumentNullException.ThrowIfNull(enabled);
         ArgumentNullException.ThrowIfNull(dependencies);
         var plugins = new List<object>();
-        var webhooks = new WebhookDispatcher(dependencies.Store, dependencies.Webhooks, dependencies.Time, dependencies.Logger);
+        var metrics = dependencies.Meters is { } meters ? new AdmissionMetrics(meters, dependencies.Time) : null;
+        var webhooks = new WebhookDispatcher(dependencies.Store, dependencies.Webhooks, dependencies.Time, dependencies.Logger) { Metrics = metrics };
         foreach (var name in enabled)
         {
             object? plugin = name switch
@@ -180,6 +181,6 @@ internal static class AdmissionOrder
             }
         }
 
-        return new AdmissionChain(plugins);
+        return new AdmissionChain(plugins, metrics);
     }
 }

@@ -1,5 +1,6 @@
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Api;
@@ -39,6 +40,12 @@ internal sealed class ApiContext
 
     /// <summary>The requests the server serves, for whoever observes them (request log, metrics, audit, recording, console).</summary>
     public Observability.RequestFeed Requests { get; } = new();
+
+    /// <summary>The watch stream's metrics, or null when metrics are off.</summary>
+    public Observability.Metrics.WatchMetrics? WatchMetrics { get; init; }
+
+    /// <summary>The handler of GET /metrics when metrics are on (the exporter's); null: the feature gates alone.</summary>
+    public RequestDelegate? MetricsEndpoint { get; init; }
 
     /// <summary>Fires when the server shuts down: watch streams end cleanly on it.</summary>
     public CancellationToken Stopping { get; }

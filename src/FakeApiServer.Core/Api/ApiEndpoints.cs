@@ -89,7 +89,7 @@ internal static class ApiEndpoints
                 (2, "openapi") when parts[1] == "v2" => WriteOpenApiV2Async(c),
                 (2, "openapi") when parts[1] == "v3" => WriteBytesAsync(c, ObjectJson.Serialize(_openApi.Root()), MediaTypes.Json, null),
                 ( > 2, "openapi") when parts[1] == "v3" => WriteOpenApiV3Async(c, path["/openapi/v3/".Length..]),
-                (1, "metrics") => WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
+                (1, "metrics") => _api.MetricsEndpoint is { } scrape ? scrape(c) : WriteBytesAsync(c, _metrics, MetricsEndpoint.ContentType, null),
                 (2, ".well-known") when parts[1] == "openid-configuration" && _api.OpenIdMetadata is { Served: true } oidc =>
                     WriteOpenIdAsync(c, oidc.Configuration, MediaTypes.Json),
                 (3, "openid") when parts[1] == "v1" && parts[2] == "jwks" && _api.OpenIdMetadata is { Served: true } oidc =>

@@ -36,6 +36,9 @@ internal sealed record ControllerContext(
     /// <summary>The server's authorizer, for the controllers' SubjectAccessReviews (csrapproving).</summary>
     public Security.Authorization.IAuthorizer Authorizer { get; init; } = new Security.Authorization.AlwaysAllowAuthorizer();
 
+    /// <summary>The workqueue_* metrics of the controllers' queues, or null when metrics are off.</summary>
+    public WorkqueueMetrics? Workqueues { get; init; }
+
     /// <summary>How many simulated nodes the node simulator registers and the kubelet runs (--nodes).</summary>
     public int Nodes { get; init; } = 2;
 

@@ -15,6 +15,7 @@ public static class CommandLine
 {
     private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
         "console",
+        "request-log",
     ];
 
     private static readonly HashSet<string> Flags =
@@ -30,6 +31,7 @@ public static class CommandLine
         "authorization-mode", "insecure-allow-any-address",
         .. Observability.ObservabilityFlags.Names,
         "console",
+        "request-log",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -121,6 +123,7 @@ public static class CommandLine
                 "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
                 "tls" => options with { Tls = options.Tls with { Enabled = Boolean(name, value) } },
+                "request-log" => options with { RequestLog = Boolean(name, value) },
                 "tls-cert-file" => options with { Tls = options.Tls with { CertFile = NonEmpty(name, value) } },
                 "tls-private-key-file" => options with { Tls = options.Tls with { PrivateKeyFile = NonEmpty(name, value) } },
                 "client-ca-file" => options with { Tls = options.Tls with { ClientCaFile = NonEmpty(name, value) } },

@@ -11,6 +11,7 @@ using FakeApiServer.Security.Authorization;
 using FakeApiServer.Security.Limits;
 using FakeApiServer.Security.Tls;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -75,7 +76,7 @@ public sealed partial class FakeApiServerHost
         app.UseImpersonationAndAuthorization(authorizer, logger);
         var timeout = new RequestTimeout(options.Limits, time);
         app.Use(next => context => timeout.InvokeAsync(context, next));
-        var inFlight = new InFlightLimit(options.Limits);
+        var inFlight = new InFlightLimit(options.Limits, app.Services.GetService<Observability.Metrics.ServerMetrics>()?.Meters);
         app.Use(next => context => inFlight.InvokeAsync(context, next));
         var watches = new WatchesPerUser(options.Limits);
         app.Use(next => context => watches.InvokeAsync(context, next));

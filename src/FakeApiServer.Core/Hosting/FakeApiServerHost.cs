@@ -143,6 +143,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        ConfigureObservability(builder, options);
         var tokens = LoadTokens(options);
         var pki = LoadPki(options, time);
         builder.WebHost.ConfigureKestrel(k =>
@@ -162,12 +163,14 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("FakeApiServer");
+        var metrics = app.Services.GetService<Observability.Metrics.ServerMetrics>();
         var store = await RevisionedStore.OpenAsync(
             new StoreOptions
             {
                 DataDirectory = options.InMemory ? null : options.DataDir,
                 HistoryWindow = options.HistoryWindow,
                 SynchronousFull = options.SynchronousFull,
+                Meters = metrics?.Meters,
             },
             time, loggerFactory, cancellationToken);
         ServiceAccountSigningKey? signingKey = null;
@@ -218,6 +221,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 Configurations = AdmissionPluginConfigurations.Load(options.AdmissionControlConfigFile),
                 Names = names,
                 Authorizer = authorizer,
+                Meters = metrics?.Meters,
                 Kinds = (group, kind) => served?.All.FirstOrDefault(s => s.Definition.Group == group && s.Definition.Kind == kind)?.Definition,
             });
             var catalog = served = new ResourceCatalog(definitions, store, time, names, schemas, admission);
@@ -254,6 +258,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 ClusterCa = pki?.Ca,
                 Authorizer = authorizer,
                 Usage = usage,
+                Workqueues = metrics is null ? null : new Controllers.Runtime.WorkqueueMetrics(metrics.Meters, time),
             };
             if (options.Controllers.Unknown(Controllers.Controllers.Names(controllerContext)).FirstOrDefault() is { } unknown)
             {
@@ -269,6 +274,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 Containers = options.ContainerRuntime ?? new SimulatedContainers.SimulatedContainerRuntime(
                     containerRules, store, new SimulatedContainers.ContainerFileSystems(store, new SimulatedContainers.PodVolumes(store, issuer, time), time), time,
                     options.LocalExec ? new SimulatedContainers.LocalProcessExec(Environment.CurrentDirectory) : null),
+                WatchMetrics = metrics is null ? null : new Observability.Metrics.WatchMetrics(metrics.Meters),
+                MetricsEndpoint = metrics?.ScrapeEndpoint(app),
             };
             // The web console (WebConsole/, docs/console.md): its files ahead of the security filters, its API behind them.
             var traffic = options.ServesConsole ? new WebConsole.RequestTraffic(api.Requests) : null;
@@ -277,6 +284,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 WebConsole.ConsoleAssetsFilter.UseConsoleAssets(app);
             }
 
+            ObserveRequests(api.Requests, loggerFactory, options, metrics?.Meters, catalog, store, options.FeatureGates);
             UseRequestFilters(app, options, bearerTokens, pki, authorizer, logger, time, api.Requests);
             if (traffic is not null)
             {

@@ -78,6 +78,15 @@ public sealed record FakeApiServerOptions
     /// <summary>The minimum log level (--log-level).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Log every request at Information (--request-log); without it the request lines are Debug (docs/observability.md).</summary>
+    public bool RequestLog { get; init; }
+
+    /// <summary>Count requests, storage, admission and workqueues for /metrics (true); false leaves every instrument out (the load project's comparison).</summary>
+    public bool Metrics { get; init; } = true;
+
+    /// <summary>A logger provider the server's log also goes to (the test fixture's), or null.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
     /// <summary>Service cluster IP ranges, primary first (--service-cluster-ip-range).</summary>
     public IReadOnlyList<string> ServiceClusterIpRanges { get; init; } = ["10.96.0.0/16", "fd00:10:96::/112"];
 

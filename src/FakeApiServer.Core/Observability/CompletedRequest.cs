@@ -42,6 +42,9 @@ public sealed record CompletedRequest
 
     public required string UserAgent { get; init; }
 
+    /// <summary>The request's Content-Type ("" when none): a PATCH of application/apply-patch+yaml is an apply.</summary>
+    public string RequestContentType { get; init; } = "";
+
     public required int StatusCode { get; init; }
 
     /// <summary>When the request arrived, by the server's clock.</summary>

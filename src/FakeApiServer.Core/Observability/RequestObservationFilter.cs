@@ -70,6 +70,7 @@ internal static class RequestObservationFilter
             User = user.Name,
             Groups = user.Groups,
             UserAgent = context.Request.Headers.UserAgent.ToString(),
+            RequestContentType = context.Request.ContentType ?? "",
             StatusCode = context.Response.StatusCode,
             Started = observation.Started,
             Latency = time.GetElapsedTime(observation.StartTimestamp),

@@ -56,7 +56,7 @@ internal sealed partial class WebhookDispatcher
                 continue;
             }
 
-            var response = await CallAsync(webhook, request, cancellationToken);
+            var response = await TimedCallAsync(webhook, request, AdmissionMetrics.Admit, cancellationToken);
             if (response is not null && request.Object is { } current && Patched(webhook, response, current) is { } patched
                 && !JsonNode.DeepEquals(patched, current))
             {
@@ -86,7 +86,7 @@ internal sealed partial class WebhookDispatcher
         {
             if (Matches(webhook, request))
             {
-                await CallAsync(webhook, request, cancellationToken);
+                await TimedCallAsync(webhook, request, AdmissionMetrics.Validate, cancellationToken);
             }
         }
     }
@@ -128,6 +128,31 @@ internal sealed partial class WebhookDispatcher
         }
 
         return _store.Latest.Get(NamespaceLifecyclePlugin.NamespaceKey(request.Namespace)) is { } ns ? ObjectJson.Parse(ns.Value).Labels() : [];
+    }
+
+    /// <summary>The latencies of the webhook calls, or null when metrics are off.</summary>
+    public AdmissionMetrics? Metrics { get; init; }
+
+    /// <summary><see cref="CallAsync"/>, timed for apiserver_admission_webhook_admission_duration_seconds.</summary>
+    private async Task<JsonObject?> TimedCallAsync(Webhook webhook, AdmissionRequest request, string type, CancellationToken cancellationToken)
+    {
+        if (Metrics is not { } metrics)
+        {
+            return await CallAsync(webhook, request, cancellationToken);
+        }
+
+        var started = metrics.Time.GetTimestamp();
+        var rejected = true;
+        try
+        {
+            var response = await CallAsync(webhook, request, cancellationToken);
+            rejected = false;
+            return response;
+        }
+        finally
+        {
+            metrics.ObserveWebhook(started, webhook.Name, type, request.Operation, rejected);
+        }
     }
 
     /// <summary>Calls one webhook; returns its allowed response, null when it failed open, and throws for a denial or a failure.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using FakeApiServer.Features;
 
@@ -14,6 +15,20 @@ internal static class FeatureMetrics
 
     /// <summary>The help text, with the [BETA] stability prefix the metrics framework adds.</summary>
     public const string Help = "[BETA] This metric records the data about the stage and enablement of a k8s feature.";
+
+    /// <summary>The meter of the gauge when metrics are on.</summary>
+    public const string MeterName = Observability.Metrics.ServerMetrics.MeterPrefix + "Features";
+
+    /// <summary>The gauge as an instrument of the host's meters: one measurement per gate, as <see cref="Write"/> writes them.</summary>
+    public static void Observe(IMeterFactory meters, FeatureGates gates)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(gates);
+        var samples = gates.Specs
+            .Select(spec => new Measurement<int>(gates.Enabled(spec.Name) ? 1 : 0, new KeyValuePair<string, object?>("name", spec.Name), new KeyValuePair<string, object?>("stage", spec.Stage.Label())))
+            .ToArray();
+        meters.Create(MeterName).CreateObservableGauge(Name, () => samples, unit: null, description: Help);
+    }
 
     /// <summary>The HELP and TYPE lines and one sample per gate.</summary>
     public static void Write(StringBuilder text, FeatureGates gates)

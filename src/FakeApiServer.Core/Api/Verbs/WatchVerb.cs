@@ -63,6 +63,7 @@ internal static class WatchVerb
             ? ResourceList.ParseResourceVersion(options.ResourceVersion)
             : api.Store.CurrentRevision;
         var observation = Observability.RequestObservation.Of(context);
+        using var registered = api.WatchMetrics?.Register(definition);
         await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Namespace, options, token).GetAsyncEnumerator(token);
         Task<bool> next = Task.FromResult(false);
 
@@ -122,6 +123,7 @@ internal static class WatchVerb
                     lastRevision = Math.Max(lastRevision, change.Revision);
                     await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
                     observation?.WatchEventSent();
+                    api.WatchMetrics?.EventSent(definition, change.Object?.Value.Length ?? 0);
                     if (change.Type == ResourceEventType.Error)
                     {
                         return;

@@ -28,6 +28,9 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
         _limiter = limiter ?? RateLimiters.DefaultController<TKey>(time);
     }
 
+    /// <summary>The workqueue_* recorder of this queue, or null when metrics are off; the queue disposes it.</summary>
+    public WorkqueueMetrics.Queue<TKey>? Metrics { get; init; }
+
     /// <summary>The number of keys waiting to be processed (not those processing or delayed).</summary>
     public int Count
     {
@@ -45,7 +48,13 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
     {
         lock (_lock)
         {
-            if (_shutDown.IsCancellationRequested || !_dirty.Add(key) || _processing.Contains(key))
+            if (_shutDown.IsCancellationRequested || !_dirty.Add(key))
+            {
+                return;
+            }
+
+            Metrics?.Added(key);
+            if (_processing.Contains(key))
             {
                 return;
             }
@@ -89,7 +98,11 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
     }
 
     /// <summary>Queues <paramref name="key"/> after its rate limiter's back-off: one more failure of the key.</summary>
-    public void AddRateLimited(TKey key) => AddAfter(key, _limiter.When(key));
+    public void AddRateLimited(TKey key)
+    {
+        Metrics?.Retried();
+        AddAfter(key, _limiter.When(key));
+    }
 
     /// <summary>Ends the back-off of <paramref name="key"/> (it succeeded); it does not remove a queued key.</summary>
     public void Forget(TKey key) => _limiter.Forget(key);
@@ -110,6 +123,7 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
             var key = _queue.Dequeue();
             _dirty.Remove(key);
             _processing.Add(key);
+            Metrics?.Taken(key);
             return key;
         }
     }
@@ -119,6 +133,7 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
     {
         lock (_lock)
         {
+            Metrics?.Done(key);
             _processing.Remove(key);
             if (!_dirty.Contains(key) || _shutDown.IsCancellationRequested)
             {
@@ -146,6 +161,7 @@ internal sealed class RateLimitingQueue<TKey> : IDisposable
         _shutDown.Cancel();
         _shutDown.Dispose();
         _ready.Dispose();
+        Metrics?.Dispose();
     }
 
     private async Task WorkAsync(Func<TKey, CancellationToken, Task> process, CancellationToken cancellationToken)

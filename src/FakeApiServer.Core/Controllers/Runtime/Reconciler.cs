@@ -27,7 +27,7 @@ internal abstract partial class Reconciler<TKey> : IController, IDisposable
         Name = name;
         _workers = workers;
         Logger = context.LoggerFactory.CreateLogger(GetType());
-        Queue = new RateLimitingQueue<TKey>(context.Time, rateLimiter);
+        Queue = new RateLimitingQueue<TKey>(context.Time, rateLimiter) { Metrics = context.Workqueues?.For<TKey>(name) };
     }
 
     public string Name { get; }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FakeApiServer.Api;
 using Microsoft.AspNetCore.Http;
 
@@ -7,20 +8,38 @@ namespace FakeApiServer.Security.Limits;
 /// kube-apiserver's max-in-flight filter: at most <see cref="RequestLimits.MaxRequestsInflight"/> read-only and
 /// <see cref="RequestLimits.MaxMutatingRequestsInflight"/> mutating requests are served at once; the next one is a 429
 /// TooManyRequests Status with Retry-After: 1. Long-running requests and system:masters users are not counted.
-/// Two interlocked counters: no lock and no allocation per request.
+/// Two interlocked counters: no lock and no allocation per request. With metrics on, the most of each counted since
+/// the last scrape is apiserver_current_inflight_requests (upstream reports the most in the last second).
 /// </summary>
 internal sealed class InFlightLimit
 {
     private readonly int _maxReadOnly;
     private readonly int _maxMutating;
+    private readonly bool _recordPeaks;
     private int _readOnly;
     private int _mutating;
+    private int _readOnlyPeak;
+    private int _mutatingPeak;
 
-    public InFlightLimit(RequestLimits limits)
+    public InFlightLimit(RequestLimits limits, IMeterFactory? meters = null)
     {
         _maxReadOnly = limits.MaxRequestsInflight;
         _maxMutating = limits.MaxMutatingRequestsInflight;
+        if (meters is not null && (_maxReadOnly > 0 || _maxMutating > 0))
+        {
+            meters.Create(Observability.Metrics.ServerMetrics.MeterPrefix + "Limits").CreateObservableGauge(
+                "apiserver_current_inflight_requests",
+                () => new[]
+                {
+                    new Measurement<int>(TakePeak(ref _readOnlyPeak, ref _readOnly), new KeyValuePair<string, object?>("request_kind", "readOnly")),
+                    new Measurement<int>(TakePeak(ref _mutatingPeak, ref _mutating), new KeyValuePair<string, object?>("request_kind", "mutating")),
+                },
+                unit: null,
+                description: "[STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.");
+            _recordPeaks = true;
+        }
     }
+
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -35,11 +54,17 @@ internal sealed class InFlightLimit
         }
 
         ref var counter = ref mutating ? ref _mutating : ref _readOnly;
-        if (Interlocked.Increment(ref counter) > max)
+        var now = Interlocked.Increment(ref counter);
+        if (now > max)
         {
             Interlocked.Decrement(ref counter);
             await TooManyRequests.WriteAsync(context);
             return;
+        }
+
+        if (_recordPeaks)
+        {
+            RaisePeak(ref mutating ? ref _mutatingPeak : ref _readOnlyPeak, now);
         }
 
         try
@@ -50,5 +75,27 @@ internal sealed class InFlightLimit
         {
             Interlocked.Decrement(ref mutating ? ref _mutating : ref _readOnly);
         }
+    }
+
+    private static void RaisePeak(ref int peak, int value)
+    {
+        var current = Volatile.Read(ref peak);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref peak, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>The most in flight since the last call; the next period starts from the number in flight now.</summary>
+    private static int TakePeak(ref int peak, ref int inFlight)
+    {
+        var current = Volatile.Read(ref inFlight);
+        return Math.Max(Interlocked.Exchange(ref peak, current), current);
     }
 }

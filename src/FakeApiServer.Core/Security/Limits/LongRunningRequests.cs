@@ -14,11 +14,14 @@ internal static class LongRunningRequests
 {
     private static readonly HashSet<string> StreamingSubresources = ["exec", "attach", "portforward", "proxy", "log"];
 
-    public static bool IsLongRunning(HttpContext context)
-    {
-        var info = RequestInfo.Of(context);
-        return info.Verb is "watch" or "proxy" || (info.IsResourceRequest && StreamingSubresources.Contains(info.Subresource));
-    }
+    public static bool IsLongRunning(HttpContext context) => IsLongRunning(RequestInfo.Of(context));
+
+    /// <summary>Whether the request <paramref name="info"/> describes is long-running.</summary>
+    public static bool IsLongRunning(RequestInfo info) => IsLongRunning(info.Verb, info.IsResourceRequest, info.Subresource);
+
+    /// <summary>Whether a request of this verb (and subresource, for a resource request) is long-running.</summary>
+    public static bool IsLongRunning(string verb, bool isResourceRequest, string subresource) =>
+        verb is "watch" or "proxy" || (isResourceRequest && StreamingSubresources.Contains(subresource));
 
     /// <summary>A watch: what authorization calls the verb watch.</summary>
     public static bool IsWatch(HttpContext context) => RequestInfo.Of(context).Verb == "watch";
