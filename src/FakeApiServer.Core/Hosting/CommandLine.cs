@@ -13,7 +13,9 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address"];
+    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
+        "admin-api",
+    ];
 
     private static readonly HashSet<string> Flags =
     [
@@ -26,6 +28,7 @@ public static class CommandLine
         "service-account-issuer", "api-audiences",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
+        "admin-api",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -117,6 +120,7 @@ public static class CommandLine
                 "webhook-service-url-template" => options with { Webhooks = options.Webhooks with { ServiceUrlTemplate = value.Contains("://", StringComparison.Ordinal) ? value : throw Bad(name, value, "must be a URL such as https://{name}.{namespace}.svc:{port}{path}") } },
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
                 "tls" => options with { Tls = options.Tls with { Enabled = Boolean(name, value) } },
+                "admin-api" => options with { AdminApi = Boolean(name, value) },
                 "tls-cert-file" => options with { Tls = options.Tls with { CertFile = NonEmpty(name, value) } },
                 "tls-private-key-file" => options with { Tls = options.Tls with { PrivateKeyFile = NonEmpty(name, value) } },
                 "client-ca-file" => options with { Tls = options.Tls with { ClientCaFile = NonEmpty(name, value) } },
