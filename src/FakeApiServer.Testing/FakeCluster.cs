@@ -108,7 +108,18 @@ public sealed partial class FakeCluster : IAsyncDisposable
             throw;
         }
 
-        return new FakeCluster(host);
+        var cluster = new FakeCluster(host) { TimeProvider = options.TimeProvider ?? TimeProvider.System };
+        try
+        {
+            await cluster.SeedAsync(options, cancellationToken);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
     }
 
     /// <summary>Writes a kubeconfig (context "fakeapiserver") for kubectl or tools in other languages.</summary>

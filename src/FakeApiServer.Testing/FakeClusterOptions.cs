@@ -96,4 +96,16 @@ public sealed record FakeClusterOptions
     /// the admin client certificate (CN=kubernetes-admin, O=system:masters). False: plain http, every request is admin.
     /// </summary>
     public bool Tls { get; init; }
+
+    /// <summary>
+    /// A state to start from (<see cref="FakeCluster.SnapshotAsync"/>, or <see cref="ClusterSnapshot.LoadAsync"/> of a saved
+    /// file): written into the store once the cluster is up, and the state <see cref="FakeCluster.ResetAsync"/> returns to.
+    /// </summary>
+    public ClusterSnapshot? Seed { get; init; }
+
+    /// <summary>
+    /// A folder of YAML or JSON objects to apply once the cluster is up (after <see cref="Seed"/>), as
+    /// <see cref="FakeCluster.ApplyFolderAsync"/>; the state <see cref="FakeCluster.ResetAsync"/> returns to.
+    /// </summary>
+    public string? SeedFolder { get; init; }
 }
