@@ -11,6 +11,7 @@ public sealed class ActiveFault : IDisposable
     private readonly Lock _lock = new();
     private int _hits;
     private int? _remaining;
+    private TaskCompletionSource _hit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal ActiveFault(FaultRules owner, FaultRule rule)
     {
@@ -50,6 +51,31 @@ public sealed class ActiveFault : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the fault has been injected into <paramref name="hits"/> requests in all. A delay counts once its
+    /// timer runs, so a test may then advance the clock past it.
+    /// </summary>
+    /// <param name="hits">The total wanted.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    public async Task WaitForHitsAsync(int hits, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task hit;
+            lock (_lock)
+            {
+                if (_hits >= hits)
+                {
+                    return;
+                }
+
+                hit = _hit.Task;
+            }
+
+            await hit.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Removes the rule from its server (nothing when it is already gone).</summary>
     public void Dispose() => _owner.Remove(Id);
 
@@ -60,6 +86,20 @@ public sealed class ActiveFault : IDisposable
         {
             return Rule with { Times = _remaining };
         }
+    }
+
+    /// <summary>Counts one request the fault took effect on (its delay's timer armed, or its answer about to be written).</summary>
+    internal void Applied()
+    {
+        TaskCompletionSource hit;
+        lock (_lock)
+        {
+            _hits++;
+            hit = _hit;
+            _hit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        hit.TrySetResult();
     }
 
     /// <summary>Whether the fault applies to a matching request: takes one of its times and draws its probability. Also says when its times ran out.</summary>
@@ -73,7 +113,6 @@ public sealed class ActiveFault : IDisposable
                 return false;
             }
 
-            _hits++;
             if (_remaining is not null)
             {
                 _remaining--;

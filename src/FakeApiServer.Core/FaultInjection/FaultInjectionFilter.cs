@@ -35,28 +35,35 @@ internal static class FaultInjectionFilter
             var request = new FaultRequest(
                 info.Verb, info.Group, info.Resource, info.Subresource, info.Namespace, info.Name, context.GetUser().Name,
                 context.Request.Query["fieldManager"] is { Count: > 0 } manager ? manager[0] : null, context.Request.Path.Value ?? "/");
-            if (rules.Take(request) is not { } rule)
+            if (rules.Take(request) is not { } fault)
             {
                 await next(context);
                 return;
             }
 
-            await InjectAsync(context, rule, request, () => next(context), time, currentRevision, protobuf);
+            await InjectAsync(context, fault, request, () => next(context), time, currentRevision, protobuf);
         });
 
     private static async Task InjectAsync(
-        HttpContext context, FaultRule rule, FaultRequest request, Func<Task> next, TimeProvider time, Func<long> currentRevision, ProtobufResponses protobuf)
+        HttpContext context, ActiveFault fault, FaultRequest request, Func<Task> next, TimeProvider time, Func<long> currentRevision, ProtobufResponses protobuf)
     {
+        var rule = fault.Rule;
         if (rule.Delay is { } delay && delay > TimeSpan.Zero)
         {
             try
             {
-                await Task.Delay(delay, time, context.RequestAborted);
+                var delayed = Task.Delay(delay, time, context.RequestAborted);
+                fault.Applied();
+                await delayed;
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 return;
             }
+        }
+        else
+        {
+            fault.Applied();
         }
 
         if (rule.DropConnection)

@@ -59,7 +59,7 @@ public sealed class FaultRules
     }
 
     /// <summary>The first rule that applies to the request (taking one of its times), or null.</summary>
-    internal FaultRule? Take(FaultRequest request)
+    internal ActiveFault? Take(FaultRequest request)
     {
         foreach (var active in Volatile.Read(ref _active))
         {
@@ -70,7 +70,7 @@ public sealed class FaultRules
                     Remove(active.Id);
                 }
 
-                return active.Rule;
+                return active;
             }
         }
 

@@ -5,7 +5,8 @@ namespace FakeApiServer.FaultInjection;
 
 /// <summary>
 /// The response body of a watch a fault closes after some events: counts the events (one JSON line each) as they are
-/// written, and once the last allowed one is flushed cancels the watch's token, so the watch ends as if the client left.
+/// written, and once the last allowed one is flushed cancels the watch's token, so the watch ends as if the client left;
+/// what it writes after that is dropped.
 /// </summary>
 internal sealed class WatchEventLimit(IHttpResponseBodyFeature prior, int events, CancellationTokenSource cut) : IHttpResponseBodyFeature
 {
@@ -40,6 +41,13 @@ internal sealed class WatchEventLimit(IHttpResponseBodyFeature prior, int events
 
         public override void Advance(int bytes)
         {
+            if (limit.Sent >= limit.Events)
+            {
+                // Past the limit (a backlog the watch drains without looking at its token): not advancing drops the bytes.
+                _last = default;
+                return;
+            }
+
             limit.Sent += _last.Span[..bytes].Count((byte)'\n');
             _last = _last[bytes..];
             inner.Advance(bytes);
@@ -47,6 +55,11 @@ internal sealed class WatchEventLimit(IHttpResponseBodyFeature prior, int events
 
         public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
         {
+            if (limit.Cut.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(limit.Cut.Token);
+            }
+
             var result = await inner.FlushAsync(CancellationToken.None);
             if (limit.Sent >= limit.Events)
             {
