@@ -108,4 +108,10 @@ public sealed record FakeClusterOptions
     /// <see cref="FakeCluster.ApplyFolderAsync"/>; the state <see cref="FakeCluster.ResetAsync"/> returns to.
     /// </summary>
     public string? SeedFolder { get; init; }
+
+    /// <summary>
+    /// Serve the faults admin API (/fakeapiserver/v1/faults), as the command line's --admin-api, so kubectl and clients
+    /// in other languages add fault rules; from .NET, <see cref="FakeCluster.Faults"/> needs no API.
+    /// </summary>
+    public bool AdminApi { get; init; }
 }
