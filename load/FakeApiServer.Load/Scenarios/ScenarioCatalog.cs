@@ -20,5 +20,6 @@ internal static class ScenarioCatalog
         new ProtobufScenario(),
         new InformersScenario(),
         new ChurnScenario(),
+        new FixtureScenario(),
     ];
 }
