@@ -58,6 +58,13 @@ public sealed class StoreSnapshot
         return end - start;
     }
 
+    /// <summary>A snapshot holding <paramref name="objects"/> (one per key), labelled <paramref name="revision"/>: a saved state read back, to reset a store to.</summary>
+    public static StoreSnapshot Of(IEnumerable<StoredObject> objects, long revision)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        return FromObjects(objects, revision);
+    }
+
     internal static StoreSnapshot Empty(long revision) => new(revision, EmptyObjects, EmptyKeys);
 
     internal static StoreSnapshot FromObjects(IEnumerable<StoredObject> objects, long revision)

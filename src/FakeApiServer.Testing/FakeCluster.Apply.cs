@@ -282,7 +282,9 @@ public sealed partial class FakeCluster
 
     private sealed record ServedResource(string Prefix, string Plural, bool Namespaced)
     {
-        public string ObjectPath(string? ns, string name) =>
-            Namespaced ? $"{Prefix}/namespaces/{ns ?? "default"}/{Plural}/{name}" : $"{Prefix}/{Plural}/{name}";
+        public string ObjectPath(string? ns, string name) => CollectionPath(ns) + "/" + name;
+
+        public string CollectionPath(string? ns) =>
+            Namespaced ? $"{Prefix}/namespaces/{ns ?? "default"}/{Plural}" : $"{Prefix}/{Plural}";
     }
 }

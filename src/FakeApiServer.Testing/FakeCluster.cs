@@ -91,6 +91,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             RequestLog = options.RequestLog,
             LoggerProvider = options.LoggerProvider,
             Metrics = options.Metrics,
+            AdminApi = options.AdminApi,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try
@@ -112,7 +113,18 @@ public sealed partial class FakeCluster : IAsyncDisposable
             throw;
         }
 
-        return new FakeCluster(host);
+        var cluster = new FakeCluster(host) { TimeProvider = options.TimeProvider ?? TimeProvider.System };
+        try
+        {
+            await cluster.SeedAsync(options, cancellationToken);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
     }
 
     /// <summary>Writes a kubeconfig (context "fakeapiserver") for kubectl or tools in other languages.</summary>

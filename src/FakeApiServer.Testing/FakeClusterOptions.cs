@@ -114,4 +114,22 @@ public sealed record FakeClusterOptions
 
     /// <summary>Keep the server's metrics for GET /metrics (true, as kube-apiserver); false leaves every instrument out.</summary>
     public bool Metrics { get; init; } = true;
+
+    /// <summary>
+    /// A state to start from (<see cref="FakeCluster.SnapshotAsync"/>, or <see cref="ClusterSnapshot.LoadAsync"/> of a saved
+    /// file): written into the store once the cluster is up, and the state <see cref="FakeCluster.ResetAsync"/> returns to.
+    /// </summary>
+    public ClusterSnapshot? Seed { get; init; }
+
+    /// <summary>
+    /// A folder of YAML or JSON objects to apply once the cluster is up (after <see cref="Seed"/>), as
+    /// <see cref="FakeCluster.ApplyFolderAsync"/>; the state <see cref="FakeCluster.ResetAsync"/> returns to.
+    /// </summary>
+    public string? SeedFolder { get; init; }
+
+    /// <summary>
+    /// Serve the faults admin API (/fakeapiserver/v1/faults), as the command line's --admin-api, so kubectl and clients
+    /// in other languages add fault rules; from .NET, <see cref="FakeCluster.Faults"/> needs no API.
+    /// </summary>
+    public bool AdminApi { get; init; }
 }

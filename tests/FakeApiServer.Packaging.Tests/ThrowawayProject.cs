@@ -84,6 +84,7 @@ internal static class ThrowawayProject
                 <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
               </PropertyGroup>
               <ItemGroup>
+                <Using Include="Xunit" />
                 <PackageReference Include="{packageId}" Version="{version}" />
                 <PackageReference Include="Microsoft.NET.Test.Sdk" Version="{TestSdkVersion}" />
                 <PackageReference Include="xunit" Version="{XunitVersion}" />
@@ -92,20 +93,35 @@ internal static class ThrowawayProject
             </Project>
             """);
         File.WriteAllText(Path.Combine(folder, "ClusterTests.cs"), TestSource.Replace("@FIXTURES@", FixturesFolder().Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal));
+
+        // The samples docs/testing.md quotes, compiled and run against the package as a user would copy them.
+        var samples = Directory.CreateDirectory(Path.Combine(folder, "Samples")).FullName;
+        foreach (var sample in SampleFiles())
+        {
+            File.Copy(sample, Path.Combine(samples, Path.GetFileName(sample)), overwrite: true);
+        }
     }
 
+    /// <summary>The number of tests of the written project: the two of <see cref="TestSource"/> and the samples'.</summary>
+    public static int TestCount() => 2 + SampleFiles().Sum(f => File.ReadAllText(f).Split("[Fact]").Length - 1);
+
+    /// <summary>The .cs files of samples/FakeApiServer.Samples, found by walking up from the test binaries.</summary>
+    private static string[] SampleFiles() => Directory.GetFiles(RepositoryFolder(Path.Combine("samples", "FakeApiServer.Samples")), "*.cs");
+
     /// <summary>The repository's fixtures/multinetwork folder, found by walking up from the test binaries.</summary>
-    private static string FixturesFolder()
+    private static string FixturesFolder() => RepositoryFolder(Path.Combine("fixtures", "multinetwork"));
+
+    private static string RepositoryFolder(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "fixtures", "multinetwork");
+            var path = Path.Combine(dir.FullName, relative);
             if (Directory.Exists(path))
             {
                 return path;
             }
         }
 
-        throw new DirectoryNotFoundException("fixtures/multinetwork not found above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException(relative + " not found above " + AppContext.BaseDirectory);
     }
 }

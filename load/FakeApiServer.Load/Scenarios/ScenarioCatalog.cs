@@ -23,6 +23,7 @@ internal static class ScenarioCatalog
         new InformersScenario(),
         new ChurnScenario(),
         new ConsoleScenario(),
+        new FixtureScenario(),
     ];
 
     /// <summary>

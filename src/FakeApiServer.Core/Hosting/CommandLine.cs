@@ -16,6 +16,7 @@ public static class CommandLine
     private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
         "console",
         "request-log",
+        "admin-api",
     ];
 
     private static readonly HashSet<string> Flags =
@@ -32,6 +33,7 @@ public static class CommandLine
         .. Observability.ObservabilityFlags.Names,
         "console",
         "request-log",
+        "admin-api",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -124,6 +126,7 @@ public static class CommandLine
                 "webhook-service-address" => options with { Webhooks = options.Webhooks with { ServiceAddress = System.Net.IPAddress.TryParse(value, out _) ? value : throw Bad(name, value, "must be an IP address") } },
                 "tls" => options with { Tls = options.Tls with { Enabled = Boolean(name, value) } },
                 "request-log" => options with { RequestLog = Boolean(name, value) },
+                "admin-api" => options with { AdminApi = Boolean(name, value) },
                 "tls-cert-file" => options with { Tls = options.Tls with { CertFile = NonEmpty(name, value) } },
                 "tls-private-key-file" => options with { Tls = options.Tls with { PrivateKeyFile = NonEmpty(name, value) } },
                 "client-ca-file" => options with { Tls = options.Tls with { ClientCaFile = NonEmpty(name, value) } },

@@ -27,6 +27,7 @@ using FakeApiServer.Apis.Authentication.SelfSubjectReviews;
 using FakeApiServer.Apis.Authorization;
 using FakeApiServer.Controllers;
 using FakeApiServer.Observability;
+using FakeApiServer.FaultInjection;
 using FakeApiServer.Registry;
 using FakeApiServer.Registry.CustomResources;
 using FakeApiServer.ResourceUsage;
@@ -97,6 +98,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
 
     /// <summary>The requests this server serves: subscribe an <see cref="Observability.IRequestObserver"/> to be told of each.</summary>
     public Observability.RequestFeed Requests { get; private init; } = new();
+
+    /// <summary>The faults this server injects into the requests they match (the admin API's rules too, with --admin-api).</summary>
+    public FaultInjection.FaultRules Faults { get; private init; } = new();
 
     /// <summary>The newest stored object at <paramref name="key"/>, or null.</summary>
     internal System.Text.Json.Nodes.JsonObject? ReadObject(string key) => _store.Latest.Get(key) is { } stored ? ObjectJson.Parse(stored.Value) : null;
@@ -291,6 +295,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 WebConsole.ConsoleApiFilter.UseConsoleApi(app, traffic, options.Limits.RequestTimeout, time, lifetime.ApplicationStopping);
             }
 
+            var faults = new FaultInjection.FaultRules();
+            app.UseFaultInjection(faults, options.AdminApi ? new FaultInjection.FaultAdminApi(faults, options.AuthenticatesRequests) : null, time, () => store.CurrentRevision, api.Protobuf);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
@@ -310,6 +316,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 _containerRules = containerRules,
                 ContainerRuntime = api.Containers,
                 Requests = api.Requests,
+                Faults = faults,
             };
             if (options.KubeconfigOut is { } kubeconfig)
             {
@@ -374,10 +381,19 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     /// removed (finalizers ignored), objects changed or removed since are written back, at new resourceVersions;
     /// the kinds of CRDs that went are no longer served. Returns the number of writes.
     /// </summary>
-    internal async Task<int> ResetAsync(CancellationToken cancellationToken)
+    internal Task<int> ResetAsync(CancellationToken cancellationToken) =>
+        RestoreAsync(_baseline ?? throw new InvalidOperationException("No baseline was captured."), cancellationToken);
+
+    /// <summary>The store's current state, immutable (the fixture's snapshots).</summary>
+    internal StoreSnapshot Snapshot() => _store.Latest;
+
+    /// <summary>
+    /// Brings the store to <paramref name="state"/> as <see cref="ResetAsync"/> does to the baseline: objects not in it
+    /// are removed, others written back, at new resourceVersions. Returns the number of writes.
+    /// </summary>
+    internal async Task<int> RestoreAsync(StoreSnapshot state, CancellationToken cancellationToken)
     {
-        var baseline = _baseline ?? throw new InvalidOperationException("No baseline was captured.");
-        var writes = await _store.ResetAsync(baseline, static (value, revision) => ObjectJson.StampAndSerialize(ObjectJson.Parse(value), revision), cancellationToken);
+        var writes = await _store.ResetAsync(state, static (value, revision) => ObjectJson.StampAndSerialize(ObjectJson.Parse(value), revision), cancellationToken);
         _crds.Resync();
         return writes;
     }

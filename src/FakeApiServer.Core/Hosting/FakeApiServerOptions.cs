@@ -61,6 +61,12 @@ public sealed record FakeApiServerOptions
     public bool LocalExec { get; init; }
 
     /// <summary>
+    /// --admin-api: serve the faults admin API (/fakeapiserver/v1/faults, docs/testing.md), with which a client injects
+    /// errors, latency and broken watches; only for system:masters when requests are authenticated. Off by default.
+    /// </summary>
+    public bool AdminApi { get; init; }
+
+    /// <summary>
     /// What the simulated containers do on exec, attach and port-forward, replacing the rules and built-in shell; null: those. In-process
     /// only (the fixture and tests), so internal.
     /// </summary>
