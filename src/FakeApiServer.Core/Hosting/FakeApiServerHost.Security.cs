@@ -4,17 +4,16 @@ using FakeApiServer.Api;
 using FakeApiServer.Observability;
 using FakeApiServer.Observability.Audit;
 using FakeApiServer.Observability.Tracing;
-using Microsoft.Extensions.DependencyInjection;
 using FakeApiServer.Security;
 using FakeApiServer.Security.Authentication;
 using FakeApiServer.Security.Authorization;
 using FakeApiServer.Security.Limits;
 using FakeApiServer.Security.Tls;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer.Hosting;
