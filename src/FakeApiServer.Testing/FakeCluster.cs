@@ -87,6 +87,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             LogLevel = LogLevel.Warning,
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
             ContainerRuntime = options.ContainerRuntime,
+            Storage = options.Storage,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

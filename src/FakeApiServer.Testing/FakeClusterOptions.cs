@@ -96,4 +96,7 @@ public sealed record FakeClusterOptions
     /// the admin client certificate (CN=kubernetes-admin, O=system:masters). False: plain http, every request is admin.
     /// </summary>
     public bool Tls { get; init; }
+
+    /// <summary>Where objects are kept: in memory or <see cref="DataDir"/> (the default), or an etcd cluster (docs/operations.md).</summary>
+    public Hosting.StorageBackends.StorageBackendOptions Storage { get; init; } = new();
 }

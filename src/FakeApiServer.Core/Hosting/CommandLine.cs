@@ -26,6 +26,7 @@ public static class CommandLine
         "service-account-issuer", "api-audiences",
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
+        "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -129,6 +130,7 @@ public static class CommandLine
                 "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },
                 "request-timeout" => options with { Limits = options.Limits with { RequestTimeout = Schema.Cel.CelFunctions.TryParseDuration(value, out var timeout) && timeout >= TimeSpan.Zero ? timeout : throw Bad(name, value, "must be a duration such as 60s or 1m0s") } },
                 "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
+                _ when StorageBackends.StorageFlags.Names.Contains(name) => StorageBackends.StorageFlags.Apply(options, name, value),
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }

@@ -55,7 +55,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private const int MaxHeaderBytes = (1 << 20) + 4096;
 
     private readonly WebApplication _app;
-    private readonly RevisionedStore _store;
+    private readonly IRevisionedStore _store;
     private readonly ILogger _logger;
     private readonly ControllerManager _controllers;
     private readonly CustomResourceDefinitionController _crds;
@@ -68,7 +68,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private int _disposed;
 
     private FakeApiServerHost(
-        WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds,
+        WebApplication app, IRevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds,
         Security.Tls.ClusterPki? pki, KubeconfigCredentials credentials)
     {
         _pki = pki;
@@ -160,14 +160,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("FakeApiServer");
-        var store = await RevisionedStore.OpenAsync(
-            new StoreOptions
-            {
-                DataDirectory = options.InMemory ? null : options.DataDir,
-                HistoryWindow = options.HistoryWindow,
-                SynchronousFull = options.SynchronousFull,
-            },
-            time, loggerFactory, cancellationToken);
+        var store = await StorageBackends.StorageBackend.OpenAsync(options, time, loggerFactory, cancellationToken);
         ServiceAccountSigningKey? signingKey = null;
         try
         {
@@ -294,7 +287,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 host.WriteKubeconfig(kubeconfig);
             }
 
-            Log.Started(logger, baseAddress, options.InMemory ? "in memory" : Path.GetFullPath(options.DataDir));
+            var storedIn = StorageBackends.StorageBackend.Describe(options);
+            Log.Started(logger, baseAddress, storedIn);
             return host;
         }
         catch

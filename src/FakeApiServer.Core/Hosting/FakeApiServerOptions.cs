@@ -128,4 +128,7 @@ public sealed record FakeApiServerOptions
     /// default) every request is <see cref="Security.UserInfo.Unsecured"/>, kube-apiserver's former insecure port.
     /// </summary>
     public bool AuthenticatesRequests => ServesTls || Authentication.TokenAuthFile is not null;
+
+    /// <summary>Where objects are kept: SQLite (default) or etcd (--storage-backend, --etcd-*; docs/operations.md).</summary>
+    public StorageBackends.StorageBackendOptions Storage { get; init; } = new();
 }
