@@ -88,6 +88,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             Tls = new Security.Tls.TlsOptions { Enabled = options.Tls },
             ContainerRuntime = options.ContainerRuntime,
             Storage = options.Storage,
+            LeaderElection = options.LeaderElection,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

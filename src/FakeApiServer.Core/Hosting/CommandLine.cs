@@ -13,7 +13,9 @@ namespace FakeApiServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address"];
+    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
+        "leader-elect",
+    ];
 
     private static readonly HashSet<string> Flags =
     [
@@ -27,6 +29,7 @@ public static class CommandLine
         "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
         "authorization-mode", "insecure-allow-any-address",
         "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
+        "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "leader-elect-resource-namespace",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -130,7 +133,7 @@ public static class CommandLine
                 "max-watches-per-user" => options with { Limits = options.Limits with { MaxWatchesPerUser = Count(name, value) } },
                 "request-timeout" => options with { Limits = options.Limits with { RequestTimeout = Schema.Cel.CelFunctions.TryParseDuration(value, out var timeout) && timeout >= TimeSpan.Zero ? timeout : throw Bad(name, value, "must be a duration such as 60s or 1m0s") } },
                 "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
-                _ when StorageBackends.StorageFlags.Names.Contains(name) => StorageBackends.StorageFlags.Apply(options, name, value),
+                _ when StorageBackends.ReplicaFlags.Names.Contains(name) => StorageBackends.ReplicaFlags.Apply(options, name, value),
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }

@@ -270,7 +270,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var baseAddress = new Uri(ListeningAddress(server));
-            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, controllerContext.Informers, logger);
+            var elected = Controllers.LeaderElection.LeaderElectedControllers.Group(
+                Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, options.LeaderElection,
+                options.LeaderElection.Enabled ?? options.Storage.IsEtcd, catalog, time, logger);
+            var controllers = new ControllerManager(elected, Controllers.ControllerSelection.All, warmUp, controllerContext.Informers, logger);
             crds.Start(controllerContext);
             var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
             {

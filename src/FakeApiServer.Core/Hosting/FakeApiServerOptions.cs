@@ -131,4 +131,7 @@ public sealed record FakeApiServerOptions
 
     /// <summary>Where objects are kept: SQLite (default) or etcd (--storage-backend, --etcd-*; docs/operations.md).</summary>
     public StorageBackends.StorageBackendOptions Storage { get; init; } = new();
+
+    /// <summary>Leader election of the in-process controllers between replicas (--leader-elect*; docs/operations.md).</summary>
+    public Controllers.LeaderElection.LeaderElectionOptions LeaderElection { get; init; } = new();
 }

@@ -26,7 +26,6 @@ public sealed partial class EtcdRevisionedStore : IRevisionedStore
     private static readonly TimeSpan ProgressRetry = TimeSpan.FromMilliseconds(200);
 
     private readonly EtcdStoreOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly GrpcChannel _channel;
     private readonly KV.KVClient _kv;
@@ -37,15 +36,14 @@ public sealed partial class EtcdRevisionedStore : IRevisionedStore
     private TaskCompletionSource _compactorRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private EtcdRevisionedStore(EtcdStoreOptions options, TimeProvider time, ILoggerFactory loggerFactory, GrpcChannel channel)
+    private EtcdRevisionedStore(EtcdStoreOptions options, ILoggerFactory loggerFactory, GrpcChannel channel)
     {
         _options = options;
-        _time = time;
         _logger = loggerFactory.CreateLogger<EtcdRevisionedStore>();
         _channel = channel;
         _kv = new KV.KVClient(channel);
         _keys = new EtcdKeys(options.Prefix, options.KeyLayout);
-        _feed = new EtcdWatchFeed(_kv, new Watch.WatchClient(channel), _keys, options, time, _logger);
+        _feed = new EtcdWatchFeed(_kv, new Watch.WatchClient(channel), _keys, options, _logger);
     }
 
     /// <inheritdoc/>
@@ -71,7 +69,7 @@ public sealed partial class EtcdRevisionedStore : IRevisionedStore
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate();
         var channel = EtcdChannel.Create(options);
-        var store = new EtcdRevisionedStore(options, timeProvider, loggerFactory, channel);
+        var store = new EtcdRevisionedStore(options, loggerFactory, channel);
         try
         {
             await store._feed.StartAsync(cancellationToken);
@@ -132,7 +130,8 @@ public sealed partial class EtcdRevisionedStore : IRevisionedStore
         {
             // etcd answers a progress request only while the watch is in sync; ask again until the cache is there.
             await _feed.RequestProgressAsync(cancellationToken);
-            await Task.WhenAny(caughtUp, Task.Delay(ProgressRetry, _time, cancellationToken));
+            // etcd runs on the real clock: a test's manual clock must not stall reads, so this retry waits on the system's.
+            await Task.WhenAny(caughtUp, Task.Delay(ProgressRetry, TimeProvider.System, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
         }
 

@@ -21,7 +21,6 @@ internal sealed partial class EtcdWatchFeed : IAsyncDisposable
     private readonly Watch.WatchClient _watch;
     private readonly EtcdKeys _keys;
     private readonly EtcdStoreOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -31,13 +30,12 @@ internal sealed partial class EtcdWatchFeed : IAsyncDisposable
     private volatile IClientStreamWriter<WatchRequest>? _requests;
     private Task _loop = Task.CompletedTask;
 
-    public EtcdWatchFeed(KV.KVClient kv, Watch.WatchClient watch, EtcdKeys keys, EtcdStoreOptions options, TimeProvider time, ILogger logger)
+    public EtcdWatchFeed(KV.KVClient kv, Watch.WatchClient watch, EtcdKeys keys, EtcdStoreOptions options, ILogger logger)
     {
         _kv = kv;
         _watch = watch;
         _keys = keys;
         _options = options;
-        _time = time;
         _logger = logger;
     }
 
@@ -143,7 +141,8 @@ internal sealed partial class EtcdWatchFeed : IAsyncDisposable
 
             try
             {
-                await Task.Delay(backoff, _time, stopping);
+                // Re-connecting to etcd waits on the real clock, as etcd does: a test's manual clock must not stall it.
+                await Task.Delay(backoff, TimeProvider.System, stopping);
             }
             catch (OperationCanceledException)
             {

@@ -18,7 +18,7 @@ public sealed class EtcdBackendTests(EtcdFixture etcd) : IClassFixture<EtcdFixtu
     [Fact]
     public async Task An_object_is_an_etcd_key_whose_mod_revision_is_its_resourceVersion_and_writes_are_conditioned_on_it()
     {
-        using var cts = new CancellationTokenSource(TestTimeout);
+        using var cts = new CancellationTokenSource(EtcdFixture.TestTimeout);
         var ct = cts.Token;
         var prefix = Prefix();
         await using var cluster = await FakeCluster.StartAsync(etcd.Options(prefix), ct);
@@ -53,7 +53,7 @@ public sealed class EtcdBackendTests(EtcdFixture etcd) : IClassFixture<EtcdFixtu
     [Fact]
     public async Task A_write_through_one_replica_is_read_and_watched_through_another()
     {
-        using var cts = new CancellationTokenSource(TestTimeout);
+        using var cts = new CancellationTokenSource(EtcdFixture.TestTimeout);
         var ct = cts.Token;
         var prefix = Prefix();
         await using var a = await FakeCluster.StartAsync(etcd.Options(prefix), ct);
@@ -89,7 +89,7 @@ public sealed class EtcdBackendTests(EtcdFixture etcd) : IClassFixture<EtcdFixtu
     [Fact]
     public async Task A_watch_from_a_revision_etcd_compacted_is_answered_410_Expired()
     {
-        using var cts = new CancellationTokenSource(TestTimeout);
+        using var cts = new CancellationTokenSource(EtcdFixture.TestTimeout);
         var ct = cts.Token;
         var time = new ManualTime();
         var interval = TimeSpan.FromMinutes(5);

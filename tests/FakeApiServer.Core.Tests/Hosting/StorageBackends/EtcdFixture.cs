@@ -9,6 +9,12 @@ namespace FakeApiServer.Tests.Hosting.StorageBackends;
 /// <summary>One single-member etcd for a test class; each test keeps to its own key prefix.</summary>
 public sealed class EtcdFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// How long one etcd test may take before it is cancelled: each replica writes its start-up objects as etcd
+    /// transactions, which on a machine shared by many builds takes longer than the in-memory store's tests.
+    /// </summary>
+    public static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
+
     private EtcdCluster? _etcd;
 
     public EtcdCluster Etcd => _etcd ?? throw new InvalidOperationException("etcd has not started");

@@ -18,7 +18,7 @@ public sealed partial class EtcdLayoutTests(EtcdFixture etcd) : IClassFixture<Et
     [Fact]
     public async Task Objects_are_where_the_layout_table_in_docs_operations_md_says_kube_apiserver_keeps_them()
     {
-        using var cts = new CancellationTokenSource(TestTimeout);
+        using var cts = new CancellationTokenSource(EtcdFixture.TestTimeout);
         var ct = cts.Token;
         var rows = LayoutTable();
         Assert.True(rows.Count >= 30, "the layout table in docs/operations.md has " + rows.Count + " rows");

@@ -2,18 +2,24 @@ using FakeApiServer.Schema.Cel;
 
 namespace FakeApiServer.Hosting.StorageBackends;
 
-/// <summary>The command line flags of <see cref="StorageBackendOptions"/>, named and worded as kube-apiserver's.</summary>
-internal static class StorageFlags
+/// <summary>The flags for running as one of several replicas: the storage backend (kube-apiserver's --storage-backend, --etcd-*) and leader election (kube-controller-manager's --leader-elect*), named and worded as upstream's.</summary>
+internal static class ReplicaFlags
 {
     /// <summary>The flags this class reads.</summary>
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
         "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
+        "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "leader-elect-resource-namespace",
     };
 
     /// <summary>Applies one flag; throws <see cref="FormatException"/> with kube-apiserver's flag wording for a bad value.</summary>
     public static FakeApiServerOptions Apply(FakeApiServerOptions options, string name, string value)
     {
+        if (name.StartsWith("leader-elect", StringComparison.Ordinal))
+        {
+            return options with { LeaderElection = LeaderElection(options.LeaderElection, name, value) };
+        }
+
         var storage = options.Storage;
         storage = name switch
         {
@@ -36,6 +42,18 @@ internal static class StorageFlags
         };
         return options with { Storage = storage };
     }
+
+    private static Controllers.LeaderElection.LeaderElectionOptions LeaderElection(Controllers.LeaderElection.LeaderElectionOptions election, string name, string value) => name switch
+    {
+        "leader-elect" => election with { Enabled = bool.TryParse(value, out var enabled) ? enabled : throw Bad(name, value, "must be true or false") },
+        "leader-elect-lease-duration" => election with { LeaseDuration = Duration(name, value) },
+        "leader-elect-renew-deadline" => election with { RenewDeadline = Duration(name, value) },
+        "leader-elect-retry-period" => election with { RetryPeriod = Duration(name, value) },
+        _ => election with { Namespace = NonEmpty(name, value) },
+    };
+
+    private static TimeSpan Duration(string name, string value) =>
+        CelFunctions.TryParseDuration(value, out var duration) && duration > TimeSpan.Zero ? duration : throw Bad(name, value, "must be a positive duration such as 15s");
 
     private static List<Uri> Servers(string name, string value)
     {
