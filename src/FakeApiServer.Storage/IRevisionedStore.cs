@@ -54,6 +54,14 @@ public interface IRevisionedStore : IAsyncDisposable
     /// <param name="encode">Given a value and the revision of its write, returns the bytes to store.</param>
     /// <param name="cancellationToken">Cancels the reset.</param>
     Task<int> ResetAsync(StoreSnapshot baseline, Func<byte[], long, byte[]> encode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes once <see cref="Latest"/> includes every write committed anywhere before the call: what a read at
+    /// resourceVersion "" (most recent) waits for. A store that is the only writer of its log is always current; a
+    /// store that is one of several replicas on a shared log waits for its cache to catch up.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    ValueTask WaitForConsistentReadAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>What a write does to its key.</summary>

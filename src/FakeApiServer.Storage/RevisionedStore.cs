@@ -24,18 +24,10 @@ public sealed partial class RevisionedStore : IRevisionedStore
     private readonly ILogger _logger;
     private readonly IRevisionLog _log;
     private readonly Channel<PendingWrite> _queue;
-    private readonly WatchHub _hub;
-
-    // Guards the ring, the snapshot history, the hub's publishing and watcher registration, so that a new
-    // watcher's backlog and its first live event meet exactly.
-    private readonly Lock _publishLock = new();
-    private readonly HistoryRing _ring;
-    private readonly SnapshotHistory _history;
+    private readonly WatchCache _cache;
     private readonly Task _writer;
     private readonly StoreMetrics? _metrics;
 
-    private volatile StoreSnapshot _latest;
-    private long _compactedRevision;
     private long _logCompactedRevision;
     private long _committedBatches;
     private int _disposed;
@@ -46,29 +38,14 @@ public sealed partial class RevisionedStore : IRevisionedStore
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RevisionedStore>();
         _log = log;
-        _hub = new WatchHub(_logger);
-
-        _latest = StoreSnapshot.FromObjects(restored.Objects, restored.Revision);
-        _ring = new HistoryRing(options.HistoryWindow, restored.Revision);
-        foreach (var change in restored.Events.TakeLast(options.HistoryWindow))
-        {
-            _ring.Append(change);
-        }
-
-        _compactedRevision = _ring.CompactedRevision;
+        _cache = new WatchCache(
+            StoreSnapshot.FromObjects(restored.Objects, restored.Revision), restored.Events, options.HistoryWindow, options.WatcherQueueCapacity, _logger);
         _logCompactedRevision = restored.CompactedRevision;
-
-        // The log holds no old snapshots: rebuild the one at the compacted revision by undoing the history.
-        var history = new List<WatchEvent>(_ring.Count);
-        _ring.CopyRange(_compactedRevision, restored.Revision, string.Empty, history);
-        history.Reverse();
-        _history = new SnapshotHistory(_latest.Revert(history, _compactedRevision));
-        _history.Add(_latest);
 
         _metrics = options.Meters is { } meters
             ? new StoreMetrics(
                 meters, options.DataDirectory is { } directory ? Path.GetFullPath(Path.Combine(directory, StoreOptions.DatabaseFileName)) : null,
-                () => (CurrentRevision, CompactedRevision, _ring.Count), options.HistoryWindow)
+                () => (CurrentRevision, CompactedRevision, _cache.HistoryCount), options.HistoryWindow)
             : null;
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
         // The writer serves every caller, so it must not capture the opener's execution context (AsyncLocals).
@@ -79,13 +56,13 @@ public sealed partial class RevisionedStore : IRevisionedStore
     }
 
     /// <inheritdoc/>
-    public long CurrentRevision => _latest.Revision;
+    public long CurrentRevision => _cache.Latest.Revision;
 
     /// <inheritdoc/>
-    public long CompactedRevision => Volatile.Read(ref _compactedRevision);
+    public long CompactedRevision => _cache.CompactedRevision;
 
     /// <inheritdoc/>
-    public StoreSnapshot Latest => _latest;
+    public StoreSnapshot Latest => _cache.Latest;
 
     /// <summary>Transactions committed so far; lets tests observe group commit.</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
@@ -171,7 +148,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             var restored = log.Load(options.HistoryWindow);
             var store = new RevisionedStore(options, timeProvider, loggerFactory, log, restored);
             var elapsed = timeProvider.GetElapsedTime(started);
-            Log.Opened(store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store._latest.Count, elapsed.TotalMilliseconds);
+            Log.Opened(store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store.Latest.Count, elapsed.TotalMilliseconds);
             return Task.FromResult(store);
         }
         catch
@@ -182,34 +159,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
     }
 
     /// <inheritdoc/>
-    public StoreSnapshot? SnapshotAt(long revision)
-    {
-        var latest = _latest;
-        if (revision == latest.Revision)
-        {
-            return latest;
-        }
-
-        StoreSnapshot start;
-        var replay = new List<WatchEvent>();
-        lock (_publishLock)
-        {
-            if (revision < _compactedRevision || revision > _latest.Revision)
-            {
-                return null;
-            }
-
-            start = _history.FindAtOrBefore(revision);
-            if (start.Revision == revision)
-            {
-                return start;
-            }
-
-            _ring.CopyRange(start.Revision, revision, string.Empty, replay);
-        }
-
-        return start.Apply(replay, revision);
-    }
+    public StoreSnapshot? SnapshotAt(long revision) => _cache.SnapshotAt(revision);
 
     /// <inheritdoc/>
     public ValueTask<WriteResult> WriteAsync(WriteRequest request, CancellationToken cancellationToken)
@@ -230,88 +180,13 @@ public sealed partial class RevisionedStore : IRevisionedStore
     /// <inheritdoc/>
     public WatchSubscription? Watch(string keyPrefix, long afterRevision)
     {
-        ArgumentNullException.ThrowIfNull(keyPrefix);
-        lock (_publishLock)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (afterRevision < _compactedRevision)
-            {
-                return null;
-            }
-
-            // Under the lock no batch can be published between reading the backlog and registering,
-            // so the backlog ends exactly where live delivery starts.
-            var backlog = new List<WatchEvent>();
-            _ring.CopyRange(afterRevision, long.MaxValue, keyPrefix, backlog);
-            var subscription = new WatchSubscription(keyPrefix, afterRevision, backlog, _options.WatcherQueueCapacity, _hub.Remove);
-            _hub.Add(subscription);
-            return subscription;
-        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _cache.Watch(keyPrefix, afterRevision);
     }
 
     /// <inheritdoc/>
-    public async Task<int> ResetAsync(StoreSnapshot baseline, Func<byte[], long, byte[]> encode, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(baseline);
-        ArgumentNullException.ThrowIfNull(encode);
-        var total = 0;
-
-        // Writers racing with the reset (controllers) can make a write conflict: diff again until nothing differs.
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var latest = _latest;
-            var writes = new List<Task<WriteResult>>();
-            foreach (var current in latest.Range(string.Empty))
-            {
-                var wanted = baseline.Get(current.Key);
-                if (wanted is null)
-                {
-                    var last = current.Value;
-                    writes.Add(WriteAsync(new WriteRequest(current.Key, WriteKind.Delete, current.Revision, rev => encode(last, rev)), cancellationToken).AsTask());
-                }
-                else if (wanted.Revision != current.Revision && !encode(wanted.Value, current.Revision).AsSpan().SequenceEqual(current.Value))
-                {
-                    var value = wanted.Value;
-                    writes.Add(WriteAsync(new WriteRequest(current.Key, WriteKind.Update, current.Revision, rev => encode(value, rev)), cancellationToken).AsTask());
-                }
-            }
-
-            foreach (var wanted in baseline.Range(string.Empty))
-            {
-                if (latest.Get(wanted.Key) is null)
-                {
-                    var value = wanted.Value;
-                    writes.Add(WriteAsync(new WriteRequest(wanted.Key, WriteKind.Create, 0, rev => encode(value, rev)), cancellationToken).AsTask());
-                }
-            }
-
-            if (writes.Count == 0)
-            {
-                return total;
-            }
-
-            var failed = false;
-            foreach (var write in writes)
-            {
-                var result = await write;
-                if (result.Status == WriteStatus.Ok)
-                {
-                    total++;
-                }
-                else
-                {
-                    failed = true;
-                }
-            }
-
-            if (!failed)
-            {
-                return total;
-            }
-        }
-
-        throw new InvalidOperationException("The store kept changing while it was reset.");
-    }
+    public Task<int> ResetAsync(StoreSnapshot baseline, Func<byte[], long, byte[]> encode, CancellationToken cancellationToken) =>
+        StoreReset.ResetAsync(this, baseline, encode, cancellationToken);
 
     /// <summary>
     /// Stops accepting writes, commits those already queued, ends every watch and closes the log.
@@ -325,10 +200,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
 
         _queue.Writer.TryComplete();
         await _writer;
-        lock (_publishLock)
-        {
-            _hub.Close();
-        }
+        _cache.Close();
 
         _log.Dispose();
         Log.Closed(_logger, CurrentRevision);
@@ -367,7 +239,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
 
     private void CommitBatch(List<PendingWrite> batch)
     {
-        var latest = _latest;
+        var latest = _cache.Latest;
         var revision = latest.Revision;
 
         // Writes earlier in the batch are staged here (null = deleted) so later ones check against them.
@@ -447,7 +319,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             span?.SetTag("storage.revision", revision);
             _metrics?.Committed(events.Count, elapsed);
 
-            Publish(latest.Apply(events, revision), events);
+            _cache.Publish(latest.Apply(events, revision), events);
         }
 
         foreach (var pending in batch)
@@ -467,27 +339,6 @@ public sealed partial class RevisionedStore : IRevisionedStore
         _ when request.ExpectedRevision != 0 && request.ExpectedRevision != current.Revision => new WriteResult(WriteStatus.Conflict, current),
         _ => null,
     };
-
-    private void Publish(StoreSnapshot snapshot, List<WatchEvent> events)
-    {
-        var evicted = new List<WatchEvent>();
-        lock (_publishLock)
-        {
-            foreach (var change in events)
-            {
-                if (_ring.Append(change) is { } old)
-                {
-                    evicted.Add(old);
-                }
-            }
-
-            _history.Add(snapshot);
-            _history.Compact(_ring.CompactedRevision, evicted);
-            _latest = snapshot;
-            Volatile.Write(ref _compactedRevision, _ring.CompactedRevision);
-            _hub.Publish(events);
-        }
-    }
 
     /// <summary>
     /// Deletes superseded rows from the log once the compacted revision has moved far enough, so the

@@ -92,6 +92,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
             LoggerProvider = options.LoggerProvider,
             Metrics = options.Metrics,
             AdminApi = options.AdminApi,
+            Storage = options.Storage,
+            LeaderElection = options.LeaderElection,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

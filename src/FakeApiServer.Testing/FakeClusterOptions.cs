@@ -132,4 +132,10 @@ public sealed record FakeClusterOptions
     /// in other languages add fault rules; from .NET, <see cref="FakeCluster.Faults"/> needs no API.
     /// </summary>
     public bool AdminApi { get; init; }
+
+    /// <summary>Where objects are kept: in memory or <see cref="DataDir"/> (the default), or an etcd cluster (docs/operations.md).</summary>
+    public Hosting.StorageBackends.StorageBackendOptions Storage { get; init; } = new();
+
+    /// <summary>Leader election of the controllers between replicas (on by default with etcd, off with SQLite).</summary>
+    public Controllers.LeaderElection.LeaderElectionOptions LeaderElection { get; init; } = new();
 }

@@ -17,6 +17,7 @@ public static class CommandLine
         "console",
         "request-log",
         "admin-api",
+        "leader-elect",
     ];
 
     private static readonly HashSet<string> Flags =
@@ -34,6 +35,8 @@ public static class CommandLine
         "console",
         "request-log",
         "admin-api",
+        "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
+        "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "leader-elect-resource-namespace",
     ];
 
     /// <summary>Options from configuration, overridden by the command line.</summary>
@@ -141,6 +144,7 @@ public static class CommandLine
                 "console" => options with { Console = Boolean(name, value) },
                 "authorization-mode" => options with { AuthorizationMode = string.Join(',', ParseWith(name, value, Security.Authorization.AuthorizationModes.Parse)) },
                 _ when Observability.ObservabilityFlags.Handles(name) => Observability.ObservabilityFlags.Apply(options, name, value),
+                _ when StorageBackends.ReplicaFlags.Names.Contains(name) => StorageBackends.ReplicaFlags.Apply(options, name, value),
                 _ => throw new FormatException($"unknown flag: --{name}"),
             };
         }

@@ -57,7 +57,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private const int MaxHeaderBytes = (1 << 20) + 4096;
 
     private readonly WebApplication _app;
-    private readonly RevisionedStore _store;
+    private readonly IRevisionedStore _store;
     private readonly ILogger _logger;
     private readonly ControllerManager _controllers;
     private readonly CustomResourceDefinitionController _crds;
@@ -70,7 +70,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private int _disposed;
 
     private FakeApiServerHost(
-        WebApplication app, RevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds,
+        WebApplication app, IRevisionedStore store, Uri baseAddress, ILogger logger, ControllerManager controllers, CustomResourceDefinitionController crds,
         Security.Tls.ClusterPki? pki, KubeconfigCredentials credentials)
     {
         _pki = pki;
@@ -168,15 +168,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("FakeApiServer");
         var metrics = app.Services.GetService<Observability.Metrics.ServerMetrics>();
-        var store = await RevisionedStore.OpenAsync(
-            new StoreOptions
-            {
-                DataDirectory = options.InMemory ? null : options.DataDir,
-                HistoryWindow = options.HistoryWindow,
-                SynchronousFull = options.SynchronousFull,
-                Meters = metrics?.Meters,
-            },
-            time, loggerFactory, cancellationToken);
+        var store = await StorageBackends.StorageBackend.OpenAsync(options, metrics?.Meters, time, loggerFactory, cancellationToken);
         ServiceAccountSigningKey? signingKey = null;
         try
         {
@@ -305,7 +297,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var baseAddress = new Uri(ListeningAddress(server));
-            var controllers = new ControllerManager(Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, warmUp, controllerContext.Informers, logger);
+            var elected = Controllers.LeaderElection.LeaderElectedControllers.Group(
+                Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, options.LeaderElection,
+                options.LeaderElection.Enabled ?? options.Storage.IsEtcd, catalog, time, logger);
+            var controllers = new ControllerManager(elected, Controllers.ControllerSelection.All, warmUp, controllerContext.Informers, logger);
             crds.Start(controllerContext);
             var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
             {
@@ -323,7 +318,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 host.WriteKubeconfig(kubeconfig);
             }
 
-            Log.Started(logger, baseAddress, options.InMemory ? "in memory" : Path.GetFullPath(options.DataDir));
+            var storedIn = StorageBackends.StorageBackend.Describe(options);
+            Log.Started(logger, baseAddress, storedIn);
             return host;
         }
         catch

@@ -154,4 +154,10 @@ public sealed record FakeApiServerOptions
     /// default) every request is <see cref="Security.UserInfo.Unsecured"/>, kube-apiserver's former insecure port.
     /// </summary>
     public bool AuthenticatesRequests => ServesTls || Authentication.TokenAuthFile is not null;
+
+    /// <summary>Where objects are kept: SQLite (default) or etcd (--storage-backend, --etcd-*; docs/operations.md).</summary>
+    public StorageBackends.StorageBackendOptions Storage { get; init; } = new();
+
+    /// <summary>Leader election of the in-process controllers between replicas (--leader-elect*; docs/operations.md).</summary>
+    public Controllers.LeaderElection.LeaderElectionOptions LeaderElection { get; init; } = new();
 }

@@ -64,6 +64,12 @@ internal static class ResourceWatch
         var filter = ResourceList.Filter(definition, options);
         var prefix = definition.NamespacePrefix(ns);
         var rv = options.ResourceVersion;
+        if (string.IsNullOrEmpty(rv))
+        {
+            // resourceVersion unset starts from the most recent state, including writes through other replicas.
+            await store.WaitForConsistentReadAsync(cancellationToken);
+        }
+
         StoreSnapshot? initial = null;
         long from;
         if (options.SendInitialEvents is true)

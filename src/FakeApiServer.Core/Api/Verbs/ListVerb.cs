@@ -6,10 +6,16 @@ namespace FakeApiServer.Api.Verbs;
 /// <summary>list: one consistent snapshot, selectors, limit/continue.</summary>
 internal static class ListVerb
 {
-    public static Task HandleAsync(HttpContext context, ResourceRequest request)
+    public static async Task HandleAsync(HttpContext context, ResourceRequest request)
     {
         var options = QueryOptions.List(context.Request.Query);
+        if (string.IsNullOrEmpty(options.ResourceVersion) && string.IsNullOrEmpty(options.Continue))
+        {
+            // resourceVersion unset: a consistent list, including writes through other replicas.
+            await request.Api.Store.WaitForConsistentReadAsync(context.RequestAborted);
+        }
+
         var list = ResourceList.List(request.Definition, request.Api.Store, request.Namespace, options);
-        return ObjectResponses.WriteListAsync(context, request.Definition, list, request.Api);
+        await ObjectResponses.WriteListAsync(context, request.Definition, list, request.Api);
     }
 }
