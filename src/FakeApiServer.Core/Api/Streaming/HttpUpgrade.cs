@@ -31,6 +31,27 @@ internal static class HttpUpgrade
     public static IReadOnlyList<string> WebSocketProtocols(HttpRequest request) => CommaSeparated(request.Headers.SecWebSocketProtocol);
 
     /// <summary>
+    /// The WebSocket subprotocol to answer: <paramref name="preferred"/> whenever offered (the apiserver's own handler
+    /// takes those requests), otherwise the client's first that the kubelet serves, or none when it offers none; a 403
+    /// when it offers only others.
+    /// </summary>
+    public static string NegotiateWebSocket(IReadOnlyList<string> offered, string preferred, IReadOnlyList<string> kubeletProtocols)
+    {
+        if (offered.Contains(preferred))
+        {
+            return preferred;
+        }
+
+        if (offered.Count == 0)
+        {
+            return "";
+        }
+
+        return offered.FirstOrDefault(kubeletProtocols.Contains)
+            ?? throw new ApiException(403, "Forbidden", $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{preferred} {string.Join(' ', kubeletProtocols)}]");
+    }
+
+    /// <summary>
     /// The client's first X-Stream-Protocol-Version the server supports (httpstream.Handshake); 400 when it offers none,
     /// 403 (listing the accepted versions in X-Accepted-Stream-Protocol-Versions) when none is supported.
     /// </summary>

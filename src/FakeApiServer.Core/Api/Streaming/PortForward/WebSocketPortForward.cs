@@ -25,21 +25,7 @@ internal static class WebSocketPortForward
     /// The subprotocol to answer: the SPDY tunnel when offered (the apiserver's tunnelling handler takes those requests),
     /// else the client's first channel protocol the kubelet serves, or none when it names none; 403 otherwise.
     /// </summary>
-    public static string Negotiate(IReadOnlyList<string> offered)
-    {
-        if (offered.Contains(SpdyTunnel))
-        {
-            return SpdyTunnel;
-        }
-
-        if (offered.Count == 0)
-        {
-            return "";
-        }
-
-        return offered.FirstOrDefault(Protocols.Contains)
-            ?? throw new ApiException(403, "Forbidden", $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{SpdyTunnel} {string.Join(' ', Protocols)}]");
-    }
+    public static string Negotiate(IReadOnlyList<string> offered) => HttpUpgrade.NegotiateWebSocket(offered, SpdyTunnel, Protocols);
 
     public static async Task ServeAsync(System.Net.WebSockets.WebSocket socket, string protocol, IReadOnlyList<int> ports, IContainerRuntime runtime, ContainerTarget target, TimeProvider time, CancellationToken cancellationToken)
     {

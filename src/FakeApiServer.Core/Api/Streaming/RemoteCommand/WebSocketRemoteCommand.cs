@@ -23,21 +23,7 @@ internal static class WebSocketRemoteCommand
     /// The subprotocol to answer: v5 whenever offered (upstream's translator takes any request offering it), otherwise the
     /// client's first that the kubelet serves, or none when it offers none; a 403 when it offers only others.
     /// </summary>
-    public static string Negotiate(IReadOnlyList<string> offered)
-    {
-        if (offered.Contains(V5))
-        {
-            return V5;
-        }
-
-        if (offered.Count == 0)
-        {
-            return "";
-        }
-
-        return offered.FirstOrDefault(KubeletProtocols.Contains)
-            ?? throw new ApiException(403, "Forbidden", $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{V5} {string.Join(' ', KubeletProtocols)}]");
-    }
+    public static string Negotiate(IReadOnlyList<string> offered) => HttpUpgrade.NegotiateWebSocket(offered, V5, KubeletProtocols);
 
     public static async Task ServeAsync(System.Net.WebSockets.WebSocket socket, string protocol, RemoteCommandSession session, TimeProvider time, CancellationToken cancellationToken)
     {
