@@ -9,7 +9,7 @@ namespace FakeApiServer.Registry;
 /// </summary>
 internal interface IResourceStrategy
 {
-    /// <summary>Normalizes a new object before validation: clears status, sets defaults and generation.</summary>
+    /// <summary>Normalizes a new object before validation: clears status, sets defaults.</summary>
     void PrepareForCreate(JsonObject obj);
 
     /// <summary>The field errors of a new object (metadata is validated by the registry).</summary>
@@ -29,6 +29,19 @@ internal interface IResourceStrategy
 
     /// <summary>Changes an object that a delete marks for deletion, e.g. a namespace's phase becomes Terminating.</summary>
     void PrepareForDelete(JsonObject obj);
+
+    /// <summary>
+    /// Whether the kind keeps metadata.generation (upstream: only strategies whose PrepareForCreate sets it to 1, e.g.
+    /// workloads, custom resources, webhook configurations). Others store whatever generation the client created the
+    /// object with (usually none); an update keeps the stored one either way, as upstream's BeforeUpdate.
+    /// </summary>
+    bool TracksGeneration => false;
+
+    /// <summary>
+    /// Whether an update changes what the kind's generation counts (its PrepareForUpdate's comparison; spec by default).
+    /// Asked after <see cref="PrepareForUpdate"/>, only when <see cref="TracksGeneration"/>. Must not mutate the objects.
+    /// </summary>
+    bool GenerationChanged(JsonObject newObj, JsonObject oldObj) => DesiredState.SpecChanged(newObj, oldObj);
 
     /// <summary>Whether a PUT to a missing object creates it.</summary>
     bool AllowCreateOnUpdate { get; }

@@ -95,31 +95,4 @@ internal static class ObjectMeta
     /// <summary>RFC 3339 with microseconds, as metav1.MicroTime serializes.</summary>
     public static string FormatMicroTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>True when the two objects differ outside metadata and status (what bumps metadata.generation).</summary>
-    public static bool SpecChanged(JsonObject a, JsonObject b)
-    {
-        foreach (var (key, value) in a)
-        {
-            if (key is "metadata" or "status")
-            {
-                continue;
-            }
-
-            if (!JsonNode.DeepEquals(value, b[key]))
-            {
-                return true;
-            }
-        }
-
-        foreach (var (key, _) in b)
-        {
-            if (key is not ("metadata" or "status") && !a.ContainsKey(key))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

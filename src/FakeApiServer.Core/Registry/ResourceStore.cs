@@ -163,7 +163,11 @@ internal sealed class ResourceStore
         }
 
         Definition.Strategy.PrepareForCreate(obj);
-        meta["generation"] = 1;
+        if (Definition.Strategy.TracksGeneration)
+        {
+            // Only kinds that keep a generation start it at 1 (their PrepareForCreate upstream); others keep what was sent.
+            meta["generation"] = 1;
+        }
         if (!applied && FieldManagerContextFor(options) is { } context)
         {
             SetManagedFields(meta, _managedFields.Update(null, obj, meta["managedFields"]?.DeepClone(), context));
@@ -320,7 +324,7 @@ internal sealed class ResourceStore
 
             // A status strategy rebuilds the object from the stored one, metadata included: read it again.
             newMeta = newObj.Metadata();
-            if (ObjectMeta.SpecChanged(newObj, oldObj))
+            if (strategy.TracksGeneration && strategy.GenerationChanged(newObj, oldObj))
             {
                 newMeta["generation"] = (oldMeta.GetInt64("generation") ?? 0) + 1;
             }
@@ -464,7 +468,12 @@ internal sealed class ResourceStore
                 var meta = obj.Metadata();
                 meta["deletionTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow().AddSeconds(gracePeriod ?? 0));
                 meta["deletionGracePeriodSeconds"] = gracePeriod ?? options.GracePeriodSeconds ?? 0;
-                meta["generation"] = (meta.GetInt64("generation") ?? 0) + 1;
+                if (meta.GetInt64("generation") is > 0 and var generation)
+                {
+                    // As upstream's BeforeDelete and markAsDeleting: the first deletion mark bumps a generation already kept.
+                    meta["generation"] = generation + 1;
+                }
+
                 Definition.Strategy.PrepareForDelete(obj);
                 request = new WriteRequest(key, WriteKind.Update, current.Revision, rev => ObjectJson.StampAndSerialize(obj, rev));
                 holds = true;

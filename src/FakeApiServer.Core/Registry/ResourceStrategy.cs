@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace FakeApiServer.Registry;
 
 /// <summary>
-/// The default strategy: generation 1 on create; for kinds with a status subresource, status is cleared on
+/// The default strategy: no generation (<see cref="TracksGeneration"/> is off); for kinds with a status subresource, status is cleared on
 /// create and kept from the stored object on main-resource updates. Concrete strategies derive from it and
 /// override what their kind changes, as upstream's per-resource strategy.go files do.
 /// </summary>
@@ -17,6 +17,10 @@ internal class ResourceStrategy : IResourceStrategy
     public virtual bool AllowCreateOnUpdate => false;
 
     public virtual bool AllowUnconditionalUpdate => true;
+
+    public virtual bool TracksGeneration => false;
+
+    public virtual bool GenerationChanged(JsonObject newObj, JsonObject oldObj) => DesiredState.SpecChanged(newObj, oldObj);
 
     public virtual void PrepareForCreate(JsonObject obj)
     {
@@ -73,6 +77,11 @@ internal class StatusStrategy : IResourceStrategy
     public bool AllowUnconditionalUpdate => true;
 
     public void PrepareForCreate(JsonObject obj) => throw new InvalidOperationException("status subresources do not create");
+
+    /// <summary>Off: a status write keeps the stored spec, so it never changes what a generation counts.</summary>
+    public virtual bool TracksGeneration => false;
+
+    public virtual bool GenerationChanged(JsonObject newObj, JsonObject oldObj) => DesiredState.SpecChanged(newObj, oldObj);
 
     public IReadOnlyList<FieldError> Validate(JsonObject obj) => [];
 

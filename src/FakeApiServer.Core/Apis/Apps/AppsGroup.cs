@@ -24,7 +24,7 @@ internal static class AppsGroup
             Subresources = new Dictionary<string, SubresourceHandler>
             {
                 ["scale"] = Subresource.Scale(new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector")),
-                ["status"] = Subresource.Status(new StatusStrategy(deployments)),
+                ["status"] = Subresource.Status(new DeploymentStatusStrategy(deployments)),
             },
             Table = new DeploymentTable(),
         };

@@ -10,7 +10,7 @@ internal static class DiscoveryGroup
     {
         yield return new ResourceDefinition("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", Namespaced: true)
         {
-            Strategy = new ResourceStrategy(hasStatus: false),
+            Strategy = new EndpointSliceStrategy(),
             Table = new EndpointSliceTable(),
         };
     }

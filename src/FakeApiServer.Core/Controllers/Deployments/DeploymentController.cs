@@ -575,7 +575,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
             annotations[RevisionAnnotation] = revision;
             current.Metadata()["annotations"] = annotations;
             return current;
-        }, Deployments.Definition.Strategy, Writes, cancellationToken);
+        }, Deployments.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
         r.Deployment = ObjectJson.Parse(updated.Value);
     }
 

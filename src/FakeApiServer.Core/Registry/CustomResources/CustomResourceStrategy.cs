@@ -13,6 +13,11 @@ namespace FakeApiServer.Registry.CustomResources;
 /// </summary>
 internal sealed class CustomResourceStrategy : ResourceStrategy, IResourceStrategy
 {
+    public override bool TracksGeneration => true;
+
+    /// <summary>Any change but to metadata bumps the generation (status too when there is no status subresource).</summary>
+    public override bool GenerationChanged(JsonObject newObj, JsonObject oldObj) => DesiredState.ChangedOutsideMetadata(newObj, oldObj);
+
     private readonly CrdSchema? _schema;
     private readonly StructuralSchema? _structural;
     private readonly GroupResource _resource;

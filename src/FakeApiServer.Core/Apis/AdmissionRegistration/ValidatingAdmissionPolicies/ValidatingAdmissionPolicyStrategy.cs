@@ -11,6 +11,8 @@ namespace FakeApiServer.Apis.AdmissionRegistration.ValidatingAdmissionPolicies;
 /// </summary>
 internal sealed class ValidatingAdmissionPolicyStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
         if (obj["spec"] is not JsonObject spec)

@@ -11,6 +11,8 @@ namespace FakeApiServer.Apis.AdmissionRegistration.ValidatingAdmissionPolicyBind
 /// </summary>
 internal sealed class ValidatingAdmissionPolicyBindingStrategy() : ResourceStrategy(hasStatus: false)
 {
+    public override bool TracksGeneration => true;
+
     private static readonly string[] Actions = ["Audit", "Deny", "Warn"];
 
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>

@@ -12,6 +12,8 @@ namespace FakeApiServer.Apis.ApiExtensions.CustomResourceDefinitions;
 /// </summary>
 internal class CustomResourceDefinitionStrategy : ResourceStrategy, IResourceStrategy
 {
+    public override bool TracksGeneration => true;
+
     /// <summary>The finalizer that holds a deleted CRD until its custom resources are deleted.</summary>
     public const string CleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
 

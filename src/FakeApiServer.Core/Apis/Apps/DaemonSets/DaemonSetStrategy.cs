@@ -11,6 +11,8 @@ namespace FakeApiServer.Apis.Apps.DaemonSets;
 /// </summary>
 internal sealed class DaemonSetStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
         var errors = WorkloadValidation.Validate(obj, "daemonset");

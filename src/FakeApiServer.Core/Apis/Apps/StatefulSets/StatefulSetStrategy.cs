@@ -13,6 +13,8 @@ namespace FakeApiServer.Apis.Apps.StatefulSets;
 /// </summary>
 internal sealed class StatefulSetStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     internal const string UpdateForbiddenMessage =
         "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
 

@@ -13,6 +13,8 @@ namespace FakeApiServer.Apis.Batch.CronJobs;
 /// </summary>
 internal sealed class CronJobStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     /// <summary>upstream's validation.CronJobNameMaxLength: 63 - 11 (the "-" and the 10-digit scheduled time of job names).</summary>
     private const int NameMaxLength = 52;
 

@@ -14,6 +14,8 @@ namespace FakeApiServer.Apis.Batch.Jobs;
 /// </summary>
 internal sealed class JobStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public const string ControllerUidLabel = "batch.kubernetes.io/controller-uid";
     public const string JobNameLabel = "batch.kubernetes.io/job-name";
     public const string LegacyControllerUidLabel = "controller-uid";

@@ -12,6 +12,9 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// </summary>
 internal sealed class PodEphemeralContainersStrategy(PodStrategy main) : StatusStrategy(main)
 {
+    /// <summary>A change of the pod spec through this subresource bumps the generation (upstream's updatePodGeneration).</summary>
+    public override bool TracksGeneration => true;
+
     private const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
 
     private const string NotForEphemeral = "cannot be set for an Ephemeral Container";

@@ -12,6 +12,9 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// </summary>
 internal sealed class PodResizeStrategy(PodStrategy main) : StatusStrategy(main)
 {
+    /// <summary>A change of the pod spec through this subresource bumps the generation (upstream's updatePodGeneration).</summary>
+    public override bool TracksGeneration => true;
+
     private const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
 
     private static readonly string[] ContainerLists = ["containers", "initContainers"];

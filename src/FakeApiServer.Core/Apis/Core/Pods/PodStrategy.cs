@@ -16,6 +16,8 @@ namespace FakeApiServer.Apis.Core.Pods;
 /// </remarks>
 internal sealed class PodStrategy(FeatureGates gates) : ResourceStrategy(hasStatus: true), IGracefulDeleteStrategy
 {
+    public override bool TracksGeneration => true;
+
     /// <summary>The feature gates the pod strategies follow.</summary>
     internal FeatureGates Gates { get; } = gates;
 

@@ -12,6 +12,8 @@ namespace FakeApiServer.Apis.Core.ReplicationControllers;
 /// </summary>
 internal sealed class ReplicationControllerStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
         var errors = new List<FieldError>();

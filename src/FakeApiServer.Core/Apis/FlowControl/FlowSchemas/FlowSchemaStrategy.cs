@@ -11,6 +11,8 @@ namespace FakeApiServer.Apis.FlowControl.FlowSchemas;
 /// </summary>
 internal sealed class FlowSchemaStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
         if (obj["spec"] is JsonObject spec)

@@ -12,6 +12,8 @@ namespace FakeApiServer.Apis.FlowControl.PriorityLevelConfigurations;
 /// </summary>
 internal sealed class PriorityLevelConfigurationStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
         if (obj["spec"] is not JsonObject spec)

@@ -7,6 +7,8 @@ namespace FakeApiServer.Apis.Networking.IngressClasses;
 /// <summary>networking.k8s.io/v1 IngressClass (ValidateIngressClass): spec.controller required and immutable; parameters scope Cluster or Namespace.</summary>
 internal sealed class IngressClassStrategy() : ResourceStrategy(hasStatus: false)
 {
+    public override bool TracksGeneration => true;
+
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)
     {
         var errors = new List<FieldError>();

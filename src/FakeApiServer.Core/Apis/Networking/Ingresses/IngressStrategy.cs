@@ -10,6 +10,8 @@ namespace FakeApiServer.Apis.Networking.Ingresses;
 /// </summary>
 internal sealed class IngressStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     private static readonly string[] PathTypes = ["Exact", "ImplementationSpecific", "Prefix"];
 
     public override IReadOnlyList<FieldError> Validate(JsonObject obj)

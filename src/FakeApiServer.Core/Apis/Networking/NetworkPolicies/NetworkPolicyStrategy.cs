@@ -6,6 +6,8 @@ namespace FakeApiServer.Apis.Networking.NetworkPolicies;
 /// <summary>networking.k8s.io/v1 NetworkPolicy (ValidateNetworkPolicySpec): policyTypes of Ingress and Egress only, at most both; port protocols TCP, UDP or SCTP.</summary>
 internal sealed class NetworkPolicyStrategy() : ResourceStrategy(hasStatus: false)
 {
+    public override bool TracksGeneration => true;
+
     private static readonly string[] PolicyTypes = ["Ingress", "Egress"];
     private static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
 

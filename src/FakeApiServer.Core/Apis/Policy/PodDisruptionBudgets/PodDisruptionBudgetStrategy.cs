@@ -11,6 +11,8 @@ namespace FakeApiServer.Apis.Policy.PodDisruptionBudgets;
 /// </summary>
 internal sealed class PodDisruptionBudgetStrategy() : ResourceStrategy(hasStatus: true)
 {
+    public override bool TracksGeneration => true;
+
     public override void PrepareForCreate(JsonObject obj)
     {
         base.PrepareForCreate(obj);

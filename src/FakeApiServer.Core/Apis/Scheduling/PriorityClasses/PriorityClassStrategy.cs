@@ -11,6 +11,11 @@ namespace FakeApiServer.Apis.Scheduling.PriorityClasses;
 /// </summary>
 internal sealed class PriorityClassStrategy() : ResourceStrategy(hasStatus: false)
 {
+    public override bool TracksGeneration => true;
+
+    /// <summary>Upstream's PrepareForUpdate does nothing: the generation stays 1.</summary>
+    public override bool GenerationChanged(JsonObject newObj, JsonObject oldObj) => false;
+
     /// <summary>upstream's scheduling.HighestUserDefinablePriority.</summary>
     public const long HighestUserDefinablePriority = 1_000_000_000;
 

@@ -13,6 +13,8 @@ namespace FakeApiServer.Apis.Storage.CSIDrivers;
 /// </summary>
 internal sealed class CSIDriverStrategy() : ResourceStrategy(hasStatus: false)
 {
+    public override bool TracksGeneration => true;
+
     public static readonly IResourceDefaulter Defaults = new ResourceDefaulter(obj =>
     {
         var spec = obj.ChildObject("spec");
