@@ -26,7 +26,7 @@ public sealed class CrudTests
         Assert.True(Guid.TryParse(created.Metadata.Uid, out _), created.Metadata.Uid);
         Assert.InRange(created.Metadata.CreationTimestamp!.Value.ToUniversalTime(), before, DateTime.UtcNow.AddSeconds(2));
         Assert.True(long.Parse(created.Metadata.ResourceVersion, CultureInfo.InvariantCulture) > 0);
-        Assert.Equal(1, created.Metadata.Generation);
+        Assert.Null(created.Metadata.Generation);
         Assert.Equal("default", created.Metadata.NamespaceProperty);
         Assert.Equal("v1", created.ApiVersion);
         Assert.Equal("ConfigMap", created.Kind);

@@ -170,6 +170,7 @@ public sealed class PatchTests
 
         Assert.Equal(created.Metadata.CreationTimestamp, patched.Metadata.CreationTimestamp);
         Assert.Equal(created.Metadata.Uid, patched.Metadata.Uid);
+        Assert.Null(patched.Metadata.Generation);
         Assert.Equal("2", patched.Data["a"]);
     }
 

@@ -10,6 +10,9 @@ namespace FakeApiServer.Apis.Networking.PodNetworkAttachments;
 /// </summary>
 internal sealed class PodNetworkAttachmentStrategy() : ResourceStrategy(hasStatus: true)
 {
+    /// <summary>Kubernetes conventions (docs/multinetwork spec), not the fork: generation 1 on create, bumped when spec changes.</summary>
+    public override bool TracksGeneration => true;
+
     public override IReadOnlyList<FieldError> Validate(JsonObject obj) => PodNetworkAttachmentValidation.Validate(obj);
 
     public override IReadOnlyList<FieldError> ValidateUpdate(JsonObject newObj, JsonObject oldObj) =>
