@@ -46,7 +46,7 @@ catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException
 catch (FormatException e)
 {
     // Options that only the assembled server can judge, e.g. --runtime-config naming an unknown version of a group.
-    await Console.Error.WriteLineAsync("Error: " + e.Message);
+    await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
     return 2;
 }
 

@@ -31,7 +31,7 @@ public sealed class FeatureGateProgramTests : IDisposable
         var code = await server.WaitForExitAsync(cts.Token);
 
         Assert.Equal(2, code);
-        Assert.Equal("Error: invalid value for flag --runtime-config: group version networking.k8s.io/v2 that has not been registered",
+        Assert.Equal("fakeapiserver: invalid value for flag --runtime-config: group version networking.k8s.io/v2 that has not been registered",
             server.Stderr.Trim());
     }
 

@@ -34,7 +34,7 @@ public sealed class FlagSet
             _root.Options.Add(new Option<string[]>("--" + flag.Name)
             {
                 Description = flag.Description,
-                Arity = flag.IsBoolean ? ArgumentArity.ZeroOrMore : ArgumentArity.OneOrMore,
+                Arity = ArgumentArity.OneOrMore,
                 AllowMultipleArgumentsPerToken = false,
             });
         }
@@ -53,7 +53,8 @@ public sealed class FlagSet
     public IReadOnlyDictionary<string, string>? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        // System.CommandLine reads "--name=" as "--name" taking the next argument; pflag reads it as an empty value.
+        // System.CommandLine reads "--name=" as "--name" taking the next argument, pflag as an empty value; and a boolean
+        // alone takes no argument in pflag ("--in-memory --foo" is --in-memory=true, then an unknown flag).
         var tokens = new List<string>(args.Count);
         foreach (var arg in args)
         {
@@ -64,7 +65,7 @@ public sealed class FlagSet
             }
             else
             {
-                tokens.Add(arg);
+                tokens.Add(arg.StartsWith("--", StringComparison.Ordinal) && _flags.TryGetValue(arg[2..], out var flag) && flag.IsBoolean ? arg + "=true" : arg);
             }
         }
 
@@ -96,10 +97,6 @@ public sealed class FlagSet
             if (token.Type == TokenType.Option && token.Value.StartsWith("--", StringComparison.Ordinal) && _flags.TryGetValue(token.Value[2..], out var flag))
             {
                 current = flag.Name;
-                if (flag.IsBoolean)
-                {
-                    values[current] = "true";
-                }
             }
             else if (token.Type == TokenType.Argument && current is not null)
             {
