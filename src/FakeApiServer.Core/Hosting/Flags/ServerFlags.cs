@@ -18,7 +18,7 @@ public static class ServerFlags
         .. StorageBackends.ReplicaFlags.Flags.Where(f => f.Section == "Etcd"),
         new("bind-address", "Secure serving", "127.0.0.1", "The IP address to listen on.", "ip"),
         new("port", "Secure serving", "6443", "The port to serve on; 0 picks a free one.", "int"),
-        Flag.Boolean("tls", "Secure serving", "", "Serve HTTPS (HTTP/1.1 and HTTP/2) with a CA and certificates generated in <data-dir>/pki. On by default off loopback, off on loopback."),
+        Flag.Boolean("tls", "Secure serving", "", "Serve HTTPS (HTTP/1.1 and HTTP/2) with a CA and certificates generated in <data-dir>/pki. When not given: on if --bind-address is not a loopback address, else off."),
         new("tls-cert-file", "Secure serving", "", "File with your own PEM serving certificate (with its chain); implies --tls. Goes with --tls-private-key-file."),
         new("tls-private-key-file", "Secure serving", "", "File with the PEM private key matching --tls-cert-file."),
         Flag.Boolean("insecure-allow-any-address", "Secure serving", "", "Allow --tls=false on an address other than loopback (refused otherwise: everyone who reaches it is served in clear text)."),
@@ -53,7 +53,7 @@ public static class ServerFlags
         new("pod-stages", "Simulation", "", "YAML file of pod lifecycle stages: containers that exit after a time with a code, become ready late, fail readiness."),
         new("container-rules", "Containers", "", "YAML file of container rules: what simulated containers answer on exec, attach and port-forward, and their log lines."),
         new("exec", "Containers", "simulated", "simulated, or local to run execs no rule answers as processes of this host (anyone allowed pods/exec runs anything as the server's user)."),
-        Flag.Boolean("console", "Console", "", "Serve the web console at /console/. On by default on loopback, off otherwise."),
+        Flag.Boolean("console", "Console", "", "Serve the web console at /console/. When not given: on if --bind-address is a loopback address, else off."),
     ];
 
     /// <summary>The fakeapiserver program's flag set.</summary>
