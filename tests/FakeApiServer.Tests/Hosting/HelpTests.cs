@@ -58,6 +58,7 @@ public sealed class HelpTests
     [Theory]
     [InlineData("--no-such-flag", "Error: unknown flag: --no-such-flag")]
     [InlineData("--no-such-flag=1", "Error: unknown flag: --no-such-flag")]
+    [InlineData("-x", "Error: unknown shorthand flag: 'x' in -x")]
     [InlineData("--port=http", "Error: invalid value \"http\" for flag --port: must be a port number from 0 to 65535")]
     [InlineData("--in-memory=maybe", "Error: invalid value \"maybe\" for flag --in-memory: must be true or false")]
     [InlineData("--in-memory false", "Error: unexpected argument \"false\"; flags look like --name=value")]

@@ -78,8 +78,9 @@ public sealed class FlagSet
         if (result.UnmatchedTokens.Count > 0)
         {
             var token = result.UnmatchedTokens[0];
-            throw new FormatException(token.StartsWith('-')
-                ? $"unknown flag: {token.Split('=', 2)[0]}"
+            throw new FormatException(
+                token.StartsWith("--", StringComparison.Ordinal) ? $"unknown flag: {token.Split('=', 2)[0]}"
+                : token.Length > 1 && token[0] == '-' ? $"unknown shorthand flag: '{token[1]}' in {token}"
                 : $"unexpected argument \"{token}\"; flags look like --name=value");
         }
 
