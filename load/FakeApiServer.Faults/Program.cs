@@ -1,28 +1,39 @@
 using System.Globalization;
 using FakeApiServer.Faults;
+using FakeApiServer.Hosting.Flags;
 
 // The long fault runs: dotnet run -c Release --project load/FakeApiServer.Faults -- --scenario crash|disk|fuzz|concurrency|worst-input|all
-// --budget 10m|200k [--seed N]. Prints each scenario's figures; exit code 1 when any expectation failed, 2 on bad flags.
+// --budget 10m|200k [--seed N] (--help lists them). Prints each scenario's figures; exit code 1 when any expectation
+// failed, 2 on bad flags (one line, as the server's).
+var flags = new FlagSet(
+    "FakeApiServer.Faults [flags]",
+    "The long fault runs: crashes, disk faults, fuzzed and hostile input, concurrency; prints each scenario's figures and exits 1 when an expectation failed.",
+    [
+        new("scenario", "Run", "all", "crash, disk, fuzz, concurrency, worst-input or all."),
+        new("budget", "Run", "", "How long or how many inputs each scenario gets, e.g. 10m or 200k; each scenario's long budget when not given."),
+        new("seed", "Run", "", "The random seed, to repeat a run; a new one each run when not given.", "int"),
+    ]);
 string scenario = "all";
 string? budgetText = null;
 var seed = Environment.TickCount & 0x7fffffff;
-for (var i = 0; i < args.Length; i++)
+try
 {
-    switch (args[i])
+    if (flags.Parse(args) is not { } given)
     {
-        case "--scenario" when i + 1 < args.Length:
-            scenario = args[++i];
-            break;
-        case "--budget" when i + 1 < args.Length:
-            budgetText = args[++i];
-            break;
-        case "--seed" when i + 1 < args.Length:
-            seed = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            break;
-        default:
-            await Console.Error.WriteLineAsync($"faults: unknown argument '{args[i]}'; usage: --scenario crash|disk|fuzz|concurrency|worst-input|all --budget 10m|200k [--seed N]");
-            return 2;
+        await Console.Out.WriteAsync(flags.Help());
+        return 0;
     }
+
+    scenario = given.GetValueOrDefault("scenario", scenario);
+    budgetText = given.GetValueOrDefault("budget");
+    seed = given.TryGetValue("seed", out var seedText)
+        ? int.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"invalid value \"{seedText}\" for flag --seed: must be a whole number")
+        : seed;
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync("Error: " + e.Message);
+    return 2;
 }
 
 string[] scenarios = scenario == "all" ? ["concurrency", "fuzz", "disk", "crash", "worst-input"] : [scenario];

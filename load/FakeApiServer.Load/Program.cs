@@ -24,11 +24,17 @@ if (args is [CeilingServer.Argument, var ceiling, var workDir])
 LoadOptions options;
 try
 {
-    options = LoadOptions.Parse(args);
+    if (LoadOptions.ParseOrHelp(args) is not { } parsed)
+    {
+        await Console.Out.WriteAsync(LoadOptions.Flags().Help());
+        return 0;
+    }
+
+    options = parsed;
 }
 catch (FormatException e)
 {
-    await Console.Error.WriteLineAsync("FakeApiServer.Load: " + e.Message + Environment.NewLine + LoadOptions.Usage);
+    await Console.Error.WriteLineAsync("Error: " + e.Message);
     return 2;
 }
 

@@ -2,7 +2,8 @@ using FakeApiServer.Hosting;
 using Microsoft.Extensions.Configuration;
 
 // The command line: options from appsettings.json and flags, then one line with the URL, then serve until
-// Ctrl-C or SIGTERM. Bad flags: one line on stderr and exit code 2; a database that cannot be opened: one line, exit code 1.
+// Ctrl-C or SIGTERM. --help or -h: the flags by section, exit code 0. Bad flags: one line on stderr as kube-apiserver's
+// ("Error: unknown flag: --foo") and exit code 2; a database that cannot be opened: one line, exit code 1.
 FakeApiServerOptions options;
 try
 {
@@ -11,11 +12,17 @@ try
         .AddJsonFile("appsettings.json", optional: true)
         .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
         .Build();
-    options = CommandLine.Parse(args, configuration.GetSection("FakeApiServer"));
+    if (CommandLine.ParseOrHelp(args, configuration.GetSection("FakeApiServer")) is not { } parsed)
+    {
+        await Console.Out.WriteAsync(FakeApiServer.Hosting.Flags.ServerFlags.Create().Help());
+        return 0;
+    }
+
+    options = parsed;
 }
 catch (FormatException e)
 {
-    await Console.Error.WriteLineAsync("fakeapiserver: " + e.Message);
+    await Console.Error.WriteLineAsync("Error: " + e.Message);
     return 2;
 }
 

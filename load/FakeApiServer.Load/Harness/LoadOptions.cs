@@ -1,11 +1,11 @@
 using System.Globalization;
+using FakeApiServer.Hosting.Flags;
 
 namespace FakeApiServer.Load.Harness;
 
 /// <summary>
-/// The command line: --scenario &lt;name|all&gt;, --duration 10s, --quick, --smoke, --runs 3, --soak-duration 2m,
-/// --output &lt;folder&gt; (default load/results under the repository), --scale-counts 10k,100k,1M (the scale scenario's
-/// sizes), --watchers 1,100,1000,10000 (the fan-out scenario's watcher counts).
+/// The command line (<see cref="Flags"/>): --scenario &lt;name|all&gt;, --duration 10s, --quick, --smoke, --runs 3,
+/// --soak-duration 2m, --output &lt;folder&gt;, --scale-counts 10k,100k,1M, --watchers 1,100,1000,10000; --help lists them.
 /// </summary>
 internal sealed record LoadOptions
 {
@@ -21,37 +21,53 @@ internal sealed record LoadOptions
     /// <summary>Where results/&lt;timestamp&gt;/ folders go; null for load/results in the repository.</summary>
     public string? Output { get; init; }
 
-    /// <summary>The usage text.</summary>
-    public const string Usage = """
-        usage: FakeApiServer.Load [--scenario <name|all>] [--duration 10s] [--quick | --smoke] [--runs N]
-                                  [--soak-duration 10m] [--output <folder>]
-                                  [--scale-counts 10k,100k,1M] [--watchers 1,100,1000,10000]
-        """;
+    /// <summary>The program's flags, declared once (<c>--help</c> prints them).</summary>
+    public static FlagSet Flags() => new(
+        "FakeApiServer.Load [flags]",
+        "The load harness: ceilings and scenarios against FakeApiServer, reported as a table and as report.md/report.json.",
+        [
+            new("scenario", "Run", "all", "A scenario name, or all."),
+            new("runs", "Run", "1", "Runs per scenario; the median run is reported.", "int"),
+            new("output", "Run", "load/results", "The folder results/<timestamp>/ folders go to."),
+            Flag.Boolean("quick", "Profile", "", "Every scenario with smaller counts."),
+            Flag.Boolean("smoke", "Profile", "", "Every scenario in seconds (what the tests run)."),
+            new("duration", "Profile", "", "How long each timed scenario runs, e.g. 500ms, 10s, 2m; the profile's when not given.", "duration"),
+            new("soak-duration", "Profile", "", "How long the churn scenario soaks, e.g. 10m; the profile's when not given.", "duration"),
+            new("scale-counts", "Profile", "", "The scale scenario's sizes, e.g. 10k,100k,1M.", "counts"),
+            new("watchers", "Profile", "", "The fan-out scenario's watcher counts, e.g. 1,100,1000,10000.", "counts"),
+        ]);
 
-    /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a message for the user.</summary>
-    public static LoadOptions Parse(IReadOnlyList<string> args)
+    /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a message for the user (also for --help).</summary>
+    public static LoadOptions Parse(IReadOnlyList<string> args) =>
+        ParseOrHelp(args) ?? throw new FormatException("--help asks for the help text, not a run");
+
+    /// <summary>Parses the arguments, or null for --help/-h; throws <see cref="FormatException"/> with one line for bad flags.</summary>
+    public static LoadOptions? ParseOrHelp(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (Flags().Parse(args) is not { } given)
+        {
+            return null;
+        }
+
         var options = new LoadOptions();
         TimeSpan? duration = null;
         TimeSpan? soak = null;
         IReadOnlyList<int>? scaleCounts = null;
         IReadOnlyList<int>? watchers = null;
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in given)
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-            switch (args[i])
+            switch (name)
             {
-                case "--scenario": options = options with { Scenario = Value() }; break;
-                case "--duration": duration = ParseDuration(Value()); break;
-                case "--soak-duration": soak = ParseDuration(Value()); break;
-                case "--quick": options = options with { Profile = RunProfile.Quick }; break;
-                case "--smoke": options = options with { Profile = RunProfile.Smoke }; break;
-                case "--runs": options = options with { Runs = int.TryParse(Value(), CultureInfo.InvariantCulture, out var runs) && runs > 0 ? runs : throw new FormatException("--runs must be a positive number") }; break;
-                case "--output": options = options with { Output = Value() }; break;
-                case "--scale-counts": scaleCounts = ParseCounts(args[i], Value()); break;
-                case "--watchers": watchers = ParseCounts(args[i], Value()); break;
-                default: throw new FormatException($"unknown argument {args[i]}");
+                case "scenario": options = options with { Scenario = value }; break;
+                case "duration": duration = ParseDuration(value); break;
+                case "soak-duration": soak = ParseDuration(value); break;
+                case "quick" when bool.Parse(value): options = options with { Profile = RunProfile.Quick }; break;
+                case "smoke" when bool.Parse(value): options = options with { Profile = RunProfile.Smoke }; break;
+                case "runs": options = options with { Runs = int.TryParse(value, CultureInfo.InvariantCulture, out var runs) && runs > 0 ? runs : throw new FormatException("--runs must be a positive number") }; break;
+                case "output": options = options with { Output = value }; break;
+                case "scale-counts": scaleCounts = ParseCounts("--" + name, value); break;
+                case "watchers": watchers = ParseCounts("--" + name, value); break;
             }
         }
 

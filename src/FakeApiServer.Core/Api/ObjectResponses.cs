@@ -46,6 +46,15 @@ internal static class ObjectResponses
         var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(definition));
         var rv = list.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = 200;
+        if (form is MediaTypes.ResourceForm.Json or MediaTypes.ResourceForm.Protobuf
+            && Observability.Audit.RequestAudit.Of(context) is { Level: Observability.Audit.AuditLevel.RequestResponse } audit)
+        {
+            // Upstream's LogResponseObject encodes the list whole as JSON, whatever the client is sent (a streamed body, protobuf).
+            var whole = new ArrayBufferWriter<byte>();
+            await WriteListJsonAsync(whole, definition, list, rv, flushAsync: null);
+            audit.LogResponseObject(whole.WrittenSpan);
+        }
+
         if (form == MediaTypes.ResourceForm.Protobuf)
         {
             await WriteProtobufListAsync(context, definition, list, rv, api.Protobuf);
@@ -134,6 +143,8 @@ internal static class ObjectResponses
             WriteTable(writer, definition, form, objects, resourceVersion, continueToken, remaining, now, include);
         }
 
+        // The Table is what the response carries, so it is the audit's responseObject, as upstream's transformResponseObject logs it.
+        Observability.Audit.RequestAudit.Of(context)?.LogResponseObject(buffer.WrittenSpan);
         await JsonBody.WriteAsync(context, buffer.WrittenMemory);
     }
 

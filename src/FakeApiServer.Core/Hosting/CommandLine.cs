@@ -9,83 +9,39 @@ namespace FakeApiServer.Hosting;
 /// <summary>
 /// Reads <see cref="FakeApiServerOptions"/> from configuration (appsettings.json, section "FakeApiServer", keys
 /// named like the flags) and then the command line in Kubernetes flag style (--name=value or --name value;
-/// booleans may stand alone). Unknown flags and bad values throw <see cref="FormatException"/> with a one-line message.
+/// booleans may stand alone), the flags declared once in <see cref="Flags.ServerFlags"/>. Unknown flags and bad values
+/// throw <see cref="FormatException"/> with a one-line message.
 /// </summary>
 public static class CommandLine
 {
-    private static readonly HashSet<string> BooleanFlags = ["in-memory", "tls", "anonymous-auth", "insecure-allow-any-address",
-        "console",
-        "request-log",
-        "admin-api",
-        "leader-elect",
-    ];
-
-    private static readonly HashSet<string> Flags =
-    [
-        "bind-address", "port", "data-dir", "in-memory", "kubeconfig-out", "feature-gates", "runtime-config", "log-level",
-        "service-cluster-ip-range", "history-window", "sync",
-        "enable-admission-plugins", "disable-admission-plugins", "admission-control-config-file", "webhook-service-url-template", "webhook-service-address", "controllers", "nodes", "pod-stages",
-        "container-rules", "exec",
-        "terminated-pod-gc-threshold",
-        "tls", "tls-cert-file", "tls-private-key-file", "client-ca-file", "token-auth-file", "anonymous-auth",
-        "service-account-issuer", "api-audiences",
-        "max-requests-inflight", "max-mutating-requests-inflight", "request-timeout", "max-watches-per-user",
-        "authorization-mode", "insecure-allow-any-address",
-        .. Observability.ObservabilityFlags.Names,
-        "console",
-        "request-log",
-        "admin-api",
-        "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
-        "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "leader-elect-resource-namespace",
-    ];
-
     /// <summary>Options from configuration, overridden by the command line.</summary>
-    public static FakeApiServerOptions Parse(IReadOnlyList<string> args, IConfiguration? configuration = null)
+    public static FakeApiServerOptions Parse(IReadOnlyList<string> args, IConfiguration? configuration = null) =>
+        ParseOrHelp(args, configuration) ?? throw new FormatException("--help asks for the help text, not a server");
+
+    /// <summary>Options from configuration, overridden by the command line; null when <c>--help</c> or <c>-h</c> was given.</summary>
+    public static FakeApiServerOptions? ParseOrHelp(IReadOnlyList<string> args, IConfiguration? configuration = null)
     {
+        var flags = Flags.ServerFlags.Create();
+        if (flags.Parse(args) is not { } given)
+        {
+            return null;
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (configuration is not null)
         {
-            foreach (var flag in Flags)
+            foreach (var flag in flags.Flags)
             {
-                if (configuration[flag] is { } value)
+                if (configuration[flag.Name] is { } value)
                 {
-                    values[flag] = value;
+                    values[flag.Name] = value;
                 }
             }
         }
 
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in given)
         {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-            {
-                throw new FormatException($"unexpected argument \"{arg}\"; flags look like --name=value");
-            }
-
-            var body = arg[2..];
-            var eq = body.IndexOf('=', StringComparison.Ordinal);
-            var name = eq >= 0 ? body[..eq] : body;
-            if (!Flags.Contains(name))
-            {
-                throw new FormatException($"unknown flag: --{name}");
-            }
-
-            if (eq >= 0)
-            {
-                values[name] = body[(eq + 1)..];
-            }
-            else if (BooleanFlags.Contains(name))
-            {
-                values[name] = "true";
-            }
-            else if (i + 1 < args.Count)
-            {
-                values[name] = args[++i];
-            }
-            else
-            {
-                throw new FormatException($"flag needs an argument: --{name}");
-            }
+            values[name] = value;
         }
 
         return Build(values);

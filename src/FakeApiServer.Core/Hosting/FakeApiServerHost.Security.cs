@@ -67,7 +67,7 @@ public sealed partial class FakeApiServerHost
         if (options.AuthenticatesRequests)
         {
             var certificates = pki is null ? null : new ClientCertificateAuthenticator(pki.ClientCas, time);
-            var authentication = new RequestAuthentication(certificates, tokens, options.Authentication.Anonymous);
+            var authentication = new RequestAuthentication(certificates, tokens, options.Authentication.Anonymous, app.Services.GetService<Observability.Audit.Auditor>());
             app.Use(next => context => authentication.InvokeAsync(context, next));
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FakeApiServer.Hosting;
+using FakeApiServer.Hosting.Flags;
 using FakeApiServer.Observability.Audit;
 using FakeApiServer.Observability.Tracing;
 
@@ -8,14 +9,26 @@ namespace FakeApiServer.Observability;
 /// <summary>The --audit-* and --tracing-config-file flags (kube-apiserver's names and meanings), read into <see cref="FakeApiServerOptions"/>.</summary>
 internal static class ObservabilityFlags
 {
-    public static readonly string[] Names =
+    /// <summary>The flags this class reads, as <c>--help</c> shows them.</summary>
+    public static readonly IReadOnlyList<Flag> Flags =
     [
-        "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage", "audit-log-format",
-        "audit-webhook-config-file", "audit-webhook-initial-backoff", "audit-webhook-batch-buffer-size", "audit-webhook-batch-max-size",
-        "audit-webhook-batch-max-wait", "audit-webhook-batch-throttle-qps", "audit-webhook-batch-throttle-burst", "tracing-config-file",
+        new("audit-policy-file", "Auditing", "", "Path to the file that defines the audit policy configuration (audit.k8s.io/v1 Policy)."),
+        new("audit-log-path", "Auditing", "", "If set, all requests coming to the apiserver will be logged to this file, as JSON lines. '-' means standard out."),
+        new("audit-log-maxsize", "Auditing", "", "The maximum size in megabytes of the audit log file before it gets rotated.", "int"),
+        new("audit-log-maxbackup", "Auditing", "", "The maximum number of old audit log files to retain. 0 keeps all.", "int"),
+        new("audit-log-maxage", "Auditing", "", "The maximum number of days to retain old audit log files based on the timestamp encoded in their filename.", "int"),
+        new("audit-log-format", "Auditing", "\"json\"", "Format of saved audits; only \"json\" is served."),
+        new("audit-webhook-config-file", "Auditing", "", "Path to a kubeconfig formatted file that defines the audit webhook configuration."),
+        new("audit-webhook-initial-backoff", "Auditing", "10s", "The amount of time to wait before retrying the first failed request.", "duration"),
+        new("audit-webhook-batch-buffer-size", "Auditing", "10000", "The size of the buffer to store events before batching and writing.", "int"),
+        new("audit-webhook-batch-max-size", "Auditing", "400", "The maximum size of a batch.", "int"),
+        new("audit-webhook-batch-max-wait", "Auditing", "30s", "The amount of time to wait before force writing the batch that hadn't reached the max size.", "duration"),
+        new("audit-webhook-batch-throttle-qps", "Auditing", "10", "Maximum average number of batches per second.", "float32"),
+        new("audit-webhook-batch-throttle-burst", "Auditing", "15", "Maximum number of requests sent at the same moment if ThrottleQPS was not utilized before.", "int"),
+        new("tracing-config-file", "Traces", "", "File with apiserver tracing configuration (TracingConfiguration); spans go over OTLP to its endpoint. OTEL_* variables also turn export on."),
     ];
 
-    public static bool Handles(string name) => Names.Contains(name);
+    public static bool Handles(string name) => Flags.Any(f => f.Name == name);
 
     /// <summary>The options with one flag applied; <see cref="FormatException"/> for a bad value.</summary>
     public static FakeApiServerOptions Apply(FakeApiServerOptions options, string name, string value)

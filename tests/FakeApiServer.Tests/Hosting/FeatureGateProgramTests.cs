@@ -18,7 +18,7 @@ public sealed class FeatureGateProgramTests : IDisposable
         var code = await server.WaitForExitAsync(cts.Token);
 
         Assert.Equal(2, code);
-        Assert.Equal("fakeapiserver: invalid value \"MultiNetwork=true,NoSuchGate=true\" for flag --feature-gates: unrecognized feature gate: NoSuchGate",
+        Assert.Equal("Error: invalid value \"MultiNetwork=true,NoSuchGate=true\" for flag --feature-gates: unrecognized feature gate: NoSuchGate",
             server.Stderr.Trim());
     }
 

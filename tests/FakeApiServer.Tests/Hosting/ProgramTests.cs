@@ -22,7 +22,7 @@ public sealed class ProgramTests : IDisposable
         var code = await server.WaitForExitAsync(cts.Token);
 
         Assert.Equal(2, code);
-        Assert.Equal("fakeapiserver: unknown flag: --no-such-flag", server.Stderr.Trim());
+        Assert.Equal("Error: unknown flag: --no-such-flag", server.Stderr.Trim());
     }
 
     [Fact]

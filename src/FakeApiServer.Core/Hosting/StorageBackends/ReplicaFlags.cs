@@ -5,12 +5,25 @@ namespace FakeApiServer.Hosting.StorageBackends;
 /// <summary>The flags for running as one of several replicas: the storage backend (kube-apiserver's --storage-backend, --etcd-*) and leader election (kube-controller-manager's --leader-elect*), named and worded as upstream's.</summary>
 internal static class ReplicaFlags
 {
-    /// <summary>The flags this class reads.</summary>
-    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "storage-backend", "etcd-servers", "etcd-prefix", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-compaction-interval",
-        "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "leader-elect-resource-namespace",
-    };
+    /// <summary>The flags this class reads, as <c>--help</c> shows them.</summary>
+    public static readonly IReadOnlyList<Hosting.Flags.Flag> Flags =
+    [
+        new("storage-backend", "Etcd", "sqlite", "The storage backend: sqlite (one process, --data-dir) or etcd3 (an etcd cluster shared by several replicas)."),
+        new("etcd-servers", "Etcd", "http://127.0.0.1:2379", "List of etcd servers to connect with (scheme://ip:port), comma separated.", "strings"),
+        new("etcd-prefix", "Etcd", "\"/registry\"", "The prefix to prepend to all resource paths in etcd."),
+        new("etcd-cafile", "Etcd", "", "SSL Certificate Authority file used to secure etcd communication."),
+        new("etcd-certfile", "Etcd", "", "SSL certification file used to secure etcd communication."),
+        new("etcd-keyfile", "Etcd", "", "SSL key file used to secure etcd communication."),
+        new("etcd-compaction-interval", "Etcd", "5m0s", "The interval of compaction requests. If 0, the compaction request from apiserver is disabled.", "duration"),
+        Hosting.Flags.Flag.Boolean("leader-elect", "Leader election", "", "Start a leader election client and gain leadership before running the controllers. On by default with --storage-backend=etcd3."),
+        new("leader-elect-lease-duration", "Leader election", "15s", "The duration that non-leader candidates will wait after observing a leadership renewal until attempting to acquire leadership.", "duration"),
+        new("leader-elect-renew-deadline", "Leader election", "10s", "The interval between attempts by the acting master to renew a leadership slot before it stops leading.", "duration"),
+        new("leader-elect-retry-period", "Leader election", "2s", "The duration the clients should wait between attempting acquisition and renewal of a leadership.", "duration"),
+        new("leader-elect-resource-namespace", "Leader election", "\"kube-system\"", "The namespace of the Lease object used for locking during leader election."),
+    ];
+
+    /// <summary>The names of <see cref="Flags"/>.</summary>
+    public static readonly IReadOnlySet<string> Names = Flags.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Applies one flag; throws <see cref="FormatException"/> with kube-apiserver's flag wording for a bad value.</summary>
     public static FakeApiServerOptions Apply(FakeApiServerOptions options, string name, string value)

@@ -27,27 +27,12 @@ internal static class AuditFilter
     {
         var info = RequestInfo.Of(context);
         var user = context.GetUser();
-        var config = auditor.Policy.Evaluate(new AuditAttributes
-        {
-            User = user.Name,
-            Groups = user.Groups,
-            Verb = info.Verb,
-            IsResourceRequest = info.IsResourceRequest,
-            Path = info.Path,
-            Namespace = info.Namespace,
-            Group = info.Group,
-            Resource = info.Resource,
-            Subresource = info.Subresource,
-            Name = info.Name,
-        });
-        if (config.Level == AuditLevel.None)
+        if (Begin(context, auditor, user) is not { } audit)
         {
             await next(context);
             return;
         }
 
-        var audit = new RequestAudit(config, NewEvent(context, info, user, config.Level, auditor.Time));
-        context.Features.Set(audit);
         if (!auditor.Process(audit, AuditStage.RequestReceived))
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
@@ -102,6 +87,36 @@ internal static class AuditFilter
         {
             await held.ReleaseAsync(context.RequestAborted);
         }
+    }
+
+    /// <summary>
+    /// The request's audit as the policy sets it for <paramref name="user"/> and the request info (upstream's
+    /// evaluatePolicyAndCreateAuditEvent), kept on the request's features; null when the policy's level is None.
+    /// </summary>
+    internal static RequestAudit? Begin(HttpContext context, Auditor auditor, UserInfo user)
+    {
+        var info = RequestInfo.Of(context);
+        var config = auditor.Policy.Evaluate(new AuditAttributes
+        {
+            User = user.Name,
+            Groups = user.Groups,
+            Verb = info.Verb,
+            IsResourceRequest = info.IsResourceRequest,
+            Path = info.Path,
+            Namespace = info.Namespace,
+            Group = info.Group,
+            Resource = info.Resource,
+            Subresource = info.Subresource,
+            Name = info.Name,
+        });
+        if (config.Level == AuditLevel.None)
+        {
+            return null;
+        }
+
+        var audit = new RequestAudit(config, NewEvent(context, info, user, config.Level, auditor.Time));
+        context.Features.Set(audit);
+        return audit;
     }
 
     private static void NoteImpersonation(HttpContext context, RequestAudit audit, UserInfo authenticated)

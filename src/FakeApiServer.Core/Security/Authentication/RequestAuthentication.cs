@@ -20,12 +20,14 @@ internal sealed class RequestAuthentication
     private readonly ClientCertificateAuthenticator? _certificates;
     private readonly BearerTokenAuthenticator _tokens;
     private readonly bool _anonymous;
+    private readonly Observability.Audit.Auditor? _auditor;
 
-    public RequestAuthentication(ClientCertificateAuthenticator? certificates, BearerTokenAuthenticator tokens, bool anonymous)
+    public RequestAuthentication(ClientCertificateAuthenticator? certificates, BearerTokenAuthenticator tokens, bool anonymous, Observability.Audit.Auditor? auditor = null)
     {
         _certificates = certificates;
         _tokens = tokens;
         _anonymous = anonymous;
+        _auditor = auditor;
     }
 
     /// <summary>The middleware: sets the request's user, or answers 401.</summary>
@@ -43,6 +45,7 @@ internal sealed class RequestAuthentication
             return next(context);
         }
 
+        Observability.Audit.FailedAuthenticationAudit.Record(context, _auditor, UnauthorizedStatus);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.ContentType = "application/json";
         return JsonBody.WriteAsync(context, UnauthorizedStatus).AsTask();

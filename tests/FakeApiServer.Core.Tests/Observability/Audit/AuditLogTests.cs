@@ -99,6 +99,54 @@ public sealed class AuditLogTests : IDisposable
         Assert.Null(complete["requestObject"]);
     }
 
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/vnd.kubernetes.protobuf")]
+    public async Task A_streamed_list_at_RequestResponse_has_the_whole_list_as_its_responseObject(string accept)
+    {
+        using var timeout = new CancellationTokenSource(FakeApiServer.Tests.Api.ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var cluster = await StartAsync(ct);
+        foreach (var name in new[] { "one", "two" })
+        {
+            await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, "default", cancellationToken: ct);
+        }
+
+        using var http = cluster.CreateHttpClient();
+        using var asJson = await http.GetAsync("/api/v1/namespaces/default/configmaps", ct);
+        var served = JsonNode.Parse(await asJson.Content.ReadAsStringAsync(ct))!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default/configmaps?resourceVersion=" + (string?)served["metadata"]!["resourceVersion"] + "&resourceVersionMatch=Exact");
+        request.Headers.Accept.ParseAdd(accept);
+
+        using var response = await http.SendAsync(request, ct);
+
+        var complete = Events(response.Headers.GetValues("Audit-Id").Single()).Last();
+        Assert.Equal("ResponseComplete", (string?)complete["stage"]);
+        Assert.Equal("""{"metadata":{},"code":200}""", complete["responseStatus"]!.ToJsonString());
+        // As upstream encodes it: the list in JSON, as a JSON client is served it, whatever this client was sent.
+        Assert.Equal(served.ToJsonString(), complete["responseObject"]!.ToJsonString());
+        Assert.Contains(served["items"]!.AsArray(), i => (string?)i!["metadata"]!["name"] == "two");
+    }
+
+    [Fact]
+    public async Task A_list_as_a_table_has_the_Table_as_its_responseObject()
+    {
+        using var timeout = new CancellationTokenSource(FakeApiServer.Tests.Api.ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var cluster = await StartAsync(ct);
+        await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "one" } }, "default", cancellationToken: ct);
+        using var http = cluster.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default/configmaps");
+        request.Headers.Accept.ParseAdd("application/json;as=Table;v=v1;g=meta.k8s.io");
+
+        using var response = await http.SendAsync(request, ct);
+
+        var served = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+        var complete = Events(response.Headers.GetValues("Audit-Id").Single()).Last();
+        Assert.Equal("Table", (string?)complete["responseObject"]!["kind"]);
+        Assert.Equal(served.ToJsonString(), complete["responseObject"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task A_watch_writes_ResponseStarted_when_it_starts_and_ResponseComplete_when_it_ends()
     {
