@@ -69,7 +69,7 @@ internal sealed class EtcdReplicasScenario : IScenario
     }
 
     private static async Task<Through> MeasureAsync(
-        RunContext context, ScenarioReport report, EtcdCluster etcd, IReadOnlyList<ServerUnderTest> replicas, string path, int count, CancellationToken cancellationToken)
+        RunContext context, ScenarioReport report, EtcdCluster etcd, List<ServerUnderTest> replicas, string path, int count, CancellationToken cancellationToken)
     {
         var label = replicas.Count == 1 ? "1 replica" : $"{replicas.Count} replicas";
         TimeSpan ServerCpu() => replicas.Aggregate(etcd.ProcessorTime, (sum, r) => sum + r.ProcessorTime!());
@@ -115,7 +115,8 @@ internal sealed class EtcdReplicasScenario : IScenario
         report.Add($"{label}: client CPU per GET", get.ClientCpuMsPerRequest, "ms");
         report.Add($"{label}: GETs/s the cores allow at that CPU per GET ({Environment.ProcessorCount} cores / (server + client CPU per GET))",
             Environment.ProcessorCount * 1000 / (get.ServerCpuMsPerRequest + get.ClientCpuMsPerRequest), "req/s");
-        report.Add($"{label}: watch events delivered / written x watchers", fanOut.Delivered, "events");
+        report.Add($"{label}: watch events written x watchers", fanOut.Written * watchers, "events");
+        report.Add($"{label}: watch events delivered", fanOut.Delivered, "events");
         report.Add($"{label}: watch p99 sent->received", fanOut.P99, "ms");
         return new Through(create, get, fanOut);
     }
