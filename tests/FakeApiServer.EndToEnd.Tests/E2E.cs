@@ -27,6 +27,22 @@ internal static class E2E
         },
     };
 
+    /// <summary>A Deployment of <paramref name="replicas"/> busybox pods labelled app=<paramref name="name"/>.</summary>
+    public static V1Deployment Deployment(string name, int replicas) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "busybox:1.36" }] },
+            },
+        },
+    };
+
     /// <summary>Polls until <paramref name="condition"/> holds, or fails with <paramref name="what"/>.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
     {

@@ -60,6 +60,17 @@ public sealed class Kubectl : IDisposable
         return new Kubectl(version, binary, folder, kubeconfig);
     }
 
+    /// <summary>A copy of the kubeconfig at <paramref name="kubeconfig"/> (e.g. one a server process wrote) in a fresh temp folder.</summary>
+    /// <param name="kubeconfig">The kubeconfig to copy.</param>
+    /// <param name="version">A label from <see cref="KubectlTool.OldestAndNewest"/>.</param>
+    public static Kubectl ForKubeconfig(string kubeconfig, string version)
+    {
+        var folder = Directory.CreateTempSubdirectory("fakeapiserver-kubectl-").FullName;
+        var copy = Path.Combine(folder, "kubeconfig");
+        File.Copy(kubeconfig, copy);
+        return new Kubectl(version, KubectlTool.PathOf(version), folder, copy);
+    }
+
     /// <summary>Writes a file into the temp folder and returns its full path.</summary>
     public string WriteFile(string name, string content)
     {

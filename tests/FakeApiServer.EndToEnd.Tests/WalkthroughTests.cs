@@ -21,7 +21,22 @@ public sealed class WalkthroughTests
         Controllers = ControllerSelection.All,
     };
 
-    private static readonly string[] Files =
+    /// <summary>A pod on the dataplane network, applied after that PodNetwork was disabled: it stays unschedulable.</summary>
+    internal const string LatePod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: late
+        spec:
+          networks:
+          - podNetworkName: dataplane
+            interfaceName: net1
+          containers:
+          - name: c
+            image: busybox
+        """;
+
+    internal static readonly string[] Files =
         ["01-macvlan-nad.yaml", "02-podnetwork-dataplane.yaml", "03-pod-ubuntu.yaml", "04-deployment-ubuntu-server.yaml", "05-service-ubuntu.yaml"];
 
     [KubectlTheory]
@@ -74,19 +89,7 @@ public sealed class WalkthroughTests
         Assert.Equal("True", pn.Row("dataplane")[3]);
 
         (await kubectl.RunAsync("patch", "pn", "dataplane", "--type", "merge", "-p", """{"spec":{"enabled":false}}""")).Succeeded();
-        var late = kubectl.WriteFile("late.yaml", """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: late
-            spec:
-              networks:
-              - podNetworkName: dataplane
-                interfaceName: net1
-              containers:
-              - name: c
-                image: busybox
-            """);
+        var late = kubectl.WriteFile("late.yaml", LatePod);
         (await kubectl.RunAsync("apply", "-f", late)).Succeeded();
         V1PodCondition? scheduled = null;
         await E2E.EventuallyAsync(async () =>
@@ -108,7 +111,7 @@ public sealed class WalkthroughTests
     }
 
     /// <summary>A file of fixtures/multinetwork, found by walking up from the test binaries to the repository.</summary>
-    private static string Fixture(string file)
+    internal static string Fixture(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -24,28 +24,39 @@ internal static class EtcdCeiling
         ArgumentNullException.ThrowIfNull(report);
         context.Progress("ceiling: etcd puts and txns through its HTTP/JSON gateway");
         await using var etcd = await EtcdProcess.StartAsync(context.WorkDir, context.Time, cancellationToken);
-        using var http = HttpDriver.Create(etcd.ClientUrl);
+        var result = await MeasureOnAsync(context, etcd.ClientUrl, () => etcd.ProcessorTime, "own process", cancellationToken);
+        report.Notes.Add("etcd: Debian's etcd-server, one member on loopback, temporary data dir, default durability (fsync per commit), driven through its HTTP/JSON gateway with the server's client; values are the same 2 KiB ConfigMap bodies (base64 in the gateway's JSON)");
+        return result;
+    }
+
+    /// <summary>
+    /// Measures puts then txns on an etcd that is already running (e.g. the cluster a scenario's replicas use), through
+    /// the member at <paramref name="clientUrl"/>; <paramref name="where"/> ends each row's name.
+    /// </summary>
+    public static async Task<EtcdResult> MeasureOnAsync(RunContext context, Uri clientUrl, Func<TimeSpan> processorTime, string where, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var http = HttpDriver.Create(clientUrl);
         var value = Convert.ToBase64String(ObjectBodies.ConfigMap("ceiling", "etcd"));
         var put = await context.MeasureAsync(
             new LoadTest
             {
-                Name = "etcd: put of a 2 KiB value (/v3/kv/put), own process",
+                Name = $"etcd: put of a 2 KiB value (/v3/kv/put), {where}",
                 Model = LoadModel.Closed(64),
                 Step = (step, ct) => HttpDriver.SendAsync(
                     http, HttpDriver.WithBody(HttpMethod.Post, "v3/kv/put", Encoding.ASCII.GetBytes($"{{\"key\":\"{Key("put", step)}\",\"value\":\"{value}\"}}")), ct),
-                ServerProcessorTime = () => etcd.ProcessorTime,
+                ServerProcessorTime = processorTime,
             },
             cancellationToken);
         var txn = await context.MeasureAsync(
             new LoadTest
             {
-                Name = "etcd: txn create-if-absent of a 2 KiB value (/v3/kv/txn), own process",
+                Name = $"etcd: txn create-if-absent of a 2 KiB value (/v3/kv/txn), {where}",
                 Model = LoadModel.Closed(64),
                 Step = (step, ct) => TxnAsync(http, Key("txn", step), value, ct),
-                ServerProcessorTime = () => etcd.ProcessorTime,
+                ServerProcessorTime = processorTime,
             },
             cancellationToken);
-        report.Notes.Add("etcd: Debian's etcd-server, one member on loopback, temporary data dir, default durability (fsync per commit), driven through its HTTP/JSON gateway with the server's client; values are the same 2 KiB ConfigMap bodies (base64 in the gateway's JSON)");
         return new EtcdResult(put, txn);
     }
 

@@ -53,13 +53,26 @@ internal static class FanOutMeasurement
     /// <param name="write">Writes event <c>i</c> stamped with the sent timestamp.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <param name="accept">The watchers' Accept header (null: none, JSON).</param>
-    public static async Task<FanOutResult> RunAsync(
+    public static Task<FanOutResult> RunAsync(
         RunContext context, string name, HttpClient http, string watchPath, int watchers,
+        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null) =>
+        RunAsync(context, name, [http], watchPath, watchers, write, cancellationToken, accept);
+
+    /// <summary>As above, with the watchers spread evenly over several servers (e.g. replicas on one etcd).</summary>
+    public static async Task<FanOutResult> RunAsync(
+        RunContext context, string name, IReadOnlyList<HttpClient> watchHttp, string watchPath, int watchers,
         Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(watchHttp);
         var time = context.Time;
-        var open = await EventWatcher.OpenManyAsync(http, watchPath, watchers, time, cancellationToken, accept);
+        var open = new List<EventWatcher>();
+        for (var i = 0; i < watchHttp.Count; i++)
+        {
+            var share = (watchers / watchHttp.Count) + (i < watchers % watchHttp.Count ? 1 : 0);
+            open.AddRange(share > 0 ? await EventWatcher.OpenManyAsync(watchHttp[i], watchPath, share, time, cancellationToken, accept) : []);
+        }
+
         try
         {
             var writer = await context.Runner.RunAsync(

@@ -86,6 +86,30 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the built fakeapiserver program as a child process storing in etcd (--storage-backend=etcd3), one of any
+    /// number of replicas on <paramref name="etcdServers"/>; its folder holds only its PKI.
+    /// </summary>
+    public static async Task<ServerUnderTest> StartEtcdReplicaAsync(string workDir, string etcdServers, CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(workDir, "replica-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var process = ChildProcess.Start(
+            ServerBinary.Locate(), "--storage-backend=etcd3", "--etcd-servers", etcdServers, "--etcd-compaction-interval", "0", "--data-dir", dataDir,
+            // Apart from the keys the etcd ceiling writes under /registry on the same cluster.
+            "--etcd-prefix", "/load",
+            "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
+        try
+        {
+            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Creates a namespace (409 if it exists is fine).</summary>
     public async Task CreateNamespaceAsync(string name, CancellationToken cancellationToken)
     {

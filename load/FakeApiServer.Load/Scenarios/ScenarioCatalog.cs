@@ -24,6 +24,7 @@ internal static class ScenarioCatalog
         new ChurnScenario(),
         new ConsoleScenario(),
         new FixtureScenario(),
+        new EtcdReplicasScenario(),
     ];
 
     /// <summary>

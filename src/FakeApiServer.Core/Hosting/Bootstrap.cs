@@ -170,5 +170,14 @@ internal static class Bootstrap
         {
             // Created meanwhile: what we wanted.
         }
+        catch (ApiException)
+        {
+            // With several replicas on one etcd, another may have created it a moment ago, and what that one allocated
+            // (the kubernetes Service's cluster IP) is then taken here: fine once the object is there.
+            if (await store.TryGetConsistentAsync(ns, obj.Name(), cancellationToken) is null)
+            {
+                throw;
+            }
+        }
     }
 }

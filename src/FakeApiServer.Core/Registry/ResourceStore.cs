@@ -51,6 +51,10 @@ internal sealed class ResourceStore
 
     public StoredObject? TryGet(string ns, string name) => _store.Latest.Get(Definition.Key(ns, name));
 
+    /// <summary>The object, or null; when this replica's cache has none, after the cache caught up with the store (see <see cref="LatestOrConsistentAsync"/>).</summary>
+    public ValueTask<StoredObject?> TryGetConsistentAsync(string ns, string name, CancellationToken cancellationToken) =>
+        LatestOrConsistentAsync(Definition.Key(ns, name), cancellationToken);
+
     /// <summary>Creates an object. <paramref name="obj"/> is owned by the call from here on.</summary>
     public Task<StoredObject> CreateAsync(string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken) =>
         CreateAsync(ns, obj, options, applied: false, cancellationToken);
@@ -249,7 +253,7 @@ internal sealed class ResourceStore
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var current = _store.Latest.Get(key) ?? throw ApiException.NotFound(Resource, name);
+            var current = await LatestOrConsistentAsync(key, cancellationToken) ?? throw ApiException.NotFound(Resource, name);
             var oldObj = ObjectJson.Parse(current.Value);
 
             // Upstream decodes the stored object with defaulting too: defaults added since it was written show up alike.
@@ -394,10 +398,31 @@ internal sealed class ResourceStore
                     throw ApiException.NotFound(Resource, name);
                 case WriteStatus.Conflict when string.IsNullOrEmpty(requestedRv):
                     continue;
+                case WriteStatus.Conflict when result.Object is { } latest && latest.Revision != current.Revision:
+                    // Read from a cache behind the store (with etcd: another replica wrote first). Once the cache has
+                    // caught up the loop reads again, as upstream's GuaranteedUpdate does: an update built on the object
+                    // read goes through, a caller's own stale resourceVersion is still a conflict (checked above).
+                    await _store.WaitForConsistentReadAsync(cancellationToken);
+                    continue;
                 default:
                     throw ApiException.Conflict(Resource, name);
             }
         }
+    }
+
+    /// <summary>
+    /// The object at <paramref name="key"/>; when this replica's cache has none, after it caught up with the store (with
+    /// etcd another replica may have created it a moment ago; with SQLite the cache is the store and nothing waits).
+    /// </summary>
+    private async ValueTask<StoredObject?> LatestOrConsistentAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_store.Latest.Get(key) is { } current)
+        {
+            return current;
+        }
+
+        await _store.WaitForConsistentReadAsync(cancellationToken);
+        return _store.Latest.Get(key);
     }
 
     /// <summary>

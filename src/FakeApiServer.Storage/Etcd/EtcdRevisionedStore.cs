@@ -78,7 +78,7 @@ public sealed partial class EtcdRevisionedStore : IRevisionedStore
         {
             await store._feed.DisposeAsync();
             channel.Dispose();
-            throw new StorageException($"cannot reach etcd at {string.Join(",", options.Servers)}: {e.Status.Detail}", e);
+            throw new StorageException(EtcdConnectionError.Describe(options, e), e);
         }
 
         if (options.CompactionInterval > TimeSpan.Zero)

@@ -27,6 +27,9 @@ public sealed class EtcdCluster : IAsyncDisposable
     /// <summary>The client URLs of the members still running, comma-separated, as --etcd-servers and etcdctl --endpoints take them.</summary>
     public string Endpoints => string.Join(",", _members.Where(m => !m.Process.HasExited).Select(m => m.ClientUrl.ToString().TrimEnd('/')));
 
+    /// <summary>The processor time the members still running have used so far (user plus system), for load runs.</summary>
+    public TimeSpan ProcessorTime => _members.Where(m => !m.Process.HasExited).Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Process.TotalProcessorTime);
+
     /// <summary>The number of members.</summary>
     public int Size => _members.Count;
 
@@ -34,7 +37,13 @@ public sealed class EtcdCluster : IAsyncDisposable
     public static bool IsInstalled => Executable("etcd") is not null;
 
     /// <summary>Starts <paramref name="members"/> etcd members as one cluster and waits until each serves clients.</summary>
-    public static async Task<EtcdCluster> StartAsync(int members, CancellationToken cancellationToken)
+    public static Task<EtcdCluster> StartAsync(int members, CancellationToken cancellationToken) => StartAsync(members, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="members"/> etcd members as one cluster and waits until each serves clients; with
+    /// <paramref name="tls"/>, clients must speak TLS to the members and present a certificate signed by its CA.
+    /// </summary>
+    public static async Task<EtcdCluster> StartAsync(int members, EtcdTlsFiles? tls, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         var etcd = Executable("etcd") ?? throw new InvalidOperationException("etcd is not installed (apt-get install etcd-server)");
@@ -47,7 +56,7 @@ public sealed class EtcdCluster : IAsyncDisposable
         {
             for (var i = 0; i < members; i++)
             {
-                var client = new Uri($"http://127.0.0.1:{ports[2 * i]}");
+                var client = new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{ports[2 * i]}");
                 var peer = $"http://127.0.0.1:{ports[(2 * i) + 1]}";
                 var info = new ProcessStartInfo(etcd)
                 {
@@ -65,6 +74,11 @@ public sealed class EtcdCluster : IAsyncDisposable
                     // Small, fast elections on loopback: a killed member's place is taken in well under a second.
                     "--heartbeat-interval", "50", "--election-timeout", "500",
                 })
+                {
+                    info.ArgumentList.Add(argument);
+                }
+
+                foreach (var argument in tls is null ? [] : new[] { "--cert-file", tls.ServerCertFile, "--key-file", tls.ServerKeyFile, "--trusted-ca-file", tls.CaFile, "--client-cert-auth" })
                 {
                     info.ArgumentList.Add(argument);
                 }
