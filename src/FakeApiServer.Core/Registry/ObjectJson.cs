@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -25,7 +24,7 @@ internal static class ObjectJson
 
     public static byte[] Serialize(JsonNode node)
     {
-        var buffer = new ArrayBufferWriter<byte>(2048);
+        using var buffer = new PooledByteBuffer(4096);
         using (var writer = new Utf8JsonWriter(buffer, ObjectJson.WriterOptions))
         {
             node.WriteTo(writer);

@@ -308,6 +308,24 @@ public sealed class HardeningTests
         Assert.Equal(HttpStatusCode.Created, fits.StatusCode);
     }
 
+    [Fact]
+    public async Task Data_size_counts_the_bytes_of_the_decoded_values()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var ct = cts.Token;
+        await using var cluster = await FakeCluster.StartAsync(ct);
+        using var http = cluster.Http();
+
+        // 1 MiB once unescaped (each \n is one byte; sent, two): fits. 1 MiB of two-byte characters and one more byte: too long.
+        var escaped = string.Concat(Enumerable.Repeat("\\n", 1024 * 1024));
+        using var fits = await http.PostAsync(ConfigMaps, Json($$$"""{"metadata":{"name":"escaped"},"data":{"a":"{{{escaped}}}"}}"""), ct);
+        var wide = new string('\u00e9', 512 * 1024) + "x";
+        using var tooLong = await http.PostAsync(ConfigMaps, Json($$$"""{"metadata":{"name":"wide"},"data":{"a":"{{{wide}}}"}}"""), ct);
+
+        Assert.Equal(HttpStatusCode.Created, fits.StatusCode);
+        await tooLong.AssertStatusAsync(HttpStatusCode.UnprocessableEntity, "Invalid", "ConfigMap \"wide\" is invalid: Too long: may not be more than 1048576 bytes", ct);
+    }
+
     private static async Task CreateAsync(HttpClient http, string body, CancellationToken ct)
     {
         using var created = await http.PostAsync(ConfigMaps, Json(body), ct);

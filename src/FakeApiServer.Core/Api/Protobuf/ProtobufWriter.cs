@@ -141,16 +141,5 @@ internal sealed class ProtobufWriter : IDisposable
         return size;
     }
 
-    private void Ensure(int count)
-    {
-        if (_buffer.Length - _length >= count)
-        {
-            return;
-        }
-
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
-        _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
-    }
+    private void Ensure(int count) => Registry.PooledByteBuffer.EnsureCapacity(ref _buffer, _length, count);
 }
