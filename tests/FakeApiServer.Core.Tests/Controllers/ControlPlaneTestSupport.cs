@@ -13,7 +13,7 @@ namespace FakeApiServer.Tests.Controllers;
 /// </summary>
 internal static class ControlPlaneTestSupport
 {
-    public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
 
     public const string ControlPlane = "fakeapiserver-control-plane";
 

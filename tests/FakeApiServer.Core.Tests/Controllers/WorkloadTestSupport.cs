@@ -17,7 +17,7 @@ namespace FakeApiServer.Tests.Controllers;
 /// </summary>
 internal static class WorkloadTestSupport
 {
-    public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
 
     private static int _nextAddress;
 

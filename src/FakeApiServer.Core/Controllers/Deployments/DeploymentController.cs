@@ -570,7 +570,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
         var updated = await Deployments.UpdateAsync(r.Deployment.Namespace(), r.Deployment.Name(), current =>
         {
-            current.Metadata().Remove("resourceVersion");
+            r.ConditionOnReadVersion(current);
             var annotations = current.Metadata()["annotations"] as JsonObject ?? [];
             annotations[RevisionAnnotation] = revision;
             current.Metadata()["annotations"] = annotations;
@@ -699,7 +699,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         var d = r.Deployment;
         var updated = await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
         {
-            current.Metadata().Remove("resourceVersion");
+            r.ConditionOnReadVersion(current);
             current["status"] = status.DeepClone();
             return current;
         }, Deployments.Definition.StatusStrategy!, Writes with { Subresource = "status" }, cancellationToken);
@@ -849,6 +849,14 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
         public JsonObject? PendingCondition { get; set; }
 
         public void SetNew(JsonObject rs) => NewReplicaSet = rs;
+
+        /// <summary>
+        /// Makes a write of the deployment conditional on the version this sync read (or last wrote itself), as upstream
+        /// updates the lister's copy: a deployment changed meanwhile (a new template) is a conflict and a new sync, never
+        /// a revision or status computed for a template the sync did not see.
+        /// </summary>
+        public void ConditionOnReadVersion(JsonObject current) =>
+            current.Metadata()["resourceVersion"] = Deployment.Metadata()["resourceVersion"]?.DeepClone();
 
         public void AddNew(JsonObject rs)
         {
