@@ -495,7 +495,7 @@ internal sealed class DeploymentController(ControllerContext context) : Reconcil
 
             await Deployments.UpdateAsync(d.Namespace(), d.Name(), current =>
             {
-                current.Metadata().Remove("resourceVersion");
+                r.ConditionOnReadVersion(current);
                 var status = current["status"] as JsonObject ?? [];
                 current["status"] = status;
                 status["collisionCount"] = (collisionCount ?? 0) + 1;
