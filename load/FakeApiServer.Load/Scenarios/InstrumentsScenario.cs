@@ -6,7 +6,9 @@ namespace FakeApiServer.Load.Scenarios;
 /// What the metrics cost (issue 19): create and GET throughput of a server with its instruments on against one with them
 /// off (FakeApiServerOptions.Metrics), both in this run and this process. Each is measured twice, in the order off, on,
 /// on, off, so a change in the machine's load during the run weighs on both alike; the two runs of each are added up.
-/// Each server is warmed up first with one uncounted run of each.
+/// Each server is warmed up first with one uncounted run of each. Next to the rates, the process's CPU time per request
+/// (server and client together, the same client for both settings): on a shared machine the rates follow the share of
+/// the cores this process got, while the CPU a request costs does not.
 /// </summary>
 internal sealed class InstrumentsScenario : IScenario
 {
@@ -50,7 +52,10 @@ internal sealed class InstrumentsScenario : IScenario
         report.Measurements.AddRange(gets.Select(g => g.Stats));
         report.Targets.Add(TargetVerdict.Min("create RPS with metrics >= 95% of without", Rps(creates, true), Rps(creates, false), 0.95, "req/s"));
         report.Targets.Add(TargetVerdict.Min("GET RPS with metrics >= 95% of without", Rps(gets, true), Rps(gets, false), 0.95, "req/s"));
+        report.Targets.Add(TargetVerdict.Max("create CPU per request with metrics <= 105% of without", CpuPerRequest(creates, true), CpuPerRequest(creates, false), 1.05, "ms"));
+        report.Targets.Add(TargetVerdict.Max("GET CPU per request with metrics <= 105% of without", CpuPerRequest(gets, true), CpuPerRequest(gets, false), 1.05, "ms"));
         report.Notes.Add("both servers run in this process, on the same machine, one after the other (off, on, on, off)");
+        report.Notes.Add("CPU per request is this process's (servers and client together; the client's share is the same for both settings)");
     }
 
     /// <summary>The requests of both runs of one setting over their seconds.</summary>
@@ -58,6 +63,19 @@ internal sealed class InstrumentsScenario : IScenario
     {
         var chosen = runs.Where(r => r.Metrics == metrics).Select(r => r.Stats).ToList();
         return chosen.Sum(s => s.Requests) / chosen.Sum(s => s.Seconds);
+    }
+
+    /// <summary>The process CPU milliseconds of both runs of one setting over their requests.</summary>
+    private static double CpuPerRequest(List<(bool Metrics, LoadStats Stats)> runs, bool metrics)
+    {
+        var chosen = runs.Where(r => r.Metrics == metrics).Select(r => r.Stats).ToList();
+        return chosen.Sum(s => s.Cpu?.ServerMs ?? double.NaN) / chosen.Sum(s => s.Requests);
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static Task<LoadStats> MeasureAsync(
@@ -77,6 +95,7 @@ internal sealed class InstrumentsScenario : IScenario
                     ? (step, ct) => HttpDriver.SendAsync(
                         server.Http, HttpDriver.WithBody(HttpMethod.Post, path, ObjectBodies.ConfigMap(Namespace, $"r{round}-{step.User}-{step.Iteration}")), ct)
                     : (step, ct) => HttpDriver.SendAsync(server.Http, HttpDriver.Get(path + "/seed-" + random[step.User].Next(count)), ct),
+                ServerProcessorTime = ProcessorTime,
             },
             cancellationToken);
     }
