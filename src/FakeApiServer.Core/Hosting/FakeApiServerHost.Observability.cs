@@ -29,7 +29,7 @@ public sealed partial class FakeApiServerHost
         ServerMetrics.AddTo(builder.Services, options.Metrics);
     }
 
-    /// <summary>Subscribes the request log and the request metrics to the feed, and registers the gauges read when scraped.</summary>
+    /// <summary>Subscribes the request log to the feed, and registers the gauges read when scraped (the request metrics are told by the filter).</summary>
     private static void ObserveRequests(
         RequestFeed requests, ILoggerFactory loggerFactory, FakeApiServerOptions options, IMeterFactory? meters, ResourceCatalog catalog, IRevisionedStore store,
         FeatureGates gates)
@@ -42,7 +42,6 @@ public sealed partial class FakeApiServerHost
 
         if (meters is not null)
         {
-            _ = requests.Subscribe(new RequestMetrics(meters));
             FeatureMetrics.Observe(meters, gates);
             StorageObjectsMetric.Observe(meters, catalog, store);
         }

@@ -62,7 +62,8 @@ public sealed partial class FakeApiServerHost
         WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time, Observability.RequestFeed requests)
     {
         app.UseRequestInfo();
-        app.UseRequestObservation(requests, time);
+        var metrics = app.Services.GetService<Observability.Metrics.ServerMetrics>();
+        app.UseRequestObservation(requests, metrics is null ? null : new Observability.Metrics.RequestMetrics(metrics.Meters), time);
         app.UseTracing();
         if (options.AuthenticatesRequests)
         {
@@ -75,7 +76,7 @@ public sealed partial class FakeApiServerHost
         app.UseImpersonationAndAuthorization(authorizer, logger);
         var timeout = new RequestTimeout(options.Limits, time);
         app.Use(next => context => timeout.InvokeAsync(context, next));
-        var inFlight = new InFlightLimit(options.Limits, app.Services.GetService<Observability.Metrics.ServerMetrics>()?.Meters);
+        var inFlight = new InFlightLimit(options.Limits, metrics?.Meters);
         app.Use(next => context => inFlight.InvokeAsync(context, next));
         var watches = new WatchesPerUser(options.Limits);
         app.Use(next => context => watches.InvokeAsync(context, next));

@@ -8,19 +8,21 @@ namespace FakeApiServer.Observability;
 /// <summary>
 /// The second step of the handler chain, right after the request info (so its latency covers authentication,
 /// authorization and the limits): gives the request its audit ID and the Audit-Id response header (upstream's
-/// WithAuditInit), tells the <see cref="RequestFeed"/>'s observers it started, and when the response has ended tells them
-/// how it was answered.
+/// WithAuditInit), tells the <see cref="RequestFeed"/>'s observers and the request metrics it started, and when the
+/// response has ended tells them how it was answered. The observers get a <see cref="CompletedRequest"/>, made only when
+/// there is one; the metrics read the request's context.
 /// </summary>
 internal static class RequestObservationFilter
 {
     /// <summary>The request and response header of the audit ID.</summary>
     public const string AuditIdHeader = "Audit-Id";
 
-    public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, TimeProvider time) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, Metrics.RequestMetrics? metrics, TimeProvider time) => app.Use(async (context, next) =>
     {
         var observation = new RequestObservation(AuditIdOf(context.Request), time.GetUtcNow(), time.GetTimestamp());
         context.Features.Set(observation);
         context.Response.Headers[AuditIdHeader] = observation.AuditId;
+        metrics?.OnStarted(context);
         var observers = feed.Observers;
         foreach (var observer in observers)
         {
@@ -33,6 +35,8 @@ internal static class RequestObservationFilter
         }
         finally
         {
+            metrics?.OnCompleted(context, time.GetElapsedTime(observation.StartTimestamp));
+
             // The observers told of the start are told of the end, even one that unsubscribed meanwhile.
             if (observers.Count > 0)
             {

@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer.Observability.Metrics;
 
 /// <summary>
-/// kube-apiserver's request metrics (k8s.io/apiserver endpoints/metrics), fed by the request feed: apiserver_request_total,
+/// kube-apiserver's request metrics (k8s.io/apiserver endpoints/metrics): apiserver_request_total,
 /// apiserver_request_duration_seconds, apiserver_response_sizes (get and list, when the response had a Content-Length)
 /// and apiserver_longrunning_requests (watches and the streaming subresources while they run). Only resource requests
 /// are counted, as upstream instruments its resource routes; unlike upstream, a request that a filter refused
-/// (401, 403, 429) is counted too.
+/// (401, 403, 429) is counted too. Told of each request by <see cref="RequestObservationFilter"/> straight from its
+/// HttpContext rather than through the request feed, and recorded with span tags, so a request's metrics allocate
+/// nothing: the feed's record and a TagList of nine tags made a GET's garbage collection half as costly again.
 /// </summary>
-internal sealed class RequestMetrics : IRequestObserver
+internal sealed class RequestMetrics
 {
     public const string MeterName = ServerMetrics.MeterPrefix + "Requests";
 
@@ -54,33 +56,39 @@ internal sealed class RequestMetrics : IRequestObserver
             description: "[STABLE] Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.");
     }
 
-    public void OnStarted(HttpContext context, RequestObservation observation)
+    /// <summary>A request arrived: a long-running one counts in apiserver_longrunning_requests until it ends.</summary>
+    public void OnStarted(HttpContext context)
     {
         var info = RequestInfo.Of(context);
         if (info.IsResourceRequest && LongRunningRequests.IsLongRunning(info))
         {
-            _longRunning.Add(1, Labels(info, context.Request).WithoutDryRun());
+            var tags = Labels(info, context.Request).Tags("");
+            _longRunning.Add(1, ((ReadOnlySpan<KeyValuePair<string, object?>>)tags)[RequestLabels.SeriesTags.WithoutDryRun..]);
         }
     }
 
-    public void OnCompleted(CompletedRequest request)
+    /// <summary>A request was answered after <paramref name="latency"/>.</summary>
+    public void OnCompleted(HttpContext context, TimeSpan latency)
     {
-        if (!request.IsResourceRequest)
+        var info = RequestInfo.Of(context);
+        if (!info.IsResourceRequest)
         {
             return;
         }
 
-        var labels = RequestLabels.Of(request);
-        if (LongRunningRequests.IsLongRunning(request.Verb, request.IsResourceRequest, request.Subresource))
+        var status = context.Response.StatusCode;
+        var tags = Labels(info, context.Request).Tags(status is >= 0 and < 600 ? Codes[status] : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ReadOnlySpan<KeyValuePair<string, object?>> all = tags;
+        if (LongRunningRequests.IsLongRunning(info))
         {
-            _longRunning.Add(-1, labels.WithoutDryRun());
+            _longRunning.Add(-1, all[RequestLabels.SeriesTags.WithoutDryRun..]);
         }
 
-        _requests.Add(1, labels.WithCode(request.StatusCode is >= 0 and < 600 ? Codes[request.StatusCode] : request.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        _latency.Record(request.Latency.TotalSeconds, labels.WithDryRun());
-        if (request.ResponseBytes is { } bytes && request.Verb is "get" or "list")
+        _requests.Add(1, all[RequestLabels.SeriesTags.WithCode..]);
+        _latency.Record(latency.TotalSeconds, all[RequestLabels.SeriesTags.WithDryRun..]);
+        if (context.Response.ContentLength is { } bytes && info.Verb is "get" or "list")
         {
-            _responseSizes.Record(bytes, labels.WithoutDryRun());
+            _responseSizes.Record(bytes, all[RequestLabels.SeriesTags.WithoutDryRun..]);
         }
     }
 
