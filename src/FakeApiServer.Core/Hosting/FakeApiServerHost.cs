@@ -363,7 +363,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            // Looked at every millisecond (the timer's resolution): the default controllers' writes land a few ms after
+            // the start, and a coarser look was most of a fresh fixture's wait for them.
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
         }
 
         _baseline = _store.Latest;
