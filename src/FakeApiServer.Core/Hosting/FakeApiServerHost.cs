@@ -129,7 +129,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // A fixture (no signal handling) reads the host's appsettings.json once and does not watch it: a file watcher
+        // (a thread and an inotify instance) per fresh test cluster cost more than the rest of the host builder.
+        string[] hostArgs = handleSignals ? [] : ["--hostBuilder:reloadConfigOnChange=false"];
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
