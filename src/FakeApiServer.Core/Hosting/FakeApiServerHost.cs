@@ -129,6 +129,11 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
+        // The built-in schemas are built once per process on first use (about half a second: a scan of the client's model
+        // types). Start that first, on another thread: it overlaps the host, the store and the bootstrap writes, which do
+        // not need it, instead of delaying what does (a write with a field manager, such as the ContainerRule CRD's
+        // creation below, and the first create or patch).
+        var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
         // A fixture (no signal handling) reads the host's appsettings.json once and does not watch it: a file watcher
         // (a thread and an inotify instance) per fresh test cluster cost more than the rest of the host builder.
         string[] hostArgs = handleSignals ? [] : ["--hostBuilder:reloadConfigOnChange=false"];
@@ -294,10 +299,6 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             app.UseFaultInjection(faults, options.AdminApi ? new FaultInjection.FaultAdminApi(faults, options.AuthenticatesRequests) : null, time, () => store.CurrentRevision, api.Protobuf);
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
-
-            // The built-in schemas are built once per process on first use (about half a second: a scan of the client's
-            // model types); start that now, off the start-up path, so the first create or patch does not wait for it.
-            var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
 
             var baseAddress = new Uri(ListeningAddress(server));
             var elected = Controllers.LeaderElection.LeaderElectedControllers.Group(
