@@ -17,15 +17,14 @@ internal static class Bootstrap
 
     public static async Task EnsureAsync(ResourceCatalog catalog, string kubernetesServiceIp, int port, CancellationToken cancellationToken)
     {
+        // The writes are started in order and awaited together, so the store commits them in a few batches (one
+        // transaction each) instead of one transaction per object; the namespaces first, which the rest are created in.
         var namespaces = catalog.Get("", "namespaces");
-        foreach (var name in SystemNamespaces)
-        {
-            if (namespaces.TryGet("", name) is null)
-            {
-                await CreateIgnoringExistingAsync(namespaces, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, cancellationToken);
-            }
-        }
+        await Task.WhenAll(SystemNamespaces.Where(name => namespaces.TryGet("", name) is null)
+            .Select(name => CreateIgnoringExistingAsync(namespaces, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, cancellationToken))
+            .ToList());
 
+        var writes = new List<Task>();
         var services = catalog.Get("", "services");
         if (services.TryGet("default", "kubernetes") is null)
         {
@@ -42,10 +41,11 @@ internal static class Bootstrap
                     ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = port > 0 ? port : 6443 }),
                 },
             };
-            await CreateIgnoringExistingAsync(services, "default", service, cancellationToken);
+            writes.Add(CreateIgnoringExistingAsync(services, "default", service, cancellationToken));
         }
 
-        await EnsureRbacPolicyAsync(catalog, cancellationToken);
+        EnsureRbacPolicy(catalog, writes, cancellationToken);
+        await Task.WhenAll(writes);
     }
 
     /// <summary>
@@ -53,8 +53,9 @@ internal static class Bootstrap
     /// start (<see cref="PolicyReconciliation"/>): missing objects are created, stored ones repaired unless they opt out.
     /// Aggregated roles are created with their rules already gathered, so they are usable before (or without) the
     /// aggregation controller. The namespaced Roles and RoleBindings (<see cref="NamespacePolicy"/>) follow the same rules.
+    /// The writes are added to <paramref name="writes"/>, started in order.
     /// </summary>
-    private static async Task EnsureRbacPolicyAsync(ResourceCatalog catalog, CancellationToken cancellationToken)
+    private static void EnsureRbacPolicy(ResourceCatalog catalog, List<Task> writes, CancellationToken cancellationToken)
     {
         if (catalog.Find(RbacPolicy.Group, "v1", "clusterroles") is not { } roles
             || catalog.Find(RbacPolicy.Group, "v1", "clusterrolebindings") is not { } bindings)
@@ -65,15 +66,12 @@ internal static class Bootstrap
         var known = new List<JsonObject>();
         foreach (var role in BootstrapPolicy.ClusterRoles())
         {
-            if (await EnsureRoleAsync(roles, "", role, known, cancellationToken) is { } existing)
-            {
-                known.Add(existing);
-            }
+            known.Add(EnsureRole(roles, "", role, known, writes, cancellationToken));
         }
 
         foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
         {
-            await EnsureBindingAsync(bindings, "", binding, cancellationToken);
+            EnsureBinding(bindings, "", binding, writes, cancellationToken);
         }
 
         if (catalog.Find(RbacPolicy.Group, "v1", "roles") is { } namespacedRoles
@@ -81,34 +79,34 @@ internal static class Bootstrap
         {
             foreach (var role in NamespacePolicy.Roles())
             {
-                await EnsureRoleAsync(namespacedRoles, role.Namespace(), role, [], cancellationToken);
+                EnsureRole(namespacedRoles, role.Namespace(), role, [], writes, cancellationToken);
             }
 
             foreach (var binding in NamespacePolicy.RoleBindings())
             {
-                await EnsureBindingAsync(namespacedBindings, binding.Namespace(), binding, cancellationToken);
+                EnsureBinding(namespacedBindings, binding.Namespace(), binding, writes, cancellationToken);
             }
         }
     }
 
     /// <summary>
-    /// Creates the role when missing (an aggregated one with the rules of the <paramref name="known"/> roles it
-    /// gathers), else repairs it; returns the role as it now is.
+    /// Starts the creation of the role when missing (an aggregated one with the rules of the <paramref name="known"/>
+    /// roles it gathers), else its repair; returns the role as it is once written.
     /// </summary>
-    private static async Task<JsonObject?> EnsureRoleAsync(
-        ResourceStore roles, string ns, JsonObject role, IReadOnlyList<JsonObject> known, CancellationToken cancellationToken)
+    private static JsonObject EnsureRole(
+        ResourceStore roles, string ns, JsonObject role, IReadOnlyList<JsonObject> known, List<Task> writes, CancellationToken cancellationToken)
     {
         if (roles.TryGet(ns, role.Name()) is { } stored)
         {
             var existing = ObjectJson.Parse(stored.Value);
-            if (PolicyReconciliation.ReconcileRole(existing, role) is not null)
+            if (PolicyReconciliation.ReconcileRole(existing, role) is not { } reconciled)
             {
-                var updated = await roles.UpdateAsync(ns, role.Name(), current => PolicyReconciliation.ReconcileRole(current, role) ?? current,
-                    roles.Definition.Strategy, new WriteOptions(), cancellationToken);
-                existing = ObjectJson.Parse(updated.Value);
+                return existing;
             }
 
-            return existing;
+            writes.Add(roles.UpdateAsync(ns, role.Name(), current => PolicyReconciliation.ReconcileRole(current, role) ?? current,
+                roles.Definition.Strategy, new WriteOptions(), cancellationToken));
+            return reconciled;
         }
 
         if (AggregatedRules.For(role, known) is { } rules)
@@ -117,20 +115,20 @@ internal static class Bootstrap
         }
 
         var created = (JsonObject)role.DeepClone();
-        await CreateIgnoringExistingAsync(roles, ns, role, cancellationToken);
+        writes.Add(CreateIgnoringExistingAsync(roles, ns, role, cancellationToken));
         return created;
     }
 
-    /// <summary>Creates the binding when missing, else repairs it.</summary>
-    private static async Task EnsureBindingAsync(ResourceStore bindings, string ns, JsonObject binding, CancellationToken cancellationToken)
+    /// <summary>Starts the creation of the binding when missing, else its repair.</summary>
+    private static void EnsureBinding(ResourceStore bindings, string ns, JsonObject binding, List<Task> writes, CancellationToken cancellationToken)
     {
         if (bindings.TryGet(ns, binding.Name()) is not { } stored)
         {
-            await CreateIgnoringExistingAsync(bindings, ns, binding, cancellationToken);
+            writes.Add(CreateIgnoringExistingAsync(bindings, ns, binding, cancellationToken));
         }
         else if (PolicyReconciliation.ReconcileBinding(ObjectJson.Parse(stored.Value), binding) is { } reconciled)
         {
-            await ReplaceBindingAsync(bindings, ns, binding, reconciled.Binding, reconciled.Recreate, cancellationToken);
+            writes.Add(ReplaceBindingAsync(bindings, ns, binding, reconciled.Binding, reconciled.Recreate, cancellationToken));
         }
     }
 

@@ -46,22 +46,36 @@ internal static class BuiltInObjects
 
     public static async Task EnsureAsync(ResourceCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
-        await EnsureAllAsync(catalog.Find("scheduling.k8s.io", "v1", "priorityclasses"), SystemPriorityClasses.Objects(), cancellationToken);
-        await EnsureAllAsync(catalog.Find(FlowControlGroup.Name, "v1", "prioritylevelconfigurations"), FlowControlBootstrap.PriorityLevels(), cancellationToken);
-        await EnsureAllAsync(catalog.Find(FlowControlGroup.Name, "v1", "flowschemas"), FlowControlBootstrap.FlowSchemas(), cancellationToken);
-        await EnsureAllAsync(catalog.Find("", "v1", "componentstatuses"), ComponentStatuses.Objects(), cancellationToken);
-        if (catalog.Find(ApiRegistrationGroup.Name, "v1", "apiservices") is { } apiServices)
+        // Started in order and awaited together, so the store commits them in a few batches, not one transaction each.
+        var writes = new List<Task>();
+        EnsureAll(catalog.Find("scheduling.k8s.io", "v1", "priorityclasses"), SystemPriorityClasses.Objects(), writes, cancellationToken);
+        EnsureAll(catalog.Find(FlowControlGroup.Name, "v1", "prioritylevelconfigurations"), FlowControlBootstrap.PriorityLevels(), writes, cancellationToken);
+        EnsureAll(catalog.Find(FlowControlGroup.Name, "v1", "flowschemas"), FlowControlBootstrap.FlowSchemas(), writes, cancellationToken);
+        EnsureAll(catalog.Find("", "v1", "componentstatuses"), ComponentStatuses.Objects(), writes, cancellationToken);
+        var created = new List<string>();
+        var apiServices = catalog.Find(ApiRegistrationGroup.Name, "v1", "apiservices");
+        if (apiServices is not null)
         {
             var groupVersions = catalog.All.Where(s => s.Definition.Owner is null)
                 .Select(s => (s.Definition.Group, s.Definition.Version)).Distinct().ToList();
             foreach (var (group, version) in groupVersions)
             {
-                await EnsureApiServiceAsync(apiServices, group, version, time, cancellationToken);
+                if (CreateApiService(apiServices, group, version, cancellationToken) is { } create)
+                {
+                    writes.Add(create);
+                    created.Add(version + "." + group);
+                }
             }
+        }
+
+        await Task.WhenAll(writes);
+        if (apiServices is not null)
+        {
+            await Task.WhenAll(created.Select(name => MakeAvailableAsync(apiServices, name, time, cancellationToken)).ToList());
         }
     }
 
-    private static async Task EnsureAllAsync(ResourceStore? store, IEnumerable<JsonObject> objects, CancellationToken cancellationToken)
+    private static void EnsureAll(ResourceStore? store, IEnumerable<JsonObject> objects, List<Task> writes, CancellationToken cancellationToken)
     {
         if (store is null)
         {
@@ -72,17 +86,18 @@ internal static class BuiltInObjects
         {
             if (store.TryGet("", obj.Name()) is null)
             {
-                await Bootstrap.CreateIgnoringExistingAsync(store, "", obj, cancellationToken);
+                writes.Add(Bootstrap.CreateIgnoringExistingAsync(store, "", obj, cancellationToken));
             }
         }
     }
 
-    private static async Task EnsureApiServiceAsync(ResourceStore apiServices, string group, string version, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Starts the creation of the group version's Local APIService when missing; null when it exists.</summary>
+    private static Task? CreateApiService(ResourceStore apiServices, string group, string version, CancellationToken cancellationToken)
     {
         var name = version + "." + group;
         if (apiServices.TryGet("", name) is not null)
         {
-            return;
+            return null;
         }
 
         var (groupPriority, versionPriority) = Priorities.GetValueOrDefault((group, version), (15000, 1));
@@ -92,7 +107,12 @@ internal static class BuiltInObjects
             spec["group"] = group;
         }
 
-        await Bootstrap.CreateIgnoringExistingAsync(apiServices, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["spec"] = spec }, cancellationToken);
+        return Bootstrap.CreateIgnoringExistingAsync(apiServices, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name }, ["spec"] = spec }, cancellationToken);
+    }
+
+    /// <summary>Sets the Available condition of a Local APIService just created.</summary>
+    private static async Task MakeAvailableAsync(ResourceStore apiServices, string name, TimeProvider time, CancellationToken cancellationToken)
+    {
         var status = new JsonObject
         {
             ["conditions"] = new JsonArray(new JsonObject

@@ -129,7 +129,15 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // The built-in schemas are built once per process on first use (about half a second: a scan of the client's model
+        // types). Start that first, on another thread: it overlaps the host, the store and the bootstrap writes, which do
+        // not need it, instead of delaying what does (a write with a field manager, such as the ContainerRule CRD's
+        // creation below, and the first create or patch).
+        var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
+        // A fixture (no signal handling) reads the host's appsettings.json once and does not watch it: a file watcher
+        // (a thread and an inotify instance) per fresh test cluster cost more than the rest of the host builder.
+        string[] hostArgs = handleSignals ? [] : ["--hostBuilder:reloadConfigOnChange=false"];
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -292,10 +300,6 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             app.MapKubernetesApi(api, ServerVersion.Default, options.FeatureGates);
             await app.StartAsync(cancellationToken);
 
-            // The built-in schemas are built once per process on first use (about half a second: a scan of the client's
-            // model types); start that now, off the start-up path, so the first create or patch does not wait for it.
-            var warmUp = Task.Run(() => BuiltInSchemas.Instance.SchemaFor("", "v1", "Pod"), CancellationToken.None);
-
             var baseAddress = new Uri(ListeningAddress(server));
             var elected = Controllers.LeaderElection.LeaderElectedControllers.Group(
                 Controllers.Controllers.Create(controllerContext with { ApiServerAddress = baseAddress }), options.Controllers, options.LeaderElection,
@@ -363,7 +367,9 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            // Looked at every millisecond (the timer's resolution): the default controllers' writes land a few ms after
+            // the start, and a coarser look was most of a fresh fixture's wait for them.
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
         }
 
         _baseline = _store.Latest;
