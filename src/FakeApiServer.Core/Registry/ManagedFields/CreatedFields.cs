@@ -57,23 +57,7 @@ internal static class CreatedFields
                     continue;
                 }
 
-                JsonNode? l = null;
-                JsonNode? r = null;
-                var hasLeft = left is not null && left.TryGetPropertyValue(name, out l);
-                var hasRight = right is not null && right.TryGetPropertyValue(name, out r);
-                if (hasLeft != hasRight && kind == ShapeKind.Struct && (hasLeft ? right : left) is not null
-                    && FieldShape.TryGoZeroValue(schema, name, atRoot, out var zero))
-                {
-                    if (!hasLeft)
-                    {
-                        (l, hasLeft) = (zero, true);
-                    }
-                    else
-                    {
-                        (r, hasRight) = (zero, true);
-                    }
-                }
-
+                var (l, hasLeft, r, hasRight) = FieldShape.FieldSides(kind, schema, left, right, name, atRoot);
                 var child = Walk(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), atRoot: false,
                     ignored?.ChildField(name), stripped?.ChildField(name), self: stripped is null || !stripped.HasMemberField(name));
                 if (child is not null)

@@ -183,24 +183,8 @@ internal static class FieldSetBuilder
                     continue;
                 }
 
-                JsonNode? l = null;
-                JsonNode? r = null;
-                var hasLeft = left is not null && left.TryGetPropertyValue(name, out l);
-                var hasRight = right is not null && right.TryGetPropertyValue(name, out r);
-                if (hasLeft != hasRight && kind == ShapeKind.Struct && (hasLeft ? right : left) is not null
-                    && FieldShape.TryGoZeroValue(schema, name, path.Count == 0, out var zero))
-                {
-                    // The side whose object exists lacks a field its Go type always has: compare with that zero value.
-                    if (!hasLeft)
-                    {
-                        (l, hasLeft) = (zero, true);
-                    }
-                    else
-                    {
-                        (r, hasRight) = (zero, true);
-                    }
-                }
-
+                // The side whose object exists may lack a field its Go type always has: that zero value stands in.
+                var (l, hasLeft, r, hasRight) = FieldShape.FieldSides(kind, schema, left, right, name, path.Count == 0);
                 CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path.Append(PathElement.Field(name)), result,
                     skip == Skip.Root && name == "metadata" ? Skip.Metadata : Skip.None);
             }
