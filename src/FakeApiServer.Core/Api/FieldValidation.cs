@@ -18,12 +18,15 @@ internal static class FieldValidation
     /// <param name="definition">The kind, for the upstream message.</param>
     /// <param name="schema">The kind's schema; null means every field is known.</param>
     /// <param name="obj">The object to check; unknown fields are removed from it.</param>
-    /// <param name="body">The raw JSON body, for duplicate fields; null when the object did not come as one body (patches).</param>
+    /// <param name="body">
+    /// The raw JSON body, for duplicate fields; null when the object did not come as one body (patches), empty when
+    /// the body is known to have none (see <see cref="RequestBody.ReadObjectAndBytesAsync"/>).
+    /// </param>
     public static void Apply(HttpContext context, ResourceDefinition definition, StructuralSchema? schema, JsonObject obj, byte[]? body)
     {
         var mode = context.Request.Query["fieldValidation"].ToString();
         var problems = new List<string>();
-        if (mode != "Ignore" && body is not null)
+        if (mode != "Ignore" && body is { Length: > 0 })
         {
             problems.AddRange(DuplicateFields(body).Select(f => $"duplicate field \"{f}\""));
         }

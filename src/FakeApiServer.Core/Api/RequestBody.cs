@@ -103,8 +103,15 @@ internal static class RequestBody
     }
 
     /// <summary>Parses a body as the Content-Type says (YAML for yaml types, JSON otherwise); 400 when malformed.</summary>
-    public static JsonNode? Parse(byte[] body, string? contentType)
+    public static JsonNode? Parse(byte[] body, string? contentType) => Parse(body, contentType, out _);
+
+    /// <summary>
+    /// <see cref="Parse(byte[], string?)"/>; <paramref name="withoutDuplicates"/> tells that the body was JSON parsed
+    /// with duplicate properties refused, so it has none and need not be scanned for them again.
+    /// </summary>
+    public static JsonNode? Parse(byte[] body, string? contentType, out bool withoutDuplicates)
     {
+        withoutDuplicates = false;
         if (body.Length == 0)
         {
             return null;
@@ -118,7 +125,9 @@ internal static class RequestBody
         body = LoneSurrogates.Replace(body);
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
+            withoutDuplicates = true;
+            return node;
         }
         catch (JsonException e)
         {
@@ -166,8 +175,9 @@ internal static class RequestBody
         (await ReadObjectAndBytesAsync(request, expected, cancellationToken)).Object;
 
     /// <summary>
-    /// Reads a body that must be one object, with its raw bytes (for duplicate-field checks; empty for protobuf,
-    /// whose fields cannot repeat in the JSON it decodes to).
+    /// Reads a body that must be one object, with its raw bytes for duplicate-field checks: empty when the body cannot
+    /// hold duplicates (protobuf, whose fields cannot repeat in the JSON it decodes to, and JSON that parsed with
+    /// duplicate properties refused), so the check does not read it again.
     /// </summary>
     public static async Task<(JsonObject Object, byte[] Bytes)> ReadObjectAndBytesAsync(HttpRequest request, ExpectedBody expected, CancellationToken cancellationToken)
     {
@@ -186,12 +196,12 @@ internal static class RequestBody
         }
 
         var bytes = LoneSurrogates.Replace(await ReadBytesAsync(request, cancellationToken));
-        var node = Parse(bytes, contentType);
+        var node = Parse(bytes, contentType, out var withoutDuplicates);
         var obj = node as JsonObject ?? throw ApiException.BadRequest(node is null
             ? "the body of the request is empty; an object is required"
             : "the object provided is unrecognized: expected a JSON object");
         Observability.Audit.RequestAudit.Of(request.HttpContext)?.LogRequestObject(obj);
-        return (obj, bytes);
+        return (obj, withoutDuplicates ? [] : bytes);
     }
 
     /// <summary>

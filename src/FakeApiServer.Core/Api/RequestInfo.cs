@@ -12,12 +12,6 @@ namespace FakeApiServer.Api;
 /// </summary>
 internal sealed record RequestInfo
 {
-    /// <summary>Verbs upstream reads from the path's first segment after the version (the deprecated watch and proxy paths).</summary>
-    private static readonly HashSet<string> PathVerbs = ["watch", "proxy"];
-
-    /// <summary>Subresources of namespaces that follow /namespaces/{name} (so not a namespaced resource).</summary>
-    private static readonly HashSet<string> NamespaceSubresources = ["status", "finalize"];
-
     /// <summary>Verbs whose requests carry field and label selectors.</summary>
     private static readonly HashSet<string> VerbsWithSelectors = ["list", "watch", "deletecollection"];
 
@@ -97,33 +91,41 @@ internal sealed record RequestInfo
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(query);
         path = path.Length > 0 ? path : "/";
-        var nonResource = new RequestInfo { Path = path, Verb = method.ToLowerInvariant() };
 
-        // Upstream trims every leading and trailing slash and keeps empty segments in between.
-        var trimmed = path.Trim('/');
-        var parts = trimmed.Length == 0 ? [] : trimmed.Split('/');
-        if (parts.Length < 3 || parts[0] is not ("api" or "apis") || (parts[0] == "apis" && parts.Length < 4))
+        // Upstream trims every leading and trailing slash and keeps empty segments in between. The segments are read
+        // as ranges of the path; only those the info keeps become strings.
+        var trimmed = path.AsSpan().Trim('/');
+        var count = trimmed.Length == 0 ? 0 : trimmed.Count('/') + 1;
+        if (count < 3)
         {
-            return nonResource;
+            return NonResource(method, path);
         }
 
-        var prefix = parts[0];
-        var group = prefix == "apis" ? parts[1] : "";
-        var rest = parts.AsSpan(prefix == "apis" ? 2 : 1);
-        var version = rest[0];
-        rest = rest[1..];
+        Span<Range> segments = count <= 16 ? stackalloc Range[count] : new Range[count];
+        trimmed.Split(segments, '/');
+        var first = trimmed[segments[0]];
+        var apis = first.SequenceEqual("apis");
+        if (!(apis || first.SequenceEqual("api")) || (apis && count < 4))
+        {
+            return NonResource(method, path);
+        }
+
+        var group = apis ? new string(trimmed[segments[1]]) : "";
+        var at = apis ? 2 : 1;
+        var version = Segment(trimmed[segments[at]]);
+        at++;
 
         string verb;
-        var verbFromPath = PathVerbs.Contains(rest[0]);
+        var verbFromPath = trimmed[segments[at]] is "watch" or "proxy";
         if (verbFromPath)
         {
-            if (rest.Length < 2)
+            if (count - at < 2)
             {
-                return nonResource;
+                return NonResource(method, path);
             }
 
-            verb = rest[0];
-            rest = rest[1..];
+            verb = trimmed[segments[at]] is "watch" ? "watch" : "proxy";
+            at++;
         }
         else
         {
@@ -142,17 +144,22 @@ internal sealed record RequestInfo
         // namespaces resource, in that namespace.
         var ns = "";
         var inNamespacePath = false;
-        if (rest[0] == "namespaces" && rest.Length > 1)
+        if (trimmed[segments[at]] is "namespaces" && count - at > 1)
         {
-            ns = rest[1];
-            if (rest.Length > 2 && !NamespaceSubresources.Contains(rest[2]))
+            ns = new string(trimmed[segments[at + 1]]);
+            if (count - at > 2 && trimmed[segments[at + 2]] is not ("status" or "finalize"))
             {
-                rest = rest[2..];
+                at += 2;
                 inNamespacePath = true;
             }
         }
 
-        var resourceParts = rest.ToArray();
+        var resourceParts = new string[count - at];
+        for (var i = 0; i < resourceParts.Length; i++)
+        {
+            resourceParts[i] = Segment(trimmed[segments[at + i]]);
+        }
+
         var name = resourceParts.Length >= 2 ? resourceParts[1] : "";
         var subresource = resourceParts.Length >= 3 && verb != "proxy" ? resourceParts[2] : "";
         if (name.Length == 0 && verb == "get")
@@ -173,7 +180,7 @@ internal sealed record RequestInfo
             IsResourceRequest = true,
             Path = path,
             Verb = verb,
-            ApiPrefix = prefix,
+            ApiPrefix = apis ? "apis" : "api",
             Group = group,
             Version = version,
             Namespace = ns,
@@ -187,6 +194,32 @@ internal sealed record RequestInfo
             LabelSelector = selectors ? query["labelSelector"].FirstOrDefault() ?? "" : "",
         };
     }
+
+    /// <summary>A non-resource request: its verb is the method in lowercase.</summary>
+    private static RequestInfo NonResource(string method, string path) => new()
+    {
+        Path = path,
+        Verb = method switch
+        {
+            "GET" => "get",
+            "POST" => "post",
+            "PUT" => "put",
+            "PATCH" => "patch",
+            "DELETE" => "delete",
+            "HEAD" => "head",
+            "OPTIONS" => "options",
+            _ => method.ToLowerInvariant(),
+        },
+    };
+
+    /// <summary>A path segment as a string; the commonest ones without allocating.</summary>
+    private static string Segment(ReadOnlySpan<char> segment) => segment switch
+    {
+        "v1" => "v1",
+        "namespaces" => "namespaces",
+        "status" => "status",
+        _ => new string(segment),
+    };
 
     /// <summary>
     /// What a collection GET's query says, as upstream decodes its ListOptions: a watch unless watch is absent, "0" or

@@ -147,6 +147,10 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
         builder.Logging.AddFilter("Microsoft.Hosting", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
+        // Off: ASP.NET Core's hosting starts an Activity for every request while this logger is enabled at any level,
+        // and nothing reads it (our request span is TracingFilter's, parented on the client's traceparent itself; a
+        // start-up failure reaches the caller of StartAsync). It logs request start and end only at Information.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // A start-up failure (an address that cannot be bound) is told by the command line in one line, not as a stack.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         if (!handleSignals)

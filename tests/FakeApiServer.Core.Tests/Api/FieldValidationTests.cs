@@ -88,4 +88,39 @@ public sealed class FieldValidationTests
         Assert.Equal("2", (string?)created["data"]!["a"]);
         Assert.Equal(["299 - \"duplicate field \\\"data.a\\\"\""], response.Headers.GetValues("Warning"));
     }
+
+    [Fact]
+    public async Task Strict_rejects_a_duplicate_spelled_with_an_escape()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await using var cluster = await FakeCluster.StartAsync(cts.Token);
+        using var http = cluster.Http();
+
+        using var response = await http.PostAsync("api/v1/namespaces/default/configmaps?fieldValidation=Strict",
+            Json("""{"metadata":{"name":"x"},"data":{"a":"1","\u0061":"2"}}"""), cts.Token);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest, "BadRequest",
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: duplicate field \"data.a\"", cts.Token);
+    }
+
+    [Fact]
+    public async Task An_update_reports_duplicates_and_one_without_them_no_warning()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await using var cluster = await FakeCluster.StartAsync(cts.Token);
+        using var http = cluster.Http();
+        using var created = await http.PostAsync("api/v1/namespaces/default/configmaps", Json("""{"metadata":{"name":"x"},"data":{"a":"1"}}"""), cts.Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.False(created.Headers.Contains("Warning"));
+
+        using var duplicate = await http.PutAsync("api/v1/namespaces/default/configmaps/x",
+            Json("""{"metadata":{"name":"x","name":"x"},"data":{"a":"2"}}"""), cts.Token);
+        using var clean = await http.PutAsync("api/v1/namespaces/default/configmaps/x",
+            Json("""{"metadata":{"name":"x"},"data":{"a":"3"}}"""), cts.Token);
+
+        Assert.Equal(HttpStatusCode.OK, duplicate.StatusCode);
+        Assert.Equal(["299 - \"duplicate field \\\"metadata.name\\\"\""], duplicate.Headers.GetValues("Warning"));
+        Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
+        Assert.False(clean.Headers.Contains("Warning"));
+    }
 }

@@ -6,21 +6,26 @@ namespace FakeApiServer.Registry.ManagedFields;
 /// A set of field paths, as structured-merge-diff's fieldpath.Set: a trie whose nodes hold the members (paths
 /// that end there) and the children (paths that go deeper). It is what one manager owns, and what FieldsV1 encodes:
 /// <c>{"f:spec":{"f:replicas":{}}}</c>, where an element that is both a member and a parent carries <c>".": {}</c>.
-/// Operations return new sets; <see cref="Insert"/> is for building one.
+/// Operations return new sets; <see cref="Insert"/> is for building one. A node allocates its members and children
+/// on first use: most nodes of a trie have only one of them, or (leaves below a parent's members) neither.
 /// </summary>
 internal sealed class FieldSet
 {
-    private readonly HashSet<PathElement> _members = [];
-    private readonly Dictionary<PathElement, FieldSet> _children = [];
+    private HashSet<PathElement>? _members;
+    private Dictionary<PathElement, FieldSet>? _children;
 
     /// <summary>No path at all (children are never kept empty).</summary>
-    public bool IsEmpty => _members.Count == 0 && _children.Count == 0;
+    public bool IsEmpty => MemberCount == 0 && ChildCount == 0;
 
     /// <summary>The elements whose paths end here.</summary>
-    public IReadOnlyCollection<PathElement> Members => _members;
+    public IReadOnlyCollection<PathElement> Members => (IReadOnlyCollection<PathElement>?)_members ?? [];
 
     /// <summary>The elements with deeper paths, each with the set below it.</summary>
-    public IReadOnlyDictionary<PathElement, FieldSet> Children => _children;
+    public IReadOnlyDictionary<PathElement, FieldSet> Children => (IReadOnlyDictionary<PathElement, FieldSet>?)_children ?? new Dictionary<PathElement, FieldSet>();
+
+    private int MemberCount => _members?.Count ?? 0;
+
+    private int ChildCount => _children?.Count ?? 0;
 
     public static FieldSet Of(params FieldPath[] paths)
     {
@@ -42,14 +47,15 @@ internal sealed class FieldSet
             var element = path.Elements[i];
             if (i == path.Count - 1)
             {
-                node._members.Add(element);
+                node.AddMember(element);
                 return;
             }
 
-            if (!node._children.TryGetValue(element, out var child))
+            var child = node.Child(element);
+            if (child is null)
             {
                 child = new FieldSet();
-                node._children[element] = child;
+                (node._children ??= [])[element] = child;
             }
 
             node = child;
@@ -58,16 +64,17 @@ internal sealed class FieldSet
 
     public bool Has(FieldPath path)
     {
-        var node = this;
+        FieldSet? node = this;
         for (var i = 0; i < path.Count; i++)
         {
             var element = path.Elements[i];
             if (i == path.Count - 1)
             {
-                return node._members.Contains(element);
+                return node.HasMember(element);
             }
 
-            if (!node._children.TryGetValue(element, out node))
+            node = node.Child(element);
+            if (node is null)
             {
                 return false;
             }
@@ -77,7 +84,41 @@ internal sealed class FieldSet
     }
 
     /// <summary>The set below one element, or null when no path goes through it.</summary>
-    public FieldSet? Child(PathElement element) => _children.GetValueOrDefault(element);
+    public FieldSet? Child(PathElement element) => _children is not null && _children.TryGetValue(element, out var child) ? child : null;
+
+    /// <summary>Whether the field <paramref name="name"/> is a member here (as <c>Members.Contains(PathElement.Field(name))</c>).</summary>
+    public bool HasMemberField(string name)
+    {
+        if (_members is not null)
+        {
+            foreach (var member in _members)
+            {
+                if (member.Kind == PathElementKind.Field && member.Name == name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The set below the field <paramref name="name"/> (as <c>Child(PathElement.Field(name))</c>).</summary>
+    public FieldSet? ChildField(string name)
+    {
+        if (_children is not null)
+        {
+            foreach (var (element, child) in _children)
+            {
+                if (element.Kind == PathElementKind.Field && element.Name == name)
+                {
+                    return child;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Every member path, in upstream's order (depth first, elements sorted).</summary>
     public IEnumerable<FieldPath> Paths() => PathsUnder(FieldPath.Root);
@@ -93,12 +134,14 @@ internal sealed class FieldSet
     public FieldSet Difference(FieldSet other)
     {
         var result = new FieldSet();
-        result._members.UnionWith(_members.Where(m => !other._members.Contains(m)));
-
-        foreach (var (element, child) in _children)
+        result.AddMembers(this, other, keep: false);
+        if (_children is not null)
         {
-            var rest = other._children.TryGetValue(element, out var otherChild) ? child.Difference(otherChild) : child.Copy();
-            result.AddChild(element, rest);
+            foreach (var (element, child) in _children)
+            {
+                var otherChild = other.Child(element);
+                result.AddChild(element, otherChild is not null ? child.Difference(otherChild) : child.Copy());
+            }
         }
 
         return result;
@@ -108,16 +151,19 @@ internal sealed class FieldSet
     public FieldSet RecursiveDifference(FieldSet other)
     {
         var result = new FieldSet();
-        result._members.UnionWith(_members.Where(m => !other._members.Contains(m)));
-
-        foreach (var (element, child) in _children)
+        result.AddMembers(this, other, keep: false);
+        if (_children is not null)
         {
-            if (other._members.Contains(element))
+            foreach (var (element, child) in _children)
             {
-                continue;
-            }
+                if (other.HasMember(element))
+                {
+                    continue;
+                }
 
-            result.AddChild(element, other._children.TryGetValue(element, out var otherChild) ? child.RecursiveDifference(otherChild) : child.Copy());
+                var otherChild = other.Child(element);
+                result.AddChild(element, otherChild is not null ? child.RecursiveDifference(otherChild) : child.Copy());
+            }
         }
 
         return result;
@@ -126,13 +172,15 @@ internal sealed class FieldSet
     public FieldSet Intersection(FieldSet other)
     {
         var result = new FieldSet();
-        result._members.UnionWith(_members.Where(other._members.Contains));
-
-        foreach (var (element, child) in _children)
+        result.AddMembers(this, other, keep: true);
+        if (_children is not null)
         {
-            if (other._children.TryGetValue(element, out var otherChild))
+            foreach (var (element, child) in _children)
             {
-                result.AddChild(element, child.Intersection(otherChild));
+                if (other.Child(element) is { } otherChild)
+                {
+                    result.AddChild(element, child.Intersection(otherChild));
+                }
             }
         }
 
@@ -181,7 +229,7 @@ internal sealed class FieldSet
 
             if (child.Count == 0 || child.ContainsKey("."))
             {
-                set._members.Add(element);
+                set.AddMember(element);
             }
 
             set.AddChild(element, FromFieldsV1(child));
@@ -193,6 +241,10 @@ internal sealed class FieldSet
     /// <summary>The FieldsV1 JSON as kube-apiserver writes it (quotes in keys as \", not \u0022).</summary>
     public override string ToString() => PathElement.Compact(ToFieldsV1());
 
+    private bool HasMember(PathElement element) => _members is not null && _members.Contains(element);
+
+    private void AddMember(PathElement element) => (_members ??= []).Add(element);
+
     private JsonObject Encode(bool includeSelf)
     {
         var result = new JsonObject();
@@ -201,10 +253,10 @@ internal sealed class FieldSet
             result["."] = new JsonObject();
         }
 
-        foreach (var element in _members.Union(_children.Keys).Distinct().Order())
+        foreach (var element in SortedElements())
         {
-            var child = _children.GetValueOrDefault(element);
-            result[element.Token] = child is null ? new JsonObject() : child.Encode(includeSelf: _members.Contains(element));
+            var child = Child(element);
+            result[element.Token] = child is null ? new JsonObject() : child.Encode(includeSelf: HasMember(element));
         }
 
         return result;
@@ -212,15 +264,15 @@ internal sealed class FieldSet
 
     private IEnumerable<FieldPath> PathsUnder(FieldPath prefix)
     {
-        foreach (var element in _members.Union(_children.Keys).Distinct().Order())
+        foreach (var element in SortedElements())
         {
             var path = prefix.Append(element);
-            if (_members.Contains(element))
+            if (HasMember(element))
             {
                 yield return path;
             }
 
-            if (_children.TryGetValue(element, out var child))
+            if (Child(element) is { } child)
             {
                 foreach (var deeper in child.PathsUnder(path))
                 {
@@ -232,13 +284,23 @@ internal sealed class FieldSet
 
     private void UnionWith(FieldSet other)
     {
-        _members.UnionWith(other._members);
+        if (other._members is { Count: > 0 } members)
+        {
+            (_members ??= []).UnionWith(members);
+        }
+
+        if (other._children is null)
+        {
+            return;
+        }
+
         foreach (var (element, child) in other._children)
         {
-            if (!_children.TryGetValue(element, out var mine))
+            var mine = Child(element);
+            if (mine is null)
             {
                 mine = new FieldSet();
-                _children[element] = mine;
+                (_children ??= [])[element] = mine;
             }
 
             mine.UnionWith(child);
@@ -249,7 +311,102 @@ internal sealed class FieldSet
     {
         if (!child.IsEmpty)
         {
-            _children[element] = child;
+            (_children ??= [])[element] = child;
         }
+    }
+
+    /// <summary>Adds the members of <paramref name="set"/> that are (<paramref name="keep"/>) or are not members of <paramref name="other"/>.</summary>
+    private void AddMembers(FieldSet set, FieldSet other, bool keep)
+    {
+        if (set._members is null)
+        {
+            return;
+        }
+
+        foreach (var member in set._members)
+        {
+            if (other.HasMember(member) == keep)
+            {
+                AddMember(member);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Members and children, each element once, sorted as <c>Members.Union(Children.Keys).Order()</c> sorted them
+    /// (a stable sort: elements that compare equal, such as v:1 and v:1.0, keep that order).
+    /// </summary>
+    private PathElement[] SortedElements()
+    {
+        var count = MemberCount + ChildCount;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var elements = new PathElement[count];
+        var n = 0;
+        if (_members is not null)
+        {
+            foreach (var member in _members)
+            {
+                elements[n++] = member;
+            }
+        }
+
+        if (_children is not null)
+        {
+            foreach (var element in _children.Keys)
+            {
+                if (!HasMember(element))
+                {
+                    elements[n++] = element;
+                }
+            }
+        }
+
+        if (n < count)
+        {
+            elements = elements[..n];
+        }
+
+        if (n > 16)
+        {
+            var order = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+
+            var unsorted = elements;
+            Array.Sort(order, (a, b) =>
+            {
+                var byElement = unsorted[a].CompareTo(unsorted[b]);
+                return byElement != 0 ? byElement : a.CompareTo(b);
+            });
+            elements = new PathElement[n];
+            for (var i = 0; i < n; i++)
+            {
+                elements[i] = unsorted[order[i]];
+            }
+        }
+        else
+        {
+            // Insertion sort: stable, and without allocations for the few elements of most nodes.
+            for (var i = 1; i < n; i++)
+            {
+                var element = elements[i];
+                var j = i - 1;
+                while (j >= 0 && elements[j].CompareTo(element) > 0)
+                {
+                    elements[j + 1] = elements[j];
+                    j--;
+                }
+
+                elements[j + 1] = element;
+            }
+        }
+
+        return elements;
     }
 }

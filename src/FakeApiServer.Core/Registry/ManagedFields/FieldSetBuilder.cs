@@ -35,12 +35,26 @@ internal static class FieldSetBuilder
     /// removed), besides its content, except the fields of <see cref="FieldShape.TryGoZeroValue"/>, which an empty
     /// object already has; two absent-or-empty values compare as leaves. A create compares with an empty object.
     /// </summary>
-    public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, StructuralSchema? schema)
+    /// <param name="lhs">The old object.</param>
+    /// <param name="rhs">The new object.</param>
+    /// <param name="schema">The kind's schema.</param>
+    /// <param name="withoutManagedFields">Compare as if neither side had metadata.managedFields (without copying them to remove it).</param>
+    public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, StructuralSchema? schema, bool withoutManagedFields = false)
     {
         var result = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        CompareNode(lhs, lhs is not null, rhs, rhs is not null, schema, FieldPath.Root, result);
+        CompareNode(lhs, lhs is not null, rhs, rhs is not null, schema, FieldPath.Root, result, withoutManagedFields ? Skip.Root : Skip.None);
         return result;
     }
+
+    /// <summary>Where a comparison without metadata.managedFields is: at the root, at the root's metadata, or elsewhere.</summary>
+    private enum Skip
+    {
+        None,
+        Root,
+        Metadata,
+    }
+
+    private const string ManagedFieldsName = "managedFields";
 
     /// <summary>The set plus every declared struct field on its paths as a member (upstream's EnsureNamedFieldsAreMembers).</summary>
     public static FieldSet WithNamedFieldsAsMembers(FieldSet set, StructuralSchema? schema)
@@ -106,10 +120,19 @@ internal static class FieldSetBuilder
         }
     }
 
-    private static void CompareNode(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, FieldPath path, Comparison result)
+    private static void CompareNode(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, FieldPath path, Comparison result,
+        Skip skip = Skip.None)
     {
         if (!lhsPresent && !rhsPresent)
         {
+            return;
+        }
+
+        if (skip != Skip.None && !SkipsInPlace(lhs, lhsPresent, rhs, rhsPresent, schema, skip))
+        {
+            // The node is not walked field by field, or is empty but for managedFields: compare copies without
+            // them, as the comparison always did (rare, so copying is fine).
+            CompareNode(Without(lhs, skip), lhsPresent, Without(rhs, skip), rhsPresent, schema, path, result);
             return;
         }
 
@@ -155,25 +178,15 @@ internal static class FieldSetBuilder
             var names = (left?.Select(p => p.Key) ?? []).Union(right?.Select(p => p.Key) ?? []).ToList();
             foreach (var name in names)
             {
-                JsonNode? l = null;
-                JsonNode? r = null;
-                var hasLeft = left is not null && left.TryGetPropertyValue(name, out l);
-                var hasRight = right is not null && right.TryGetPropertyValue(name, out r);
-                if (hasLeft != hasRight && kind == ShapeKind.Struct && (hasLeft ? right : left) is not null
-                    && FieldShape.TryGoZeroValue(schema, name, path.Count == 0, out var zero))
+                if (skip == Skip.Metadata && name == ManagedFieldsName)
                 {
-                    // The side whose object exists lacks a field its Go type always has: compare with that zero value.
-                    if (!hasLeft)
-                    {
-                        (l, hasLeft) = (zero, true);
-                    }
-                    else
-                    {
-                        (r, hasRight) = (zero, true);
-                    }
+                    continue;
                 }
 
-                CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path.Append(PathElement.Field(name)), result);
+                // The side whose object exists may lack a field its Go type always has: that zero value stands in.
+                var (l, hasLeft, r, hasRight) = FieldShape.FieldSides(kind, schema, left, right, name, path.Count == 0);
+                CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path.Append(PathElement.Field(name)), result,
+                    skip == Skip.Root && name == "metadata" ? Skip.Metadata : Skip.None);
             }
 
             return;
@@ -187,6 +200,38 @@ internal static class FieldSetBuilder
             var hasRight = rightElements.TryGetValue(element, out var r);
             CompareNode(l, hasLeft, r, hasRight, schema!.Items, path.Append(element), result);
         }
+    }
+
+    /// <summary>
+    /// Whether leaving out metadata.managedFields while walking this node's fields compares as removing it first
+    /// would: both sides absent or objects walked field by field, and (for metadata) not both empty without it.
+    /// </summary>
+    private static bool SkipsInPlace(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, Skip skip)
+    {
+        if ((lhsPresent && lhs is not JsonObject) || (rhsPresent && rhs is not JsonObject)
+            || FieldShape.KindOf(schema, rhsPresent ? rhs : lhs) is not (ShapeKind.Struct or ShapeKind.Map))
+        {
+            return false;
+        }
+
+        return skip == Skip.Root || HasFieldsBesideManagedFields(lhs) || HasFieldsBesideManagedFields(rhs);
+    }
+
+    private static bool HasFieldsBesideManagedFields(JsonNode? node) =>
+        node is JsonObject obj && obj.Count > (obj.ContainsKey(ManagedFieldsName) ? 1 : 0);
+
+    /// <summary>A copy of the root (or of its metadata) without metadata.managedFields; the node itself when it has none.</summary>
+    private static JsonNode? Without(JsonNode? node, Skip skip)
+    {
+        var metadata = skip == Skip.Root ? (node as JsonObject)?["metadata"] as JsonObject : node as JsonObject;
+        if (metadata is null || !metadata.ContainsKey(ManagedFieldsName))
+        {
+            return node;
+        }
+
+        var copy = (JsonObject)node!.DeepClone();
+        ((skip == Skip.Root ? copy["metadata"] : copy) as JsonObject)!.Remove(ManagedFieldsName);
+        return copy;
     }
 
     /// <summary>List elements by path element; a duplicate keeps the first, as upstream's observed map does.</summary>

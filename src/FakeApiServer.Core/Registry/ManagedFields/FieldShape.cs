@@ -115,6 +115,27 @@ internal static class FieldShape
     }
 
     /// <summary>
+    /// Field <paramref name="name"/> on both sides of a comparison of two objects of kind <paramref name="kind"/>; when
+    /// only one side has it and the other side's object exists, a struct's Go zero value (<see cref="TryGoZeroValue"/>)
+    /// stands in for the missing one, as kube-apiserver compares typed Go objects.
+    /// </summary>
+    public static (JsonNode? Left, bool HasLeft, JsonNode? Right, bool HasRight) FieldSides(
+        ShapeKind kind, StructuralSchema? schema, JsonObject? left, JsonObject? right, string name, bool atRoot)
+    {
+        JsonNode? l = null;
+        JsonNode? r = null;
+        var hasLeft = left is not null && left.TryGetPropertyValue(name, out l);
+        var hasRight = right is not null && right.TryGetPropertyValue(name, out r);
+        if (hasLeft != hasRight && kind == ShapeKind.Struct && (hasLeft ? right : left) is not null
+            && TryGoZeroValue(schema, name, atRoot, out var zero))
+        {
+            return hasLeft ? (l, true, zero, true) : (zero, true, r, true);
+        }
+
+        return (l, hasLeft, r, hasRight);
+    }
+
+    /// <summary>
     /// The path element of a list element: its list-map-keys (a missing key field takes its schema default, as
     /// upstream keys <c>ports</c> by containerPort and protocol "TCP"), its value for a set, else its index.
     /// </summary>

@@ -46,6 +46,53 @@ internal sealed class ManagedFieldsTracker
     /// </summary>
     public JsonArray? Update(JsonObject? live, JsonObject updated, JsonNode? requested, FieldManagerContext context)
     {
+        // A create with no managedFields sent: the one entry is the created fields, encoded in one walk.
+        if (live is null && requested is null && !(updated["metadata"] is JsonObject meta && meta.ContainsKey("managedFields")))
+        {
+            return CreateEntry(updated, context);
+        }
+
+        return UpdateByComparison(live, updated, requested, context);
+    }
+
+    /// <summary>
+    /// <see cref="Update"/> for a create without managedFields (no entries to take fields from), without field-set
+    /// tries: byte for byte what <see cref="UpdateByComparison"/> returns for it.
+    /// </summary>
+    internal JsonArray? CreateEntry(JsonObject created, FieldManagerContext context)
+    {
+        var fields = CreatedFields.Encode(created, context.Schema, context.Ignored, Stripped);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var entry = new JsonObject();
+        if (context.Manager.Length > 0)
+        {
+            entry["manager"] = context.Manager;
+        }
+
+        entry["operation"] = ManagedOperations.Update;
+        if (context.ApiVersion.Length > 0)
+        {
+            entry["apiVersion"] = context.ApiVersion;
+        }
+
+        entry["time"] = Now();
+        entry["fieldsType"] = "FieldsV1";
+        entry["fieldsV1"] = fields;
+        if (context.Subresource.Length > 0)
+        {
+            entry["subresource"] = context.Subresource;
+        }
+
+        return [entry];
+    }
+
+    /// <summary><see cref="Update"/> by comparing the objects' field sets: every case, and the reference for <see cref="CreateEntry"/>.</summary>
+    internal JsonArray? UpdateByComparison(JsonObject? live, JsonObject updated, JsonNode? requested, FieldManagerContext context)
+    {
         List<ManagedFieldsEntry> entries;
         if (context.Subresource.Length == 0 && ManagedFieldsEntry.TryDecode(requested, out var sent) && sent.Count > 0)
         {
@@ -57,7 +104,7 @@ internal sealed class ManagedFieldsTracker
         }
 
         // A create compares with an empty object, as kube-apiserver compares with a new, empty typed object.
-        var comparison = Filter(FieldSetBuilder.Compare(WithoutManagedFields(live) ?? new JsonObject(), WithoutManagedFields(updated), context.Schema), context.Ignored);
+        var comparison = Filter(FieldSetBuilder.Compare(live ?? new JsonObject(), updated, context.Schema, withoutManagedFields: true), context.Ignored);
         var changed = comparison.Changed;
         var taken = changed.Union(comparison.Removed);
         var managers = entries.Select(e => e with { Fields = e.Fields.Difference(taken) }).ToList();
