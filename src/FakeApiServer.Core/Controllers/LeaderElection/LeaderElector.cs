@@ -129,7 +129,10 @@ internal sealed partial class LeaderElector(ResourceCatalog catalog, string name
         {
             await leases.UpdateAsync(options.Namespace, name, lease =>
             {
-                // The resourceVersion read stays: a Lease changed since is a conflict, not retried.
+                // Conditioned on the version this attempt read and judged (the update loop hands over the newest one):
+                // a Lease changed since, such as another candidate taking an expired Lease first, is a conflict, not
+                // overwritten, so two candidates never both believe they lead.
+                lease.Metadata()["resourceVersion"] = version;
                 lease["spec"] = Spec(acquired, now, holder == identity ? transitions : transitions + 1);
                 return lease;
             }, leases.Definition.Strategy, new WriteOptions(), cancellationToken);
