@@ -51,7 +51,21 @@ internal static class RequestObservationFilter
 
     /// <summary>The first Audit-ID header the client sent when not empty, else a new UUID (as upstream's WithAuditInit).</summary>
     private static string AuditIdOf(HttpRequest request) =>
-        request.Headers[AuditIdHeader] is { Count: > 0 } sent && sent[0] is { Length: > 0 } first ? first : Guid.NewGuid().ToString();
+        request.Headers[AuditIdHeader] is { Count: > 0 } sent && sent[0] is { Length: > 0 } first ? first : NewAuditId();
+
+    /// <summary>
+    /// A random (version 4, RFC 4122 variant) UUID in its canonical form, as upstream's uuid.New(). The 122 random bits
+    /// come from the thread's pseudo-random generator (seeded from the OS), not from a getrandom system call per request
+    /// as Guid.NewGuid takes on Linux (~0.6 µs, 2-3% of a GET's CPU): an audit ID must be unique, not secret.
+    /// </summary>
+    internal static string NewAuditId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString();
+    }
 
     private static CompletedRequest Complete(HttpContext context, RequestObservation observation, TimeProvider time)
     {

@@ -64,6 +64,15 @@ public sealed class RequestFeedTests
         Assert.Equal(("mine-1", 2L, "?watch=true"), (watch.AuditId, watch.WatchEvents, watch.Query));
     }
 
+    [Fact]
+    public void A_new_audit_id_is_a_random_version_4_uuid_in_canonical_form()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => RequestObservationFilter.NewAuditId()).ToList();
+
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
     private sealed class Recorder : IRequestObserver
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<CompletedRequest>> _waiting = new();
