@@ -25,14 +25,12 @@ internal static class TracingFilter
         return app.Use(next => context => InvokeAsync(context, next));
     }
 
-    private static async Task InvokeAsync(HttpContext context, RequestDelegate next)
-    {
-        if (!ApiServerTracing.Source.HasListeners())
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Without a listener (tracing off) the request passes straight on: no span, and no async frame of this filter.</summary>
+    private static Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        ApiServerTracing.Source.HasListeners() ? TraceAsync(context, next) : next(context);
 
+    private static async Task TraceAsync(HttpContext context, RequestDelegate next)
+    {
         var info = RequestInfo.Of(context);
         var parent = ActivityContext.TryParse(context.Request.Headers[TraceParentHeader].ToString(), context.Request.Headers[TraceStateHeader].ToString(), isRemote: true, out var remote)
             ? remote
