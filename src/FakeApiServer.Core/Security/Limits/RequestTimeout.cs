@@ -1,5 +1,6 @@
 using FakeApiServer.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace FakeApiServer.Security.Limits;
 
@@ -36,9 +37,10 @@ internal sealed class RequestTimeout
         var limit = RequestedTimeout(context.Request) is { } requested && requested < _timeout ? requested : _timeout;
         using var deadline = new CancellationTokenSource(limit, _time);
         using var abort = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
-        var body = context.Response.Body;
-        var guarded = new TimedOutResponseStream(body);
-        context.Response.Body = guarded;
+        var prior = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var body = prior.Stream;
+        var guarded = new TimedOutResponseBody(prior);
+        context.Features.Set<IHttpResponseBodyFeature>(guarded);
         context.RequestAborted = deadline.Token;
         var handler = RunsInline(info) ? Inline(context, next) : OnThePool(context, next);
 
@@ -64,7 +66,7 @@ internal sealed class RequestTimeout
                 await context.Response.CompleteAsync();
             }
 
-            await FinishAsync(context, handler, body, aborted);
+            await FinishAsync(context, handler, prior, aborted);
             return;
         }
 
@@ -81,7 +83,7 @@ internal sealed class RequestTimeout
         finally
         {
             context.RequestAborted = aborted;
-            context.Response.Body = body;
+            context.Features.Set(prior);
         }
 
         if (timedOut && !context.Response.HasStarted)
@@ -114,7 +116,7 @@ internal sealed class RequestTimeout
     private static Task OnThePool(HttpContext context, RequestDelegate next) => Task.Run(() => next(context), CancellationToken.None);
 
     /// <summary>Waits for a handler the timeout no longer waits for: its failure was answered already, or by the handler itself.</summary>
-    private static async Task FinishAsync(HttpContext context, Task handler, Stream body, CancellationToken aborted)
+    private static async Task FinishAsync(HttpContext context, Task handler, IHttpResponseBodyFeature prior, CancellationToken aborted)
     {
         try
         {
@@ -127,7 +129,7 @@ internal sealed class RequestTimeout
         finally
         {
             context.RequestAborted = aborted;
-            context.Response.Body = body;
+            context.Features.Set(prior);
         }
     }
 

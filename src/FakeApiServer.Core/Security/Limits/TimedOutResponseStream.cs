@@ -1,16 +1,11 @@
 namespace FakeApiServer.Security.Limits;
 
 /// <summary>
-/// The response body a handler writes to under the request timeout, as upstream's timeoutWriter: writes pass through
-/// until the timeout answers in the handler's place, and are dropped after that, so a handler that does not check
-/// cancellation can run on without corrupting the 504 the client already has.
+/// The <see cref="Stream"/> form of a <see cref="TimedOutResponseBody"/>: writes pass through to the server's body
+/// stream while the handler has the response, and are dropped once the timeout has answered in its place.
 /// </summary>
-internal sealed class TimedOutResponseStream(Stream inner) : Stream
+internal sealed class TimedOutResponseStream(TimedOutResponseBody guard, Stream inner) : Stream
 {
-    private readonly Lock _gate = new();
-    private bool _written;
-    private bool _timedOut;
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -20,16 +15,6 @@ internal sealed class TimedOutResponseStream(Stream inner) : Stream
     public override long Length => throw new NotSupportedException();
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <summary>Claims the response for the timeout answer; false when the handler has already written part of its own.</summary>
-    public bool TryTimeOut()
-    {
-        lock (_gate)
-        {
-            _timedOut = !_written;
-            return _timedOut;
-        }
-    }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -66,20 +51,7 @@ internal sealed class TimedOutResponseStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private bool Claim()
-    {
-        lock (_gate)
-        {
-            _written |= !_timedOut;
-            return !_timedOut;
-        }
-    }
+    private bool Claim() => guard.Claim();
 
-    private bool IsTimedOut()
-    {
-        lock (_gate)
-        {
-            return _timedOut;
-        }
-    }
+    private bool IsTimedOut() => guard.IsTimedOut;
 }
