@@ -8,15 +8,16 @@ namespace FakeApiServer.Storage;
 /// </summary>
 public sealed class StoreSnapshot
 {
-    private static readonly ImmutableSortedSet<StoredObject> EmptyObjects = ImmutableSortedSet.Create<StoredObject>(ByKey.Instance);
+    private static readonly ImmutableSortedSet<Entry> EmptyObjects = ImmutableSortedSet.Create<Entry>(ByKey.Instance);
 
     // One persistent tree of the objects, in ordinal key order: point lookups and range seeks both search it, so an
     // object costs one tree node (a hash map beside it for lookups cost as much again per object, and at a million
-    // objects made the memory per object 1.17x the serialized size). A new object or a changed one replaces its node
-    // and copies the path to it; the rest is shared with older snapshots.
-    private readonly ImmutableSortedSet<StoredObject> _objects;
+    // objects made the memory per object 1.17x the serialized size). Each node holds the key beside the object, so a
+    // search compares keys without reaching into the objects. A new object or a changed one replaces its node and
+    // copies the path to it; the rest is shared with older snapshots.
+    private readonly ImmutableSortedSet<Entry> _objects;
 
-    private StoreSnapshot(long revision, ImmutableSortedSet<StoredObject> objects)
+    private StoreSnapshot(long revision, ImmutableSortedSet<Entry> objects)
     {
         Revision = revision;
         _objects = objects;
@@ -32,7 +33,7 @@ public sealed class StoreSnapshot
     public StoredObject? Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _objects.TryGetValue(ByKey.Probe(key), out var stored) ? stored : null;
+        return _objects.TryGetValue(new Entry(key, null), out var entry) ? entry.Object : null;
     }
 
     /// <summary>
@@ -74,7 +75,7 @@ public sealed class StoreSnapshot
         var list = objects as IReadOnlyList<StoredObject> ?? [.. objects];
         if (StrictlyAscending(list))
         {
-            return new StoreSnapshot(revision, ImmutableSortedSet.CreateRange(ByKey.Instance, list));
+            return new StoreSnapshot(revision, ImmutableSortedSet.CreateRange(ByKey.Instance, list.Select(o => new Entry(o.Key, o))));
         }
 
         var builder = new Builder(Empty(revision));
@@ -132,7 +133,7 @@ public sealed class StoreSnapshot
         var start = LowerBound(prefix);
         if (startAfterKey is not null)
         {
-            var index = _objects.IndexOf(ByKey.Probe(startAfterKey));
+            var index = _objects.IndexOf(new Entry(startAfterKey, null));
             start = Math.Max(start, index >= 0 ? index + 1 : ~index);
         }
 
@@ -142,7 +143,7 @@ public sealed class StoreSnapshot
 
     private int LowerBound(string key)
     {
-        var index = _objects.IndexOf(ByKey.Probe(key));
+        var index = _objects.IndexOf(new Entry(key, null));
         return index >= 0 ? index : ~index;
     }
 
@@ -167,7 +168,7 @@ public sealed class StoreSnapshot
     {
         for (var i = start; i < end; i++)
         {
-            yield return _objects[i];
+            yield return _objects[i].Object!;
         }
     }
 
@@ -187,28 +188,29 @@ public sealed class StoreSnapshot
     /// <summary>Batches changes into one new snapshot.</summary>
     private sealed class Builder(StoreSnapshot source)
     {
-        private readonly ImmutableSortedSet<StoredObject>.Builder _objects = source._objects.ToBuilder();
+        private readonly ImmutableSortedSet<Entry>.Builder _objects = source._objects.ToBuilder();
 
         public void Set(StoredObject stored)
         {
             // The set keeps an equal element it already holds, so a changed object replaces the old one by removal.
-            _objects.Remove(stored);
-            _objects.Add(stored);
+            var entry = new Entry(stored.Key, stored);
+            _objects.Remove(entry);
+            _objects.Add(entry);
         }
 
-        public void Remove(string key) => _objects.Remove(ByKey.Probe(key));
+        public void Remove(string key) => _objects.Remove(new Entry(key, null));
 
         public StoreSnapshot ToSnapshot(long revision) => new(revision, _objects.ToImmutable());
     }
 
-    /// <summary>Orders objects by key, ordinally (UTF-16 code units), as ranges and continue tokens expect.</summary>
-    private sealed class ByKey : IComparer<StoredObject>
+    /// <summary>An object and its key, the key at hand for searches; a search for a key uses an entry without an object.</summary>
+    private readonly record struct Entry(string Key, StoredObject? Object);
+
+    /// <summary>Orders entries by key, ordinally (UTF-16 code units), as ranges and continue tokens expect.</summary>
+    private sealed class ByKey : IComparer<Entry>
     {
         public static readonly ByKey Instance = new();
 
-        /// <summary>An object standing for <paramref name="key"/> in a search of the tree.</summary>
-        public static StoredObject Probe(string key) => new(key, 0, 0, []);
-
-        public int Compare(StoredObject? x, StoredObject? y) => string.CompareOrdinal(x?.Key, y?.Key);
+        public int Compare(Entry x, Entry y) => string.CompareOrdinal(x.Key, y.Key);
     }
 }
