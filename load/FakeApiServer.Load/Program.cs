@@ -3,7 +3,8 @@ using FakeApiServer.Load.Harness;
 
 // The load harness of issue 9: ceilings and scenarios, reported as a table and as report.md/report.json.
 // `--serve-bare` is the minimal Kestrel process the cold-start ceiling starts as a child; `--serve-ceiling <name> <dir>`
-// serves one ceiling in a process of its own, so its CPU is measured apart from the client's.
+// serves one ceiling in a process of its own, so its CPU is measured apart from the client's; `--serve-server <setting> <dir>`
+// does the same for a FakeApiServer with its instruments on or off (the instruments scenario).
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -19,6 +20,11 @@ if (args is [ColdStartCeiling.ServeBareArgument])
 if (args is [CeilingServer.Argument, var ceiling, var workDir])
 {
     return await CeilingServer.ServeAsync(ceiling, workDir, cancel.Token);
+}
+
+if (args is [ServerHostProcess.Argument, var setting, var dataDir])
+{
+    return await ServerHostProcess.ServeAsync(setting, dataDir, cancel.Token);
 }
 
 LoadOptions options;

@@ -8,34 +8,32 @@ namespace FakeApiServer.Storage;
 /// </summary>
 public sealed class StoreSnapshot
 {
-    private static readonly ImmutableDictionary<string, StoredObject> EmptyObjects =
-        ImmutableDictionary.Create<string, StoredObject>(StringComparer.Ordinal);
+    private static readonly ImmutableSortedSet<Entry> EmptyObjects = ImmutableSortedSet.Create<Entry>(ByKey.Instance);
 
-    private static readonly ImmutableSortedSet<string> EmptyKeys = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    // One persistent tree of the objects, in ordinal key order: point lookups and range seeks both search it, so an
+    // object costs one tree node (a hash map beside it for lookups cost as much again per object, and at a million
+    // objects made the memory per object 1.17x the serialized size). Each node holds the key beside the object, so a
+    // search compares keys without reaching into the objects. A new object or a changed one replaces its node and
+    // copies the path to it; the rest is shared with older snapshots.
+    private readonly ImmutableSortedSet<Entry> _objects;
 
-    // Point lookups go to the hash map; ranges seek in the ordinal-sorted key set. An update that does not
-    // add or remove a key leaves the key set untouched, so the two structures share with older snapshots.
-    private readonly ImmutableDictionary<string, StoredObject> _objects;
-    private readonly ImmutableSortedSet<string> _keys;
-
-    private StoreSnapshot(long revision, ImmutableDictionary<string, StoredObject> objects, ImmutableSortedSet<string> keys)
+    private StoreSnapshot(long revision, ImmutableSortedSet<Entry> objects)
     {
         Revision = revision;
         _objects = objects;
-        _keys = keys;
     }
 
     /// <summary>The revision this snapshot reflects: every write with a revision at or below it, no later one.</summary>
     public long Revision { get; }
 
     /// <summary>The number of keys.</summary>
-    public int Count => _keys.Count;
+    public int Count => _objects.Count;
 
     /// <summary>The current version of <paramref name="key"/>, or null when the key does not exist.</summary>
     public StoredObject? Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _objects.GetValueOrDefault(key);
+        return _objects.TryGetValue(new Entry(key, null), out var entry) ? entry.Object : null;
     }
 
     /// <summary>
@@ -65,12 +63,23 @@ public sealed class StoreSnapshot
         return FromObjects(objects, revision);
     }
 
-    internal static StoreSnapshot Empty(long revision) => new(revision, EmptyObjects, EmptyKeys);
+    internal static StoreSnapshot Empty(long revision) => new(revision, EmptyObjects);
 
+    /// <summary>
+    /// A snapshot of <paramref name="objects"/>; when a key comes more than once the last one counts. The store's
+    /// start reads every object at once, in key order: that tree is built from the leaves up in one pass, not by
+    /// inserting a million objects one at a time.
+    /// </summary>
     internal static StoreSnapshot FromObjects(IEnumerable<StoredObject> objects, long revision)
     {
+        var list = objects as IReadOnlyList<StoredObject> ?? [.. objects];
+        if (StrictlyAscending(list))
+        {
+            return new StoreSnapshot(revision, ImmutableSortedSet.CreateRange(ByKey.Instance, list.Select(o => new Entry(o.Key, o))));
+        }
+
         var builder = new Builder(Empty(revision));
-        foreach (var stored in objects)
+        foreach (var stored in list)
         {
             builder.Set(stored);
         }
@@ -124,17 +133,17 @@ public sealed class StoreSnapshot
         var start = LowerBound(prefix);
         if (startAfterKey is not null)
         {
-            var index = _keys.IndexOf(startAfterKey);
+            var index = _objects.IndexOf(new Entry(startAfterKey, null));
             start = Math.Max(start, index >= 0 ? index + 1 : ~index);
         }
 
-        var end = PrefixEnd(prefix) is { } upper ? LowerBound(upper) : _keys.Count;
+        var end = PrefixEnd(prefix) is { } upper ? LowerBound(upper) : _objects.Count;
         return (start, Math.Max(start, end));
     }
 
     private int LowerBound(string key)
     {
-        var index = _keys.IndexOf(key);
+        var index = _objects.IndexOf(new Entry(key, null));
         return index >= 0 ? index : ~index;
     }
 
@@ -159,37 +168,49 @@ public sealed class StoreSnapshot
     {
         for (var i = start; i < end; i++)
         {
-            yield return _objects[_keys[i]];
+            yield return _objects[i].Object!;
         }
     }
 
-    /// <summary>Batches changes into one new snapshot; the key set is only rebuilt when keys come or go.</summary>
+    private static bool StrictlyAscending(IReadOnlyList<StoredObject> objects)
+    {
+        for (var i = 1; i < objects.Count; i++)
+        {
+            if (string.CompareOrdinal(objects[i - 1].Key, objects[i].Key) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Batches changes into one new snapshot.</summary>
     private sealed class Builder(StoreSnapshot source)
     {
-        private readonly ImmutableDictionary<string, StoredObject>.Builder _objects = source._objects.ToBuilder();
-        private ImmutableSortedSet<string>.Builder? _keys;
+        private readonly ImmutableSortedSet<Entry>.Builder _objects = source._objects.ToBuilder();
 
         public void Set(StoredObject stored)
         {
-            if (!_objects.ContainsKey(stored.Key))
-            {
-                Keys.Add(stored.Key);
-            }
-
-            _objects[stored.Key] = stored;
+            // The set keeps an equal element it already holds, so a changed object replaces the old one by removal.
+            var entry = new Entry(stored.Key, stored);
+            _objects.Remove(entry);
+            _objects.Add(entry);
         }
 
-        public void Remove(string key)
-        {
-            if (_objects.Remove(key))
-            {
-                Keys.Remove(key);
-            }
-        }
+        public void Remove(string key) => _objects.Remove(new Entry(key, null));
 
-        public StoreSnapshot ToSnapshot(long revision) =>
-            new(revision, _objects.ToImmutable(), _keys?.ToImmutable() ?? source._keys);
+        public StoreSnapshot ToSnapshot(long revision) => new(revision, _objects.ToImmutable());
+    }
 
-        private ImmutableSortedSet<string>.Builder Keys => _keys ??= source._keys.ToBuilder();
+    /// <summary>An object and its key, the key at hand for searches; a search for a key uses an entry without an object.</summary>
+    private readonly record struct Entry(string Key, StoredObject? Object);
+
+    /// <summary>Orders entries by key, ordinally (UTF-16 code units), as ranges and continue tokens expect.</summary>
+    private sealed class ByKey : IComparer<Entry>
+    {
+        public static readonly ByKey Instance = new();
+
+        public int Compare(Entry x, Entry y) => string.CompareOrdinal(x.Key, y.Key);
     }
 }

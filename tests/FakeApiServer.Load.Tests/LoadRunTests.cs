@@ -35,6 +35,50 @@ public sealed class LoadRunTests : IDisposable
     }
 
     [Fact]
+    public async Task The_instruments_scenario_measures_servers_of_each_setting_in_processes_of_their_own()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        using var console = new StringWriter();
+
+        var summary = await LoadRun.RunAsync(
+            LoadOptions.Parse(["--smoke", "--scenario", "instruments", "--output", _output]), console, TimeProvider.System, timeout.Token);
+
+        var report = Assert.Single(summary.Reports, r => r.Name == "instruments");
+        Assert.Equal(0, report.UnexpectedErrors);
+        Assert.Equal(4, report.Targets.Count);
+        // Three servers of each setting, each measured in every block (plus a warm-up) for create and for GET.
+        foreach (var setting in new[] { "metrics off", "metrics on" })
+        {
+            foreach (var instance in new[] { 1, 2, 3 })
+            {
+                var runs = report.Measurements.Where(m => m.Name.Contains($"{setting} #{instance},", StringComparison.Ordinal)).ToList();
+                Assert.Equal(10, runs.Count);
+            }
+        }
+
+        // The server CPU is read from the child processes (a smoke run's periods are shorter than /proc's tick, so summed).
+        Assert.True(report.Measurements.Sum(m => m.Cpu?.ServerMs ?? 0) > 0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_server_in_a_process_of_its_own_has_its_instruments_on_or_off_as_asked(bool metrics)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Directory.CreateDirectory(_output);
+        await using var server = await ServerUnderTest.StartHostProcessAsync(_output, metrics, timeout.Token);
+
+        await server.CreateNamespaceAsync("probe", timeout.Token);
+        var (status, body) = await HttpDriver.SendForBodyAsync(server.Http, HttpDriver.Get("/metrics"), timeout.Token);
+
+        Assert.Equal(200, status);
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        Assert.Equal(metrics, text.Contains("apiserver_request_total{", StringComparison.Ordinal));
+        Assert.True(server.ProcessorTime?.Invoke() > TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Unknown_arguments_and_bad_durations_are_rejected_with_a_message()
     {
         Assert.Equal(TimeSpan.FromMinutes(2), LoadOptions.Parse(["--soak-duration", "2m"]).Profile.SoakDuration);

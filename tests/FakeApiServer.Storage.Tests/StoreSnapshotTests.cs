@@ -34,6 +34,31 @@ public sealed class StoreSnapshotTests : StoreTestBase
     }
 
     [Fact]
+    public void A_snapshot_of_objects_in_any_order_holds_the_last_of_each_key_in_ordinal_order()
+    {
+        // Key order that UTF-8 bytes (SQLite's and etcd's) and UTF-16 code units (ordinal) disagree on: U+FF21 sorts
+        // after a surrogate pair in UTF-16 but before it in UTF-8.
+        string[] keys = ["/cm/ns/a", "/cm/ns/\uff21", "/cm/ns/\ud83d\ude00", "/cm/ns/B", "/cm/ns/\u00e9"];
+        var sorted = keys.Order(StringComparer.Ordinal).Select((k, i) => new StoredObject(k, 10 + i, 10 + i, [(byte)i])).ToList();
+        var shuffled = new[] { sorted[3], sorted[0], sorted[4], sorted[1], sorted[2] };
+        var repeated = sorted.Concat([sorted[1] with { Revision = 99, Value = [99] }]).ToList();
+
+        foreach (var objects in new[] { sorted, shuffled.ToList(), repeated })
+        {
+            var snapshot = StoreSnapshot.Of(objects, 100);
+
+            Assert.Equal(keys.Order(StringComparer.Ordinal), snapshot.Range("/cm/").Select(o => o.Key));
+            Assert.Equal(5, snapshot.Count);
+            Assert.All(sorted.Skip(2), o => Assert.Same(o, snapshot.Get(o.Key)));
+            Assert.Null(snapshot.Get("/cm/ns/c"));
+            Assert.Equal(sorted.Skip(2).Select(o => o.Key), snapshot.Range("/cm/ns/", sorted[1].Key).Select(o => o.Key));
+        }
+
+        Assert.Equal(99, StoreSnapshot.Of(repeated, 100).Get(sorted[1].Key)!.Revision);
+        Assert.Equal(11, StoreSnapshot.Of(sorted, 100).Get(sorted[1].Key)!.Revision);
+    }
+
+    [Fact]
     public async Task Range_handles_prefixes_ending_in_the_largest_character()
     {
         await using var store = await OpenInMemoryAsync();

@@ -43,7 +43,10 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `dotnet <paramref name="dll"/> <paramref name="arguments"/>`.</summary>
-    public static ChildProcess Start(string dll, params string[] arguments)
+    public static ChildProcess Start(string dll, params string[] arguments) => Start(dll, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts `dotnet <paramref name="dll"/> <paramref name="arguments"/>` with <paramref name="environment"/> added to this process's.</summary>
+    public static ChildProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +54,11 @@ internal sealed class ChildProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {

@@ -49,19 +49,44 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        var host = await FakeApiServerHost.StartAsync(
-            new FakeApiServerOptions
-            {
-                Port = 0,
-                DataDir = dataDir,
-                SynchronousFull = synchronousFull,
-                HistoryWindow = historyWindow,
-                Controllers = ControllerSelection.Parse("namespace,garbage-collector"),
-                LogLevel = LogLevel.Warning,
-                Metrics = metrics,
-            },
-            handleSignals: false, timeProvider: null, cancellationToken);
+        var host = await FakeApiServerHost.StartAsync(Options(dataDir, synchronousFull, historyWindow, metrics), handleSignals: false, timeProvider: null, cancellationToken);
         return new ServerUnderTest(host, null, host.BaseAddress, dataDir);
+    }
+
+    /// <summary>
+    /// The options of a server this harness starts: the same for one in this process and one in a process of its own
+    /// (<see cref="ServerHostProcess"/>).
+    /// </summary>
+    public static FakeApiServerOptions Options(string dataDir, bool synchronousFull = true, int historyWindow = 10_000, bool metrics = true) => new()
+    {
+        Port = 0,
+        DataDir = dataDir,
+        SynchronousFull = synchronousFull,
+        HistoryWindow = historyWindow,
+        Controllers = ControllerSelection.Parse("namespace,garbage-collector"),
+        LogLevel = LogLevel.Warning,
+        Metrics = metrics,
+    };
+
+    /// <summary>
+    /// Starts this program again as a child process hosting the server of <see cref="StartAsync"/> with its store in a
+    /// fresh folder under <paramref name="workDir"/> (<see cref="ServerHostProcess"/>): a setting of FakeApiServerOptions
+    /// the command line does not offer, in a process of its own, so its CPU is measured apart from the client's.
+    /// </summary>
+    public static async Task<ServerUnderTest> StartHostProcessAsync(string workDir, bool metrics, CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var process = ServerHostProcess.Start(dataDir, metrics);
+        try
+        {
+            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
