@@ -43,10 +43,16 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `dotnet <paramref name="dll"/> <paramref name="arguments"/>`.</summary>
-    public static ChildProcess Start(string dll, params string[] arguments) => Start(dll, new Dictionary<string, string>(), arguments);
+    public static ChildProcess Start(string dll, params string[] arguments) => StartDotnet([dll, .. arguments]);
 
-    /// <summary>Starts `dotnet <paramref name="dll"/> <paramref name="arguments"/>` with <paramref name="environment"/> added to this process's.</summary>
-    public static ChildProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>
+    /// Starts `dotnet exec --runtimeconfig <paramref name="runtimeConfig"/> <paramref name="dll"/> <paramref name="arguments"/>`:
+    /// the program with another program's runtime settings (its thread pool's and collector's).
+    /// </summary>
+    public static ChildProcess StartWithRuntimeConfig(string runtimeConfig, string dll, params string[] arguments) =>
+        StartDotnet(["exec", "--runtimeconfig", runtimeConfig, dll, .. arguments]);
+
+    private static ChildProcess StartDotnet(IReadOnlyList<string> dotnetArguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,13 +60,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        info.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
+        foreach (var argument in dotnetArguments)
         {
             info.ArgumentList.Add(argument);
         }

@@ -19,13 +19,15 @@ internal static class ServerHostProcess
     /// <summary>The setting with the instruments off.</summary>
     public const string WithoutMetrics = "no-metrics";
 
-    /// <summary>Starts `dotnet FakeApiServer.Load.dll --serve-server ... dataDir`; its URL comes from <see cref="ChildProcess.UrlAsync"/>.</summary>
+    /// <summary>
+    /// Starts `dotnet exec --runtimeconfig fakeapiserver.runtimeconfig.json FakeApiServer.Load.dll --serve-server ... dataDir`:
+    /// the server runs with fakeapiserver's runtime settings (its thread pool does not spin, see
+    /// src/FakeApiServer/FakeApiServer.csproj), not this program's. Its URL comes from <see cref="ChildProcess.UrlAsync"/>.
+    /// </summary>
     public static ChildProcess Start(string dataDir, bool metrics) =>
-        ChildProcess.Start(
+        ChildProcess.StartWithRuntimeConfig(
+            Path.ChangeExtension(ServerBinary.Locate(), ".runtimeconfig.json"),
             typeof(ServerHostProcess).Assembly.Location,
-            // fakeapiserver's runtimeconfig keeps idle thread-pool workers from spinning (src/FakeApiServer/FakeApiServer.csproj);
-            // this program's does not, so the child gets the same setting through the runtime's environment variable.
-            new Dictionary<string, string> { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" },
             Argument,
             metrics ? WithMetrics : WithoutMetrics,
             dataDir);
