@@ -107,14 +107,20 @@ internal sealed class ManagedFieldsTracker
         var comparison = Filter(FieldSetBuilder.Compare(live ?? new JsonObject(), updated, context.Schema, withoutManagedFields: true), context.Ignored);
         var changed = comparison.Changed;
         var taken = changed.Union(comparison.Removed);
-        var managers = entries.Select(e => e with { Fields = e.Fields.Difference(taken) }).ToList();
+        // Sets are not changed once built, so an entry that loses nothing keeps its set (and one gaining nothing new below).
+        var managers = new List<ManagedFieldsEntry>(entries.Count + 1);
+        foreach (var e in entries)
+        {
+            managers.Add(e.Fields.Overlaps(taken) ? e with { Fields = e.Fields.Difference(taken) } : e);
+        }
+
         var own = changed.RecursiveDifference(context.Ignored).Difference(Stripped);
         if (!own.IsEmpty)
         {
             // As upstream's managedFieldsUpdater: the changes join the manager's earlier entry and stamp its time.
             var id = ManagerId.Updater(context.Manager, context.ApiVersion, context.Subresource);
             var index = managers.FindIndex(e => e.Id == id);
-            var fields = index >= 0 ? managers[index].Fields.Union(own) : own;
+            var fields = index < 0 ? own : managers[index].Fields.Contains(own) ? managers[index].Fields : managers[index].Fields.Union(own);
             var entry = new ManagedFieldsEntry(id, context.ApiVersion, Now(), fields);
             if (index >= 0)
             {
