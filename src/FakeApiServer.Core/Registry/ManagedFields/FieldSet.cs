@@ -175,6 +175,34 @@ internal sealed class FieldSet
         return false;
     }
 
+    /// <summary>Whether every element of every path is a field (no list-map key, set value or index).</summary>
+    public bool HasOnlyFields()
+    {
+        if (_members is not null)
+        {
+            foreach (var member in _members)
+            {
+                if (member.Kind != PathElementKind.Field)
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (_children is not null)
+        {
+            foreach (var (element, child) in _children)
+            {
+                if (element.Kind != PathElementKind.Field || !child.HasOnlyFields())
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Whether every path of <paramref name="other"/> is in this set.</summary>
     public bool Contains(FieldSet other)
     {

@@ -110,6 +110,12 @@ public sealed class UpdateFieldsTests
         for (var i = 0; i < changes; i++)
         {
             var meta = (JsonObject)obj["metadata"]!;
+            if (random.Next(6) == 0)
+            {
+                // A set list: its elements are values, not fields.
+                meta["finalizers"] = new JsonArray(new[] { "a", "b", "c" }.Where(_ => random.Next(2) == 0).Select(f => (JsonNode?)f).ToArray());
+            }
+
             switch (random.Next(kind == "ConfigMap" ? 6 : kind == "Deployment" ? 10 : 8))
             {
                 case 0:
