@@ -19,7 +19,7 @@ internal sealed record FieldManagerContext(string Manager, string Subresource, s
 internal sealed class ManagedFieldsTracker
 {
     /// <summary>Fields no manager owns: identity and server-set metadata (upstream's stripMetaManager).</summary>
-    private static readonly FieldSet Stripped = FieldSet.Of(
+    internal static readonly FieldSet Stripped = FieldSet.Of(
         FieldPath.Of("apiVersion"),
         FieldPath.Of("kind"),
         FieldPath.Of("metadata"),

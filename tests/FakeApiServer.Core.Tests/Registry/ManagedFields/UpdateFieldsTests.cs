@@ -15,20 +15,6 @@ namespace FakeApiServer.Tests.Registry.ManagedFields;
 /// </summary>
 public sealed class UpdateFieldsTests
 {
-    private static readonly FieldSet Stripped = FieldSet.Of(
-        FieldPath.Of("apiVersion"),
-        FieldPath.Of("kind"),
-        FieldPath.Of("metadata"),
-        FieldPath.Of("metadata", "name"),
-        FieldPath.Of("metadata", "namespace"),
-        FieldPath.Of("metadata", "creationTimestamp"),
-        FieldPath.Of("metadata", "selfLink"),
-        FieldPath.Of("metadata", "uid"),
-        FieldPath.Of("metadata", "clusterName"),
-        FieldPath.Of("metadata", "generation"),
-        FieldPath.Of("metadata", "managedFields"),
-        FieldPath.Of("metadata", "resourceVersion"));
-
     private readonly ManualTime _time = new();
 
     [Theory]
@@ -220,7 +206,7 @@ public sealed class UpdateFieldsTests
         var changed = modified.Union(added);
         var taken = changed.Union(removed);
         var managers = entries.Select(e => e with { Fields = e.Fields.Difference(taken) }).ToList();
-        var own = changed.RecursiveDifference(context.Ignored).Difference(Stripped);
+        var own = changed.RecursiveDifference(context.Ignored).Difference(ManagedFieldsTracker.Stripped);
         if (!own.IsEmpty)
         {
             var id = ManagerId.Updater(context.Manager, context.ApiVersion, context.Subresource);
