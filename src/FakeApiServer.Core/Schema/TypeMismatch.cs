@@ -19,7 +19,7 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
 {
     /// <summary>The first value in document order that does not fit its field's type, or null; <paramref name="obj"/> is not changed.</summary>
     public static TypeMismatch? Find(JsonObject obj, StructuralSchema schema) =>
-        Walk(obj, schema, schema.ComponentName is { } root ? StructName(root) : null, "", "", top: true);
+        Walk(obj, schema, schema.ComponentName is { } root ? StructName(root) : null);
 
     /// <summary>The Go type of a field as encoding/json prints it: string, int32, []string, map[string]string, v1.ObjectMeta.</summary>
     public static string GoType(StructuralSchema schema) => schema switch
@@ -59,7 +59,16 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
         _ => IsIntegral(Value) ? "int64" : "float64",
     };
 
-    private static TypeMismatch? Walk(JsonNode? node, StructuralSchema schema, string? owner, string field, string smdPath, bool top)
+    /// <summary>
+    /// One step of the walk's path: a struct field (<paramref name="Key"/>, also part of the dotted field name), a map
+    /// key (<paramref name="Key"/>, only in the server-side apply path) or a list index. The path strings are built only
+    /// for a value that does not fit, not for every node walked.
+    /// </summary>
+    private readonly record struct Step(string? Key, int Index, bool InField);
+
+    private static TypeMismatch? Walk(JsonObject obj, StructuralSchema schema, string? owner) => Walk(obj, schema, owner, [], top: true);
+
+    private static TypeMismatch? Walk(JsonNode? node, StructuralSchema schema, string? owner, List<Step> path, bool top)
     {
         if (node is null)
         {
@@ -68,7 +77,7 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
 
         if (!top && owner is not null && !Fits(node, schema))
         {
-            return new TypeMismatch(owner, field, smdPath, schema, node);
+            return new TypeMismatch(owner, FieldOf(path), SmdPathOf(path), schema, node);
         }
 
         switch (node)
@@ -77,10 +86,15 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
                 var structName = schema.ComponentName is { } c ? StructName(c) : owner;
                 foreach (var (key, value) in obj)
                 {
-                    if (schema.Property(key) is { } child
-                        && Walk(value, child, structName, field.Length == 0 ? key : field + "." + key, smdPath + "." + key, top: false) is { } found)
+                    if (schema.Property(key) is { } child)
                     {
-                        return found;
+                        path.Add(new Step(key, 0, InField: true));
+                        var found = Walk(value, child, structName, path, top: false);
+                        path.RemoveAt(path.Count - 1);
+                        if (found is not null)
+                        {
+                            return found;
+                        }
                     }
                 }
 
@@ -88,7 +102,10 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
             case JsonObject map when schema.AdditionalProperties is { } values:
                 foreach (var (key, value) in map)
                 {
-                    if (Walk(value, values, owner, field, smdPath + "." + key, top: false) is { } found)
+                    path.Add(new Step(key, 0, InField: false));
+                    var found = Walk(value, values, owner, path, top: false);
+                    path.RemoveAt(path.Count - 1);
+                    if (found is not null)
                     {
                         return found;
                     }
@@ -98,7 +115,10 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
             case JsonArray list when schema.Items is { } items:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    if (Walk(list[i], items, owner, field, smdPath + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", top: false) is { } found)
+                    path.Add(new Step(null, i, InField: false));
+                    var found = Walk(list[i], items, owner, path, top: false);
+                    path.RemoveAt(path.Count - 1);
+                    if (found is not null)
                     {
                         return found;
                     }
@@ -108,6 +128,33 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
         }
 
         return null;
+    }
+
+    /// <summary>The JSON field names from the root, dotted, without list indexes or map keys: metadata.labels.</summary>
+    private static string FieldOf(List<Step> path)
+    {
+        var field = "";
+        foreach (var step in path)
+        {
+            if (step.InField)
+            {
+                field = field.Length == 0 ? step.Key! : field + "." + step.Key;
+            }
+        }
+
+        return field;
+    }
+
+    /// <summary>The place as server-side apply names it: .metadata.labels.a, .spec.containers[0].</summary>
+    private static string SmdPathOf(List<Step> path)
+    {
+        var smdPath = "";
+        foreach (var step in path)
+        {
+            smdPath += step.Key is { } key ? "." + key : "[" + step.Index.ToString(CultureInfo.InvariantCulture) + "]";
+        }
+
+        return smdPath;
     }
 
     private static bool Fits(JsonNode node, StructuralSchema schema)

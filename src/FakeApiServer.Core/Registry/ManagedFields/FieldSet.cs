@@ -147,6 +147,90 @@ internal sealed class FieldSet
         return result;
     }
 
+    /// <summary>Whether some path is in both sets (exact paths, as <see cref="Intersection"/> compares them).</summary>
+    public bool Overlaps(FieldSet other)
+    {
+        if (other._members is not null)
+        {
+            foreach (var member in other._members)
+            {
+                if (HasMember(member))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (other._children is not null)
+        {
+            foreach (var (element, child) in other._children)
+            {
+                if (Child(element) is { } mine && mine.Overlaps(child))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether every element of every path is a field (no list-map key, set value or index).</summary>
+    public bool HasOnlyFields()
+    {
+        if (_members is not null)
+        {
+            foreach (var member in _members)
+            {
+                if (member.Kind != PathElementKind.Field)
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (_children is not null)
+        {
+            foreach (var (element, child) in _children)
+            {
+                if (element.Kind != PathElementKind.Field || !child.HasOnlyFields())
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every path of <paramref name="other"/> is in this set.</summary>
+    public bool Contains(FieldSet other)
+    {
+        if (other._members is not null)
+        {
+            foreach (var member in other._members)
+            {
+                if (!HasMember(member))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (other._children is not null)
+        {
+            foreach (var (element, child) in other._children)
+            {
+                if (Child(element) is not { } mine || !mine.Contains(child))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The paths of this set that have no prefix among the members of <paramref name="other"/> (upstream's RecursiveDifference).</summary>
     public FieldSet RecursiveDifference(FieldSet other)
     {
@@ -227,7 +311,14 @@ internal sealed class FieldSet
                 throw new FormatException($"the value of \"{token}\" must be a JSON object");
             }
 
-            if (child.Count == 0 || child.ContainsKey("."))
+            if (child.Count == 0)
+            {
+                // A leaf: its set below would be empty, and is not kept.
+                set.AddMember(element);
+                continue;
+            }
+
+            if (child.ContainsKey("."))
             {
                 set.AddMember(element);
             }

@@ -42,7 +42,7 @@ internal static class FieldSetBuilder
     public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, StructuralSchema? schema, bool withoutManagedFields = false)
     {
         var result = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        CompareNode(lhs, lhs is not null, rhs, rhs is not null, schema, FieldPath.Root, result, withoutManagedFields ? Skip.Root : Skip.None);
+        CompareNode(lhs, lhs is not null, rhs, rhs is not null, schema, new PathStack(), result, withoutManagedFields ? Skip.Root : Skip.None);
         return result;
     }
 
@@ -120,7 +120,33 @@ internal static class FieldSetBuilder
         }
     }
 
-    private static void CompareNode(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, FieldPath path, Comparison result,
+    /// <summary>
+    /// The path of the node being compared, as a stack of field names (strings) and list elements (<see cref="PathElement"/>):
+    /// a <see cref="FieldPath"/> (and the field's <see cref="PathElement"/>) is only built for a path that goes into the result.
+    /// </summary>
+    private sealed class PathStack
+    {
+        private readonly List<object> _elements = [];
+
+        public int Count => _elements.Count;
+
+        public void Push(object element) => _elements.Add(element);
+
+        public void Pop() => _elements.RemoveAt(_elements.Count - 1);
+
+        public FieldPath ToPath()
+        {
+            var elements = new PathElement[_elements.Count];
+            for (var i = 0; i < elements.Length; i++)
+            {
+                elements[i] = _elements[i] as PathElement ?? PathElement.Field((string)_elements[i]);
+            }
+
+            return FieldPath.Of(elements);
+        }
+    }
+
+    private static void CompareNode(JsonNode? lhs, bool lhsPresent, JsonNode? rhs, bool rhsPresent, StructuralSchema? schema, PathStack path, Comparison result,
         Skip skip = Skip.None)
     {
         if (!lhsPresent && !rhsPresent)
@@ -139,7 +165,7 @@ internal static class FieldSetBuilder
         var kind = FieldShape.KindOf(schema, rhsPresent ? rhs : lhs);
         if (lhsPresent && rhsPresent && FieldShape.KindOf(schema, lhs) != kind)
         {
-            result.Modified.Insert(path);
+            result.Modified.Insert(path.ToPath());
             return;
         }
 
@@ -148,15 +174,15 @@ internal static class FieldSetBuilder
         {
             if (!lhsPresent)
             {
-                result.Added.Insert(path);
+                result.Added.Insert(path.ToPath());
             }
             else if (!rhsPresent)
             {
-                result.Removed.Insert(path);
+                result.Removed.Insert(path.ToPath());
             }
             else if (!JsonNode.DeepEquals(lhs, rhs))
             {
-                result.Modified.Insert(path);
+                result.Modified.Insert(path.ToPath());
             }
 
             return;
@@ -164,29 +190,36 @@ internal static class FieldSetBuilder
 
         if (!lhsPresent)
         {
-            result.Added.Insert(path);
+            result.Added.Insert(path.ToPath());
         }
         else if (!rhsPresent)
         {
-            result.Removed.Insert(path);
+            result.Removed.Insert(path.ToPath());
         }
 
         if (kind is ShapeKind.Struct or ShapeKind.Map)
         {
             var left = lhs as JsonObject;
             var right = rhs as JsonObject;
-            var names = (left?.Select(p => p.Key) ?? []).Union(right?.Select(p => p.Key) ?? []).ToList();
-            foreach (var name in names)
-            {
-                if (skip == Skip.Metadata && name == ManagedFieldsName)
-                {
-                    continue;
-                }
 
-                // The side whose object exists may lack a field its Go type always has: that zero value stands in.
-                var (l, hasLeft, r, hasRight) = FieldShape.FieldSides(kind, schema, left, right, name, path.Count == 0);
-                CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path.Append(PathElement.Field(name)), result,
-                    skip == Skip.Root && name == "metadata" ? Skip.Metadata : Skip.None);
+            // The names of the left side in order, then those only on the right (as Union of the two did).
+            if (left is not null)
+            {
+                foreach (var property in left)
+                {
+                    CompareField(property.Key);
+                }
+            }
+
+            if (right is not null)
+            {
+                foreach (var property in right)
+                {
+                    if (left is null || !left.ContainsKey(property.Key))
+                    {
+                        CompareField(property.Key);
+                    }
+                }
             }
 
             return;
@@ -198,7 +231,24 @@ internal static class FieldSetBuilder
         {
             var hasLeft = leftElements.TryGetValue(element, out var l);
             var hasRight = rightElements.TryGetValue(element, out var r);
-            CompareNode(l, hasLeft, r, hasRight, schema!.Items, path.Append(element), result);
+            path.Push(element);
+            CompareNode(l, hasLeft, r, hasRight, schema!.Items, path, result);
+            path.Pop();
+        }
+
+        void CompareField(string name)
+        {
+            if (skip == Skip.Metadata && name == ManagedFieldsName)
+            {
+                return;
+            }
+
+            // The side whose object exists may lack a field its Go type always has: that zero value stands in.
+            var (l, hasLeft, r, hasRight) = FieldShape.FieldSides(kind, schema, lhs as JsonObject, rhs as JsonObject, name, path.Count == 0);
+            path.Push(name);
+            CompareNode(l, hasLeft, r, hasRight, FieldShape.FieldSchema(schema, name), path, result,
+                skip == Skip.Root && name == "metadata" ? Skip.Metadata : Skip.None);
+            path.Pop();
         }
     }
 

@@ -91,18 +91,47 @@ internal sealed record ManagedFieldsEntry(ManagerId Id, string ApiVersion, strin
     /// </summary>
     public static JsonArray? Encode(IEnumerable<ManagedFieldsEntry> entries)
     {
-        var sorted = entries
-            .Where(e => !e.Fields.IsEmpty)
-            .OrderBy(e => e.Id.Operation, StringComparer.Ordinal)
-            .ThenBy(e => Seconds(e.Time))
-            .ThenBy(e => e.Id.Manager, StringComparer.Ordinal)
-            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
-            .ThenBy(e => e.Id.Subresource, StringComparer.Ordinal)
-            .ToList();
-        if (sorted.Count == 0)
+        // A stable sort (ties keep their order, as OrderBy/ThenBy did), each entry's seconds read once.
+        var kept = new List<(ManagedFieldsEntry Entry, long Seconds, int Order)>();
+        foreach (var e in entries)
+        {
+            if (!e.Fields.IsEmpty)
+            {
+                kept.Add((e, Seconds(e.Time), kept.Count));
+            }
+        }
+
+        if (kept.Count == 0)
         {
             return null;
         }
+
+        kept.Sort(static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Entry.Id.Operation, b.Entry.Id.Operation);
+            if (c == 0)
+            {
+                c = a.Seconds.CompareTo(b.Seconds);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a.Entry.Id.Manager, b.Entry.Id.Manager);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a.Entry.ApiVersion, b.Entry.ApiVersion);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a.Entry.Id.Subresource, b.Entry.Id.Subresource);
+            }
+
+            return c != 0 ? c : a.Order.CompareTo(b.Order);
+        });
+        var sorted = kept.ConvertAll(k => k.Entry);
 
         var result = new JsonArray();
         foreach (var entry in sorted)

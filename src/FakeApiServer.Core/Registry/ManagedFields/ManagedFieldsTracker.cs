@@ -19,7 +19,7 @@ internal sealed record FieldManagerContext(string Manager, string Subresource, s
 internal sealed class ManagedFieldsTracker
 {
     /// <summary>Fields no manager owns: identity and server-set metadata (upstream's stripMetaManager).</summary>
-    private static readonly FieldSet Stripped = FieldSet.Of(
+    internal static readonly FieldSet Stripped = FieldSet.Of(
         FieldPath.Of("apiVersion"),
         FieldPath.Of("kind"),
         FieldPath.Of("metadata"),
@@ -105,16 +105,34 @@ internal sealed class ManagedFieldsTracker
 
         // A create compares with an empty object, as kube-apiserver compares with a new, empty typed object.
         var comparison = Filter(FieldSetBuilder.Compare(live ?? new JsonObject(), updated, context.Schema, withoutManagedFields: true), context.Ignored);
-        var changed = comparison.Changed;
-        var taken = changed.Union(comparison.Removed);
-        var managers = entries.Select(e => e with { Fields = e.Fields.Difference(taken) }).ToList();
+        // Sets are not changed once built: a union with an empty set is the set itself.
+        var changed = comparison.Added.IsEmpty ? comparison.Modified : comparison.Changed;
+        var taken = comparison.Removed.IsEmpty ? changed : changed.Union(comparison.Removed);
         var own = changed.RecursiveDifference(context.Ignored).Difference(Stripped);
+        var id = ManagerId.Updater(context.Manager, context.ApiVersion, context.Subresource);
+
+        // An entry that loses nothing keeps its set. So does the updater's own entry when taking the changes from it and
+        // giving them back leaves the same paths (it owns every changed path and nothing else taken) and only fields
+        // move (the encoding sorts elements, and fields never sort as equal, so their order in the set does not matter).
+        var managers = new List<ManagedFieldsEntry>(entries.Count + 1);
+        var ownSeen = own.IsEmpty;
+        foreach (var e in entries)
+        {
+            var keeps = !e.Fields.Overlaps(taken);
+            if (!ownSeen && e.Id == id)
+            {
+                ownSeen = true;
+                keeps = keeps || (own.HasOnlyFields() && e.Fields.Contains(own) && !e.Fields.Overlaps(taken.Difference(own)));
+            }
+
+            managers.Add(keeps ? e : e with { Fields = e.Fields.Difference(taken) });
+        }
+
         if (!own.IsEmpty)
         {
             // As upstream's managedFieldsUpdater: the changes join the manager's earlier entry and stamp its time.
-            var id = ManagerId.Updater(context.Manager, context.ApiVersion, context.Subresource);
             var index = managers.FindIndex(e => e.Id == id);
-            var fields = index >= 0 ? managers[index].Fields.Union(own) : own;
+            var fields = index < 0 ? own : managers[index].Fields.Contains(own) ? managers[index].Fields : managers[index].Fields.Union(own);
             var entry = new ManagedFieldsEntry(id, context.ApiVersion, Now(), fields);
             if (index >= 0)
             {

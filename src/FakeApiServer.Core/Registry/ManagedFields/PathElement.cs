@@ -28,14 +28,15 @@ internal enum PathElementKind
 /// </summary>
 internal sealed class PathElement : IComparable<PathElement>, IEquatable<PathElement>
 {
-    private PathElement(PathElementKind kind, string? name, IReadOnlyList<KeyValuePair<string, JsonNode?>>? keys, JsonNode? value, int index)
+    private PathElement(PathElementKind kind, string? name, IReadOnlyList<KeyValuePair<string, JsonNode?>>? keys, JsonNode? value, int index,
+        string? token = null)
     {
         Kind = kind;
         Name = name;
         Keys = keys ?? [];
         Value = value;
         Index = index;
-        Token = kind switch
+        Token = token ?? kind switch
         {
             PathElementKind.Field => "f:" + name,
             PathElementKind.Key => "k:" + KeyJson(Keys),
@@ -84,7 +85,8 @@ internal sealed class PathElement : IComparable<PathElement>, IEquatable<PathEle
             switch (token[0])
             {
                 case 'f':
-                    return Field(rest);
+                    // The token is already the field's spelling: no need to build it again.
+                    return new PathElement(PathElementKind.Field, rest, null, null, 0, token);
                 case 'v':
                     return OfValue(JsonNode.Parse(rest));
                 case 'i':
