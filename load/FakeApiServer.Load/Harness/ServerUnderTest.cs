@@ -78,15 +78,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         var dataDir = Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
         var process = ServerHostProcess.Start(dataDir, metrics);
-        try
-        {
-            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        return await AdoptAsync(process, dataDir, keepDataDir: false, cancellationToken);
     }
 
     /// <summary>
@@ -100,15 +92,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var process = ChildProcess.Start(
             ServerBinary.Locate(), "--data-dir", dataDir, "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
-        try
-        {
-            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir) { _keepDataDir = keep };
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        return await AdoptAsync(process, dataDir, keep, cancellationToken);
     }
 
     /// <summary>
@@ -124,9 +108,15 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             // Apart from the keys the etcd ceiling writes under /registry on the same cluster.
             "--etcd-prefix", "/load",
             "--port", "0", "--controllers", "namespace,garbage-collector", "--log-level", "Warning");
+        return await AdoptAsync(process, dataDir, keepDataDir: false, cancellationToken);
+    }
+
+    /// <summary>The server a started child process runs, once it printed its URL; the child is killed if it never does.</summary>
+    private static async Task<ServerUnderTest> AdoptAsync(ChildProcess process, string dataDir, bool keepDataDir, CancellationToken cancellationToken)
+    {
         try
         {
-            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir);
+            return new ServerUnderTest(null, process, await process.UrlAsync(cancellationToken), dataDir) { _keepDataDir = keepDataDir };
         }
         catch
         {

@@ -86,15 +86,9 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
                 var structName = schema.ComponentName is { } c ? StructName(c) : owner;
                 foreach (var (key, value) in obj)
                 {
-                    if (schema.Property(key) is { } child)
+                    if (schema.Property(key) is { } child && Descend(new Step(key, 0, InField: true), value, child, structName, path) is { } found)
                     {
-                        path.Add(new Step(key, 0, InField: true));
-                        var found = Walk(value, child, structName, path, top: false);
-                        path.RemoveAt(path.Count - 1);
-                        if (found is not null)
-                        {
-                            return found;
-                        }
+                        return found;
                     }
                 }
 
@@ -102,10 +96,7 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
             case JsonObject map when schema.AdditionalProperties is { } values:
                 foreach (var (key, value) in map)
                 {
-                    path.Add(new Step(key, 0, InField: false));
-                    var found = Walk(value, values, owner, path, top: false);
-                    path.RemoveAt(path.Count - 1);
-                    if (found is not null)
+                    if (Descend(new Step(key, 0, InField: false), value, values, owner, path) is { } found)
                     {
                         return found;
                     }
@@ -115,10 +106,7 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
             case JsonArray list when schema.Items is { } items:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    path.Add(new Step(null, i, InField: false));
-                    var found = Walk(list[i], items, owner, path, top: false);
-                    path.RemoveAt(path.Count - 1);
-                    if (found is not null)
+                    if (Descend(new Step(null, i, InField: false), list[i], items, owner, path) is { } found)
                     {
                         return found;
                     }
@@ -128,6 +116,15 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
         }
 
         return null;
+    }
+
+    /// <summary>Walks <paramref name="node"/> one <paramref name="step"/> below the path so far.</summary>
+    private static TypeMismatch? Descend(Step step, JsonNode? node, StructuralSchema schema, string? owner, List<Step> path)
+    {
+        path.Add(step);
+        var found = Walk(node, schema, owner, path, top: false);
+        path.RemoveAt(path.Count - 1);
+        return found;
     }
 
     /// <summary>The JSON field names from the root, dotted, without list indexes or map keys: metadata.labels.</summary>
