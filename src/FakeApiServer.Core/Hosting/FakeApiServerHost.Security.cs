@@ -62,6 +62,7 @@ public sealed partial class FakeApiServerHost
         WebApplication app, FakeApiServerOptions options, BearerTokenAuthenticator tokens, ClusterPki? pki, IAuthorizer authorizer, ILogger logger, TimeProvider time, Observability.RequestFeed requests)
     {
         app.UseRequestInfo();
+        app.UseCacheControl();
         var metrics = app.Services.GetService<Observability.Metrics.ServerMetrics>();
         app.UseRequestObservation(requests, metrics is null ? null : new Observability.Metrics.RequestMetrics(metrics.Meters), time);
         app.UseTracing();

@@ -165,6 +165,8 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             Listen(k, options, pki);
+            // Go's net/http, which kube-apiserver serves with, sends no Server header.
+            k.AddServerHeader = false;
             // Bodies are bounded by the API's own 3 MiB check, which answers with a Status.
             k.Limits.MaxRequestBodySize = null;
             // kube-apiserver's http.Server has MaxHeaderBytes 1 MiB, and Go counts the request line with the headers
