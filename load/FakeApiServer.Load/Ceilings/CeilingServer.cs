@@ -33,15 +33,18 @@ internal static class CeilingServer
             case FixedBodyCeiling.ProcessName:
                 await ServeUntilKilledAsync(FixedBodyCeiling.Map, name, cancellationToken);
                 return 0;
+            case SameResponseCeiling.ProcessName:
+                await SameResponseCeiling.ServeAsync(workDir, (map, serverHeader) => ServeUntilKilledAsync(map, name, cancellationToken, serverHeader));
+                return 0;
             default:
-                await Console.Error.WriteLineAsync($"unknown ceiling \"{name}\"; one of: {GroupCommitCeiling.Name}, {FanOutCeiling.Name}, {FixedBodyCeiling.ProcessName}");
+                await Console.Error.WriteLineAsync($"unknown ceiling \"{name}\"; one of: {GroupCommitCeiling.Name}, {FanOutCeiling.Name}, {FixedBodyCeiling.ProcessName}, {SameResponseCeiling.ProcessName}");
                 return 2;
         }
     }
 
-    private static async Task ServeUntilKilledAsync(Action<Microsoft.AspNetCore.Builder.WebApplication> map, string name, CancellationToken cancellationToken)
+    private static async Task ServeUntilKilledAsync(Action<Microsoft.AspNetCore.Builder.WebApplication> map, string name, CancellationToken cancellationToken, bool serverHeader = true)
     {
-        await using var server = await BareKestrel.StartAsync(map, cancellationToken);
+        await using var server = await BareKestrel.StartAsync(map, cancellationToken, serverHeader);
         Console.WriteLine($"Ceiling {name} is serving on {server.BaseAddress}");
         await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }

@@ -21,8 +21,11 @@ internal sealed class BareKestrel : IAsyncDisposable
     /// <summary>Its URL.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>Builds the app, lets <paramref name="map"/> add endpoints, and starts listening.</summary>
-    public static async Task<BareKestrel> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the app, lets <paramref name="map"/> add endpoints, and starts listening; Kestrel adds its Server header
+    /// to every response unless <paramref name="serverHeader"/> is false.
+    /// </summary>
+    public static async Task<BareKestrel> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken, bool serverHeader = true)
     {
         ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -31,6 +34,7 @@ internal sealed class BareKestrel : IAsyncDisposable
         {
             k.Listen(System.Net.IPAddress.Loopback, 0);
             k.Limits.MaxRequestBodySize = null;
+            k.AddServerHeader = serverHeader;
         });
         var app = builder.Build();
         map(app);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FakeApiServer.Load.Ceilings;
 using FakeApiServer.Load.Harness;
 
 namespace FakeApiServer.Load.Scenarios;
@@ -9,7 +10,9 @@ namespace FakeApiServer.Load.Scenarios;
 /// connections (what wrk, hey and kube-burner do: a user sends its next request when the last one answered), then
 /// open-loop next to it at half the closed-loop rate (latency from each request's intended start, so a stall is charged
 /// to every request that should have started). Reports p50/p90/p99/p99.9 and the server's and the client's CPU per
-/// request, and compares with the strongest durable-write ceiling, etcd and the fixed-body ceiling of the same run.
+/// request, and compares with the strongest durable-write ceiling, etcd and the fixed-body ceiling of the same run. GET
+/// is also compared with the same-response ceiling: bare Kestrel sending this server's own GET response, which tells
+/// how much of the gap to the fixed-body ceiling is the response kube-apiserver's behaviour makes us send.
 /// </summary>
 internal sealed class ClosedLoopScenario : IScenario
 {
@@ -39,6 +42,12 @@ internal sealed class ClosedLoopScenario : IScenario
         // What a fresh process pays while its JIT tiers up: its first creates, against the measured (warm) phase below.
         var seedingCpuMs = (server.ProcessorTime!() - beforeSeeding).TotalMilliseconds / count;
 
+        // The same-response ceiling serves what this server answers to one of the GETs below, captured now (one more
+        // request), while the server is idle.
+        string GetPath() => $"{path}/u-{Random.Shared.Next(count)}";
+        var sameResponse = await SameResponseCeiling.MeasureInOwnProcessAsync(context, server.Http.BaseAddress!, $"{path}/u-0", GetPath, cancellationToken);
+        report.OtherRequests++;
+
         Func<StepContext, CancellationToken, ValueTask<StepResult>> Create(string prefix) => (step, ct) => HttpDriver.SendAsync(
             server.Http, HttpDriver.WithBody(HttpMethod.Post, path, ObjectBodies.ConfigMap(Ns, $"{prefix}-{step.User}-{step.Iteration}")), ct);
         ValueTask<StepResult> Update(StepContext step, CancellationToken ct)
@@ -52,8 +61,7 @@ internal sealed class ClosedLoopScenario : IScenario
             server.Http,
             HttpDriver.WithBody(HttpMethod.Patch, $"{path}/u-{Random.Shared.Next(count)}", Encoding.UTF8.GetBytes($"{{\"data\":{{\"v\":\"p{step.Iteration}\"}}}}"), HttpDriver.MergePatch),
             ct);
-        ValueTask<StepResult> Get(StepContext step, CancellationToken ct) =>
-            HttpDriver.SendAsync(server.Http, HttpDriver.Get($"{path}/u-{Random.Shared.Next(count)}"), ct);
+        ValueTask<StepResult> Get(StepContext step, CancellationToken ct) => HttpDriver.SendAsync(server.Http, HttpDriver.Get(GetPath()), ct);
 
         var create = await BothModelsAsync(context, report, server, "create (POST)", Create("c"), Create("o"), cancellationToken);
         var update = await BothModelsAsync(context, report, server, "update (PUT, unconditional)", Update, Update, cancellationToken);
@@ -70,6 +78,12 @@ internal sealed class ClosedLoopScenario : IScenario
         report.Targets.Add(TargetVerdict.Min("GET >= 0.9x the fixed-body ceiling (own process)", get.Rps, fixedBody.Rps, 0.9, "req/s"));
         report.Targets.Add(TargetVerdict.Max("GET p99 <= 1.5x the fixed-body ceiling's (own process)", get.P99, fixedBody.P99, 1.5, "ms"));
         report.Add($"server CPU per create over a fresh process's first {count:N0} (the seeding, 64 at a time)", seedingCpuMs, "ms");
+        report.Measurements.Add(sameResponse);
+        report.Add("GET against the same-response ceiling", get.Rps / sameResponse.Rps, "x");
+        report.Add("GET p99 against the same-response ceiling's", get.P99 / sameResponse.P99, "x");
+        report.Add("server CPU per GET against the same-response ceiling's", get.ServerCpuMsPerRequest / sameResponse.ServerCpuMsPerRequest, "x");
+        report.Add("same-response ceiling against the fixed-body ceiling", sameResponse.Rps / fixedBody.Rps, "x");
+        report.Add("same-response ceiling's CPU per GET against the fixed-body ceiling's", sameResponse.ServerCpuMsPerRequest / fixedBody.ServerCpuMsPerRequest, "x");
         report.Add("creates/s against etcd puts/s", create.Rps / etcd.Put.Rps, "x");
         report.Add("server CPU per create against etcd's per txn", create.ServerCpuMsPerRequest / etcd.Txn.ServerCpuMsPerRequest, "x");
         report.Notes.Add($"strongest write ceiling in this run: {strongest}");

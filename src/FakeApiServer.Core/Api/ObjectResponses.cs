@@ -20,7 +20,7 @@ internal static class ObjectResponses
     public static async Task WriteObjectAsync(HttpContext context, ResourceDefinition definition, byte[] json, int statusCode, ApiContext api)
     {
         Observability.Audit.RequestAudit.Of(context)?.LogResponseObject(definition, json);
-        var form = MediaTypes.NegotiateResource(context.Request.Headers.Accept, () => api.Protobuf.Serves(definition));
+        var form = NegotiateObject(context.Request.Headers.Accept, definition, api);
         context.Response.StatusCode = statusCode;
         if (form == MediaTypes.ResourceForm.Protobuf)
         {
@@ -40,6 +40,14 @@ internal static class ObjectResponses
         var obj = ObjectJson.Parse(json);
         await WriteTableAsync(context, definition, form, [obj], obj.ResourceVersion() ?? "", null, null, api.Time.GetUtcNow());
     }
+
+    // Apart from WriteObjectAsync, whose lambda capturing its parameters would be allocated on every call: without an
+    // Accept header the answer is JSON (as NegotiateResource says) and no lambda is made.
+    private static MediaTypes.ResourceForm NegotiateObject(string? accept, ResourceDefinition definition, ApiContext api) =>
+        string.IsNullOrWhiteSpace(accept) ? MediaTypes.ResourceForm.Json : NegotiateListed(accept, definition, api);
+
+    private static MediaTypes.ResourceForm NegotiateListed(string accept, ResourceDefinition definition, ApiContext api) =>
+        MediaTypes.NegotiateResource(accept, () => api.Protobuf.Serves(definition));
 
     public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, ApiContext api)
     {

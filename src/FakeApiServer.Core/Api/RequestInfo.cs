@@ -72,13 +72,15 @@ internal sealed record RequestInfo
     public static RequestInfo Of(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Features.Get<RequestInfo>() is { } info)
+        // The features' indexer, not Get<T>/Set<T>: a generic virtual method's call is looked up at run time, and
+        // every filter reads the info (about ten reads per request).
+        if (context.Features[typeof(RequestInfo)] is RequestInfo info)
         {
             return info;
         }
 
         info = From(context.Request.Method, context.Request.Path.Value ?? "", context.Request.Query);
-        context.Features.Set(info);
+        context.Features[typeof(RequestInfo)] = info;
         return info;
     }
 

@@ -34,5 +34,5 @@ public sealed class RequestObservation
     public void WatchEventSent() => Interlocked.Increment(ref _watchEvents);
 
     /// <summary>The observation of the request, or null when the filter did not run (a handler called outside the pipeline).</summary>
-    public static RequestObservation? Of(HttpContext context) => context.Features.Get<RequestObservation>();
+    public static RequestObservation? Of(HttpContext context) => context.Features[typeof(RequestObservation)] as RequestObservation;
 }

@@ -20,7 +20,7 @@ internal static class RequestObservationFilter
     public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, Metrics.RequestMetrics? metrics, TimeProvider time) => app.Use(async (context, next) =>
     {
         var observation = new RequestObservation(AuditIdOf(context.Request), time.GetUtcNow(), time.GetTimestamp());
-        context.Features.Set(observation);
+        context.Features[typeof(RequestObservation)] = observation;
         context.Response.Headers[AuditIdHeader] = observation.AuditId;
         metrics?.OnStarted(context);
         var observers = feed.Observers;

@@ -25,7 +25,7 @@ internal sealed class RequestAudit
     public AuditLevel Level => _event.Level;
 
     /// <summary>The audit of the request, or null when it is not audited.</summary>
-    public static RequestAudit? Of(HttpContext context) => context.Features.Get<RequestAudit>();
+    public static RequestAudit? Of(HttpContext context) => context.Features[typeof(RequestAudit)] as RequestAudit;
 
     /// <summary>
     /// The object the request carries, as decoded (upstream's LogRequestObject): completes the object reference from its

@@ -37,10 +37,12 @@ internal sealed class RequestTimeout
         var limit = RequestedTimeout(context.Request) is { } requested && requested < _timeout ? requested : _timeout;
         using var deadline = new CancellationTokenSource(limit, _time);
         using var abort = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
-        var prior = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        // The features' indexer rather than Get<T>/Set<T>, whose generic virtual calls are resolved at run time.
+        var prior = context.Features[typeof(IHttpResponseBodyFeature)] as IHttpResponseBodyFeature
+            ?? throw new InvalidOperationException($"Feature '{typeof(IHttpResponseBodyFeature)}' is not present.");
         var body = prior.Stream;
         var guarded = new TimedOutResponseBody(prior);
-        context.Features.Set<IHttpResponseBodyFeature>(guarded);
+        context.Features[typeof(IHttpResponseBodyFeature)] = guarded;
         context.RequestAborted = deadline.Token;
         var handler = RunsInline(info) ? Inline(context, next) : OnThePool(context, next);
 
@@ -83,7 +85,7 @@ internal sealed class RequestTimeout
         finally
         {
             context.RequestAborted = aborted;
-            context.Features.Set(prior);
+            context.Features[typeof(IHttpResponseBodyFeature)] = prior;
         }
 
         if (timedOut && !context.Response.HasStarted)
@@ -129,7 +131,7 @@ internal sealed class RequestTimeout
         finally
         {
             context.RequestAborted = aborted;
-            context.Features.Set(prior);
+            context.Features[typeof(IHttpResponseBodyFeature)] = prior;
         }
     }
 
