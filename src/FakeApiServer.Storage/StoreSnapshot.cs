@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace FakeApiServer.Storage;
 
 /// <summary>
@@ -8,16 +6,14 @@ namespace FakeApiServer.Storage;
 /// </summary>
 public sealed class StoreSnapshot
 {
-    private static readonly ImmutableSortedSet<Entry> EmptyObjects = ImmutableSortedSet.Create<Entry>(ByKey.Instance);
+    // One persistent tree of the objects, in ordinal key order: point lookups and range seeks both search it (a hash
+    // map beside it for lookups cost as much again per object, and at a million objects made the memory per object
+    // 1.17x the serialized size). Its leaves hold the keys beside the objects, so a search compares keys without
+    // reaching into the objects, and a range is read from one descent. A new object or a changed one copies the path
+    // to its leaf; the rest is shared with older snapshots.
+    private readonly ObjectTree _objects;
 
-    // One persistent tree of the objects, in ordinal key order: point lookups and range seeks both search it, so an
-    // object costs one tree node (a hash map beside it for lookups cost as much again per object, and at a million
-    // objects made the memory per object 1.17x the serialized size). Each node holds the key beside the object, so a
-    // search compares keys without reaching into the objects. A new object or a changed one replaces its node and
-    // copies the path to it; the rest is shared with older snapshots.
-    private readonly ImmutableSortedSet<Entry> _objects;
-
-    private StoreSnapshot(long revision, ImmutableSortedSet<Entry> objects)
+    private StoreSnapshot(long revision, ObjectTree objects)
     {
         Revision = revision;
         _objects = objects;
@@ -33,7 +29,7 @@ public sealed class StoreSnapshot
     public StoredObject? Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _objects.TryGetValue(new Entry(key, null), out var entry) ? entry.Object : null;
+        return _objects.Get(key);
     }
 
     /// <summary>
@@ -45,7 +41,7 @@ public sealed class StoreSnapshot
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var (start, end) = Bounds(prefix, startAfterKey);
-        return Enumerate(start, end);
+        return _objects.Enumerate(start, end);
     }
 
     /// <summary>The number of objects <see cref="Range"/> would return; O(log n).</summary>
@@ -63,28 +59,18 @@ public sealed class StoreSnapshot
         return FromObjects(objects, revision);
     }
 
-    internal static StoreSnapshot Empty(long revision) => new(revision, EmptyObjects);
+    internal static StoreSnapshot Empty(long revision) => new(revision, ObjectTree.Empty);
 
     /// <summary>
     /// A snapshot of <paramref name="objects"/>; when a key comes more than once the last one counts. The store's
     /// start reads every object at once, in key order: that tree is built from the leaves up in one pass, not by
-    /// inserting a million objects one at a time.
+    /// inserting a million objects one at a time. Input in another order is sorted first (stably, so the last of a key
+    /// is the one kept).
     /// </summary>
     internal static StoreSnapshot FromObjects(IEnumerable<StoredObject> objects, long revision)
     {
         var list = objects as IReadOnlyList<StoredObject> ?? [.. objects];
-        if (StrictlyAscending(list))
-        {
-            return new StoreSnapshot(revision, ImmutableSortedSet.CreateRange(ByKey.Instance, list.Select(o => new Entry(o.Key, o))));
-        }
-
-        var builder = new Builder(Empty(revision));
-        foreach (var stored in list)
-        {
-            builder.Set(stored);
-        }
-
-        return builder.ToSnapshot(revision);
+        return new StoreSnapshot(revision, ObjectTree.Build(StrictlyAscending(list) ? list : LastOfEachKey(list)));
     }
 
     /// <summary>The state after <paramref name="events"/> (ascending) are applied, labelled <paramref name="revision"/>.</summary>
@@ -133,19 +119,15 @@ public sealed class StoreSnapshot
         var start = LowerBound(prefix);
         if (startAfterKey is not null)
         {
-            var index = _objects.IndexOf(new Entry(startAfterKey, null));
-            start = Math.Max(start, index >= 0 ? index + 1 : ~index);
+            var rank = _objects.Rank(startAfterKey, out var found);
+            start = Math.Max(start, found ? rank + 1 : rank);
         }
 
         var end = PrefixEnd(prefix) is { } upper ? LowerBound(upper) : _objects.Count;
         return (start, Math.Max(start, end));
     }
 
-    private int LowerBound(string key)
-    {
-        var index = _objects.IndexOf(new Entry(key, null));
-        return index >= 0 ? index : ~index;
-    }
+    private int LowerBound(string key) => _objects.Rank(key, out _);
 
     /// <summary>
     /// The smallest string greater than every string starting with <paramref name="prefix"/> in ordinal
@@ -164,14 +146,6 @@ public sealed class StoreSnapshot
         return null;
     }
 
-    private IEnumerable<StoredObject> Enumerate(int start, int end)
-    {
-        for (var i = start; i < end; i++)
-        {
-            yield return _objects[i].Object!;
-        }
-    }
-
     private static bool StrictlyAscending(IReadOnlyList<StoredObject> objects)
     {
         for (var i = 1; i < objects.Count; i++)
@@ -185,32 +159,34 @@ public sealed class StoreSnapshot
         return true;
     }
 
+    private static List<StoredObject> LastOfEachKey(IReadOnlyList<StoredObject> objects)
+    {
+        var sorted = objects.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+        var kept = new List<StoredObject>(sorted.Count);
+        foreach (var stored in sorted)
+        {
+            if (kept.Count > 0 && string.Equals(kept[^1].Key, stored.Key, StringComparison.Ordinal))
+            {
+                kept[^1] = stored;
+            }
+            else
+            {
+                kept.Add(stored);
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>Batches changes into one new snapshot.</summary>
     private sealed class Builder(StoreSnapshot source)
     {
-        private readonly ImmutableSortedSet<Entry>.Builder _objects = source._objects.ToBuilder();
+        private ObjectTree _objects = source._objects;
 
-        public void Set(StoredObject stored)
-        {
-            // The set keeps an equal element it already holds, so a changed object replaces the old one by removal.
-            var entry = new Entry(stored.Key, stored);
-            _objects.Remove(entry);
-            _objects.Add(entry);
-        }
+        public void Set(StoredObject stored) => _objects = _objects.Set(stored);
 
-        public void Remove(string key) => _objects.Remove(new Entry(key, null));
+        public void Remove(string key) => _objects = _objects.Remove(key);
 
-        public StoreSnapshot ToSnapshot(long revision) => new(revision, _objects.ToImmutable());
-    }
-
-    /// <summary>An object and its key, the key at hand for searches; a search for a key uses an entry without an object.</summary>
-    private readonly record struct Entry(string Key, StoredObject? Object);
-
-    /// <summary>Orders entries by key, ordinally (UTF-16 code units), as ranges and continue tokens expect.</summary>
-    private sealed class ByKey : IComparer<Entry>
-    {
-        public static readonly ByKey Instance = new();
-
-        public int Compare(Entry x, Entry y) => string.CompareOrdinal(x.Key, y.Key);
+        public StoreSnapshot ToSnapshot(long revision) => new(revision, _objects);
     }
 }

@@ -172,6 +172,94 @@ public sealed class StoreSnapshotTests : StoreTestBase
         Assert.Null(store.SnapshotAt(store.CompactedRevision - 1));
     }
 
+    [Fact]
+    public void Range_Get_and_CountRange_match_a_sorted_list_over_random_batches_of_writes()
+    {
+        // Enough keys for a tree several levels deep, in two namespaces, with names whose UTF-8 and UTF-16 orders
+        // differ (U+FF21 against a surrogate pair), so leaves split, merge and the root grows and shrinks.
+        var random = new Random(20);
+        string[] suffixes = ["a", "B", "\u00e9", "\uff21", "\ud83d\ude00", "z\uffff"];
+        var keys = Enumerable.Range(0, 3000)
+            .Select(i => $"/cm/ns{i % 2}/{suffixes[i % suffixes.Length]}{i / 7}")
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var oracle = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+        var initial = keys.Where((_, i) => i % 3 == 0).Select(k => new StoredObject(k, 1, 1, [1])).ToList();
+        foreach (var stored in initial)
+        {
+            oracle[stored.Key] = stored;
+        }
+
+        var snapshot = StoreSnapshot.Of(initial.OrderBy(_ => random.Next()), 1);
+        var kept = new List<(StoreSnapshot Snapshot, List<StoredObject> Expected)> { (snapshot, oracle.Values.ToList()) };
+        AssertMatches(snapshot, oracle.Values.ToList(), keys, random);
+        for (var revision = 2L; revision < 400; revision++)
+        {
+            // A batch of writes: mostly deletions while the store is large, mostly creations while it is small.
+            var events = new List<WatchEvent>();
+            var deleting = oracle.Count > keys.Length / 2 ? 0.7 : 0.3;
+            for (var i = random.Next(1, 60); i > 0; i--)
+            {
+                var key = keys[random.Next(keys.Length)];
+                var stored = new StoredObject(key, revision, revision, [(byte)revision]);
+                if (random.NextDouble() < deleting)
+                {
+                    if (oracle.Remove(key, out var previous))
+                    {
+                        events.Add(new WatchEvent(WatchEventType.Deleted, previous with { Revision = revision }, previous));
+                    }
+                }
+                else
+                {
+                    events.Add(new WatchEvent(oracle.ContainsKey(key) ? WatchEventType.Modified : WatchEventType.Created, stored, null));
+                    oracle[key] = stored;
+                }
+            }
+
+            snapshot = snapshot.Apply(events, revision);
+            var expected = oracle.Values.ToList();
+            AssertMatches(snapshot, expected, keys, random);
+            if (revision % 40 == 0)
+            {
+                kept.Add((snapshot, expected));
+            }
+        }
+
+        // Older snapshots share structure with newer ones and are unchanged by them.
+        foreach (var (old, expected) in kept)
+        {
+            AssertMatches(old, expected, keys, random);
+        }
+
+        var emptied = snapshot.Apply(oracle.Values.Select(o => new WatchEvent(WatchEventType.Deleted, o, o)).ToList(), 400);
+        AssertMatches(emptied, [], keys, random);
+    }
+
+    private static void AssertMatches(StoreSnapshot snapshot, List<StoredObject> expected, string[] keys, Random random)
+    {
+        Assert.Equal(expected.Count, snapshot.Count);
+        Assert.Equal(expected, snapshot.Range(string.Empty));
+        foreach (var key in keys.Where((_, i) => i % 50 == 0))
+        {
+            Assert.Same(expected.FirstOrDefault(o => o.Key == key), snapshot.Get(key));
+        }
+
+        // Prefixes that select a namespace, a part of one, nothing; start keys stored, absent, before and past the range.
+        string[] prefixes = ["/cm/ns0/", "/cm/ns1/", "/cm/ns1/\uff21", "/cm/ns1/\ud83d", "/cm/", "/cm/ns2/", "/a", string.Empty];
+        foreach (var prefix in prefixes)
+        {
+            var inPrefix = expected.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            string?[] starts = [null, "/", "/cm/ns1/\uffff", keys[random.Next(keys.Length)], keys[random.Next(keys.Length)] + "\0", ..inPrefix.Count > 0 ? new[] { inPrefix[random.Next(inPrefix.Count)].Key, inPrefix[^1].Key } : []];
+            foreach (var startAfter in starts)
+            {
+                var want = inPrefix.Where(o => startAfter is null || string.CompareOrdinal(o.Key, startAfter) > 0).ToList();
+                Assert.Equal(want, snapshot.Range(prefix, startAfter));
+                Assert.Equal(want.Count, snapshot.CountRange(prefix, startAfter));
+                Assert.Equal(want.Take(7), snapshot.Range(prefix, startAfter).Take(7));
+            }
+        }
+    }
+
     private async Task<RevisionedStore> SeedAsync()
     {
         var store = await OpenInMemoryAsync();
