@@ -93,13 +93,17 @@ public sealed class StoreSnapshot
         var builder = new Builder(this);
         foreach (var change in events)
         {
-            if (change.Type == WatchEventType.Deleted)
+            switch (change.Type)
             {
-                builder.Remove(change.Object.Key);
-            }
-            else
-            {
-                builder.Set(change.Object);
+                case WatchEventType.Deleted:
+                    builder.Remove(change.Object.Key);
+                    break;
+                case WatchEventType.Created:
+                    builder.Add(change.Object);
+                    break;
+                default:
+                    builder.Set(change.Object);
+                    break;
             }
         }
 
@@ -196,6 +200,15 @@ public sealed class StoreSnapshot
             var entry = new Entry(stored.Key, stored);
             _objects.Remove(entry);
             _objects.Add(entry);
+        }
+
+        /// <summary>A key that is new here: one search that inserts, instead of a search that removes nothing first.</summary>
+        public void Add(StoredObject stored)
+        {
+            if (!_objects.Add(new Entry(stored.Key, stored)))
+            {
+                Set(stored);
+            }
         }
 
         public void Remove(string key) => _objects.Remove(new Entry(key, null));
