@@ -136,15 +136,19 @@ internal sealed class ResourceQuotaController(ControllerContext context) : Recon
 
         Informers.For(resource.Group, resource.Plural).AddHandler(e =>
         {
-            if (e.Type == InformerEventType.Deleted || (e.Type == InformerEventType.Modified && e.Old is { } old && Releases(resource.Plural, old, e.Object)))
+            // Only the kinds whose updates can release usage are parsed for it; the namespace is read from the key.
+            if (e.Type == InformerEventType.Deleted
+                || (e.Type == InformerEventType.Modified && CanRelease(resource.Plural) && e.Old is { } old && Releases(resource.Plural, old, e.Object)))
             {
-                foreach (var quota in Quotas.Lister.List(e.Object.Namespace()))
+                foreach (var quota in Quotas.Lister.List(e.Namespace))
                 {
                     Queue.Add(NamespacedName.Of(quota));
                 }
             }
         });
     }
+
+    private static bool CanRelease(string plural) => plural is "pods" or "services" or "persistentvolumeclaims";
 
     private bool Releases(string plural, JsonObject old, JsonObject now) => plural switch
     {

@@ -43,9 +43,10 @@ internal sealed class RootCaCertPublisher(ControllerContext context) : Reconcile
         });
         ConfigMapInformer.AddHandler(e =>
         {
-            if (e.Type != InformerEventType.Added && e.Object.Name() == ConfigMapName)
+            // Read from the key: the other ConfigMaps, nearly all of them, are not parsed for this.
+            if (e.Type != InformerEventType.Added && e.Name == ConfigMapName)
             {
-                Queue.Add(e.Object.Namespace());
+                Queue.Add(e.Namespace);
             }
         });
     }

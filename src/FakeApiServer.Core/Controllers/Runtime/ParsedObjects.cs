@@ -22,13 +22,20 @@ internal sealed class ParsedObjects
             return cached.Object;
         }
 
-        var parsed = ObjectJson.Parse(stored.Value);
-        Materialize(parsed);
+        var parsed = Parse(stored);
         _objects.AddOrUpdate(
             stored.Key,
             static (_, added) => added,
             static (_, existing, added) => existing.Revision > added.Revision ? existing : added,
             (stored.Revision, parsed));
+        return parsed;
+    }
+
+    /// <summary>The parsed form of <paramref name="stored"/>, fully built, not cached.</summary>
+    public static JsonObject Parse(StoredObject stored)
+    {
+        var parsed = ObjectJson.Parse(stored.Value);
+        Materialize(parsed);
         return parsed;
     }
 

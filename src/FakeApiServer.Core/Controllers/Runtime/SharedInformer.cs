@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
 using FakeApiServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ namespace FakeApiServer.Controllers.Runtime;
 
 /// <summary>
 /// One watch of one resource for every controller that needs it (client-go's shared informer): it lists, then
-/// watches the store, parses each version once (<see cref="ParsedObjects"/>), and calls every handler with every
+/// watches the store, parses each version at most once and only when a handler reads it (<see cref="ParsedObjects"/>), and calls every handler with every
 /// change, in revision order. When the watch ends (a slow watcher is closed, history compacted) it lists again and
 /// tells handlers what changed meanwhile: Modified for every object still there (as client-go's re-list does),
 /// Deleted for those gone. Handlers run on the informer's loop one at a time and must be quick (enqueue a key).
@@ -18,7 +17,7 @@ internal sealed partial class SharedInformer
     private readonly ParsedObjects _parsed;
     private readonly ILogger _logger;
     private readonly List<Action<InformerEvent>> _handlers = [];
-    private readonly Dictionary<string, JsonObject> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InformerVersion> _seen = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
 
@@ -48,9 +47,9 @@ internal sealed partial class SharedInformer
         lock (_lock)
         {
             _handlers.Add(handler);
-            foreach (var obj in _seen.Values)
+            foreach (var version in _seen.Values)
             {
-                Call(handler, new InformerEvent(InformerEventType.Added, obj));
+                Call(handler, new InformerEvent(InformerEventType.Added, version));
             }
         }
     }
@@ -106,17 +105,17 @@ internal sealed partial class SharedInformer
             foreach (var stored in snapshot.Range(Definition.KeyPrefix))
             {
                 present.Add(stored.Key);
-                var obj = _parsed.Get(stored);
+                var version = Version(stored);
                 var old = _seen.GetValueOrDefault(stored.Key);
-                _seen[stored.Key] = obj;
-                Dispatch(old is null ? new InformerEvent(InformerEventType.Added, obj) : new InformerEvent(InformerEventType.Modified, obj, old));
+                _seen[stored.Key] = version;
+                Dispatch(old is null ? new InformerEvent(InformerEventType.Added, version) : new InformerEvent(InformerEventType.Modified, version, old));
             }
 
             foreach (var gone in _seen.Keys.Where(k => !present.Contains(k)).ToList())
             {
                 var last = _seen[gone];
                 _seen.Remove(gone);
-                Dispatch(new InformerEvent(InformerEventType.Deleted, last));
+                Dispatch(new InformerEvent(InformerEventType.Deleted, last.AsDeleted()));
             }
 
             _synced.TrySetResult();
@@ -132,18 +131,21 @@ internal sealed partial class SharedInformer
             var key = change.Object.Key;
             if (change.Type == WatchEventType.Deleted)
             {
-                var last = _seen.Remove(key, out var seen) ? seen : _parsed.Get(change.Object);
+                // The last state is parsed apart from the shared cache, which the key leaves here.
+                var last = _seen.Remove(key, out var seen) ? seen.AsDeleted() : new InformerVersion(change.Object, _parsed, Definition.KeyPrefix.Length, cached: false);
                 _parsed.Remove(key, change.Revision);
                 Dispatch(new InformerEvent(InformerEventType.Deleted, last));
                 return;
             }
 
-            var obj = _parsed.Get(change.Object);
+            var version = Version(change.Object);
             var old = _seen.GetValueOrDefault(key);
-            _seen[key] = obj;
-            Dispatch(old is null ? new InformerEvent(InformerEventType.Added, obj) : new InformerEvent(InformerEventType.Modified, obj, old));
+            _seen[key] = version;
+            Dispatch(old is null ? new InformerEvent(InformerEventType.Added, version) : new InformerEvent(InformerEventType.Modified, version, old));
         }
     }
+
+    private InformerVersion Version(StoredObject stored) => new(stored, _parsed, Definition.KeyPrefix.Length);
 
     private void Dispatch(InformerEvent change)
     {
@@ -163,7 +165,7 @@ internal sealed partial class SharedInformer
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.HandlerFailed(_logger, Definition.Plural, change.Object.Namespace(), change.Object.Name(), e);
+            Log.HandlerFailed(_logger, Definition.Plural, change.Namespace, change.Name, e);
         }
     }
 
