@@ -30,13 +30,6 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         );
         """;
 
-    // Checkpoint after this many WAL pages (SQLite's default is 1,000). A commit is durable once its WAL frames are
-    // synced, so this changes nothing about what an acknowledged write survives, only how often pages are copied back
-    // into the database file: between two checkpoints a page written by several commits (the index's leaves, the
-    // table's last, partly filled page) is copied, read and synced once. The WAL grows to about 40 MB and stays that
-    // size. Measured in docs/benchmarks.md, "Writes at steady state, session 11".
-    private const int WalAutocheckpointPages = 10_000;
-
     private const string InsertSql = """
         INSERT INTO log (revision, key, create_revision, prev_revision, deleted, value)
         VALUES ($revision, $key, $create_revision, $prev_revision, $deleted, $value)
@@ -93,7 +86,6 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")};
                 PRAGMA busy_timeout = 5000;
-                PRAGMA wal_autocheckpoint = {WalAutocheckpointPages};
                 {Schema}
                 """);
             return new SqliteRevisionLog(connection, logger);
