@@ -76,20 +76,13 @@ public sealed class StoreSnapshot
     /// <summary>The state after <paramref name="events"/> (ascending) are applied, labelled <paramref name="revision"/>.</summary>
     internal StoreSnapshot Apply(IEnumerable<WatchEvent> events, long revision)
     {
-        var builder = new Builder(this);
+        var objects = _objects;
         foreach (var change in events)
         {
-            if (change.Type == WatchEventType.Deleted)
-            {
-                builder.Remove(change.Object.Key);
-            }
-            else
-            {
-                builder.Set(change.Object);
-            }
+            objects = change.Type == WatchEventType.Deleted ? objects.Remove(change.Object.Key) : objects.Set(change.Object);
         }
 
-        return builder.ToSnapshot(revision);
+        return new StoreSnapshot(revision, objects);
     }
 
     /// <summary>
@@ -98,20 +91,15 @@ public sealed class StoreSnapshot
     /// </summary>
     internal StoreSnapshot Revert(IEnumerable<WatchEvent> eventsNewestFirst, long revision)
     {
-        var builder = new Builder(this);
+        var objects = _objects;
         foreach (var change in eventsNewestFirst)
         {
-            if (change.Previous is { } previous && change.Type != WatchEventType.Created)
-            {
-                builder.Set(previous);
-            }
-            else
-            {
-                builder.Remove(change.Object.Key);
-            }
+            objects = change.Previous is { } previous && change.Type != WatchEventType.Created
+                ? objects.Set(previous)
+                : objects.Remove(change.Object.Key);
         }
 
-        return builder.ToSnapshot(revision);
+        return new StoreSnapshot(revision, objects);
     }
 
     private (int Start, int End) Bounds(string prefix, string? startAfterKey)
@@ -176,17 +164,5 @@ public sealed class StoreSnapshot
         }
 
         return kept;
-    }
-
-    /// <summary>Batches changes into one new snapshot.</summary>
-    private sealed class Builder(StoreSnapshot source)
-    {
-        private ObjectTree _objects = source._objects;
-
-        public void Set(StoredObject stored) => _objects = _objects.Set(stored);
-
-        public void Remove(string key) => _objects = _objects.Remove(key);
-
-        public StoreSnapshot ToSnapshot(long revision) => new(revision, _objects);
     }
 }

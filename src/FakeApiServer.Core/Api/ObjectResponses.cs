@@ -44,9 +44,9 @@ internal static class ObjectResponses
     // Apart from WriteObjectAsync, whose lambda capturing its parameters would be allocated on every call: without an
     // Accept header the answer is JSON (as NegotiateResource says) and no lambda is made.
     private static MediaTypes.ResourceForm NegotiateObject(string? accept, ResourceDefinition definition, ApiContext api) =>
-        string.IsNullOrWhiteSpace(accept) ? MediaTypes.ResourceForm.Json : NegotiateListed(accept, definition, api);
+        string.IsNullOrWhiteSpace(accept) ? MediaTypes.ResourceForm.Json : NegotiateAccept(accept, definition, api);
 
-    private static MediaTypes.ResourceForm NegotiateListed(string accept, ResourceDefinition definition, ApiContext api) =>
+    private static MediaTypes.ResourceForm NegotiateAccept(string accept, ResourceDefinition definition, ApiContext api) =>
         MediaTypes.NegotiateResource(accept, () => api.Protobuf.Serves(definition));
 
     public static async Task WriteListAsync(HttpContext context, ResourceDefinition definition, ListResult list, ApiContext api)

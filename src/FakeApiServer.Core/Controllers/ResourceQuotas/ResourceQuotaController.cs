@@ -136,9 +136,8 @@ internal sealed class ResourceQuotaController(ControllerContext context) : Recon
 
         Informers.For(resource.Group, resource.Plural).AddHandler(e =>
         {
-            // Only the kinds whose updates can release usage are parsed for it; the namespace is read from the key.
-            if (e.Type == InformerEventType.Deleted
-                || (e.Type == InformerEventType.Modified && CanRelease(resource.Plural) && e.Old is { } old && Releases(resource.Plural, old, e.Object)))
+            // The namespace is read from the key; only the kinds whose updates can release usage parse the versions.
+            if (e.Type == InformerEventType.Deleted || (e.Type == InformerEventType.Modified && Releases(resource.Plural, e)))
             {
                 foreach (var quota in Quotas.Lister.List(e.Namespace))
                 {
@@ -148,13 +147,12 @@ internal sealed class ResourceQuotaController(ControllerContext context) : Recon
         });
     }
 
-    private static bool CanRelease(string plural) => plural is "pods" or "services" or "persistentvolumeclaims";
-
-    private bool Releases(string plural, JsonObject old, JsonObject now) => plural switch
+    private bool Releases(string plural, InformerEvent change) => plural switch
     {
-        "pods" => PodEvaluator.IsChargedForCompute(old, Time.GetUtcNow()) && !PodEvaluator.IsChargedForCompute(now, Time.GetUtcNow()),
-        "services" => ServiceEvaluator.QuotaServiceType(old) != ServiceEvaluator.QuotaServiceType(now),
-        "persistentvolumeclaims" => old["status"]?["allocatedResources"]?["storage"]?.ToJsonString() != now["status"]?["allocatedResources"]?["storage"]?.ToJsonString(),
+        "pods" => change.Old is { } old && PodEvaluator.IsChargedForCompute(old, Time.GetUtcNow()) && !PodEvaluator.IsChargedForCompute(change.Object, Time.GetUtcNow()),
+        "services" => change.Old is { } old && ServiceEvaluator.QuotaServiceType(old) != ServiceEvaluator.QuotaServiceType(change.Object),
+        "persistentvolumeclaims" => change.Old is { } old
+            && old["status"]?["allocatedResources"]?["storage"]?.ToJsonString() != change.Object["status"]?["allocatedResources"]?["storage"]?.ToJsonString(),
         _ => false,
     };
 

@@ -132,7 +132,7 @@ internal sealed partial class SharedInformer
             if (change.Type == WatchEventType.Deleted)
             {
                 // The last state is parsed apart from the shared cache, which the key leaves here.
-                var last = _seen.Remove(key, out var seen) ? seen.AsDeleted() : new InformerVersion(change.Object, _parsed, Definition.KeyPrefix.Length, cached: false);
+                var last = _seen.Remove(key, out var seen) ? seen.AsDeleted() : Version(change.Object, cached: false);
                 _parsed.Remove(key, change.Revision);
                 Dispatch(new InformerEvent(InformerEventType.Deleted, last));
                 return;
@@ -145,7 +145,7 @@ internal sealed partial class SharedInformer
         }
     }
 
-    private InformerVersion Version(StoredObject stored) => new(stored, _parsed, Definition.KeyPrefix.Length);
+    private InformerVersion Version(StoredObject stored, bool cached = true) => new(stored, _parsed, Definition.KeyPrefix.Length, cached);
 
     private void Dispatch(InformerEvent change)
     {
