@@ -233,7 +233,6 @@ public sealed partial class RevisionedStore : IRevisionedStore
             }
 
             batch.Clear();
-            CompactLogIfDue();
         }
     }
 
@@ -292,7 +291,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             var started = _timeProvider.GetTimestamp();
             try
             {
-                _log.Append(events);
+                _log.Append(events, CompactionDue());
             }
 #pragma warning disable CA1031 // Any commit failure fails the batch's writes with it; the store stays as it was.
             catch (Exception exception)
@@ -341,28 +340,20 @@ public sealed partial class RevisionedStore : IRevisionedStore
     };
 
     /// <summary>
-    /// Deletes superseded rows from the log once the compacted revision has moved far enough, so the
-    /// database stays bounded. Runs on the writer, between batches, so it never contends for the file.
+    /// The compacted revision the log should delete superseded rows up to with this append, once the in-memory
+    /// one has moved <see cref="StoreOptions.LogCompactionInterval"/> past the last time; otherwise 0. The deletes
+    /// ride in the append's transaction, so they cost no sync of their own. The log remembers how far it got.
     /// </summary>
-    private void CompactLogIfDue()
+    private long CompactionDue()
     {
         var compacted = CompactedRevision;
         if (compacted - _logCompactedRevision < _options.LogCompactionInterval)
         {
-            return;
+            return 0;
         }
 
-        try
-        {
-            _log.Compact(compacted);
-            _logCompactedRevision = compacted;
-        }
-#pragma warning disable CA1031 // Compaction is housekeeping: a failure is logged and retried after the next batch.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.LogCompactionFailed(_logger, compacted, exception);
-        }
+        _logCompactedRevision = compacted;
+        return compacted;
     }
 
     private static partial class Log
@@ -382,7 +373,5 @@ public sealed partial class RevisionedStore : IRevisionedStore
         [LoggerMessage(Level = LogLevel.Critical, Message = "The writer failed unexpectedly while processing a batch")]
         public static partial void WriterFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting the log to revision {CompactedRevision} failed; retrying later")]
-        public static partial void LogCompactionFailed(ILogger logger, long compactedRevision, Exception exception);
     }
 }

@@ -46,13 +46,15 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         """;
 
     // Remembered so that a restart with a larger history window never serves the partly deleted range.
-    private const string SaveCompactedSql = """
-        INSERT INTO meta (name, value) VALUES ($name, $to)
+    private const string SaveCompactedSql = $"""
+        INSERT INTO meta (name, value) VALUES ('{CompactedRevisionName}', $to)
         ON CONFLICT (name) DO UPDATE SET value = excluded.value
         """;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _compact;
+    private readonly SqliteCommand _saveCompacted;
     private readonly ILogger _logger;
     private long _lastCompactedRevision;
 
@@ -60,12 +62,21 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     {
         _connection = connection;
         _logger = logger;
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        foreach (var name in (ReadOnlySpan<string>)["$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value"])
+        _insert = Command(connection, InsertSql, "$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value");
+        _compact = Command(connection, CompactSql, "$from", "$to");
+        _saveCompacted = Command(connection, SaveCompactedSql, "$to");
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
         {
-            _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
+
+        return command;
     }
 
     /// <summary>Opens (creating when missing) the database file and its schema.</summary>
@@ -111,7 +122,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         return new RestoredLog(revision, compacted, objects, events);
     }
 
-    public void Append(IReadOnlyList<WatchEvent> events)
+    public void Append(IReadOnlyList<WatchEvent> events, long compactedRevision)
     {
         using var transaction = _connection.BeginTransaction();
         _insert.Transaction = transaction;
@@ -127,39 +138,50 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
             _insert.ExecuteNonQuery();
         }
 
+        var compacted = compactedRevision > _lastCompactedRevision && Compact(transaction, compactedRevision);
         transaction.Commit();
-    }
-
-    public void Compact(long compactedRevision)
-    {
-        if (compactedRevision <= _lastCompactedRevision)
+        if (compacted)
         {
-            return;
+            _lastCompactedRevision = compactedRevision;
         }
-
-        using var transaction = _connection.BeginTransaction();
-        using var delete = _connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = CompactSql;
-        delete.Parameters.AddWithValue("$from", _lastCompactedRevision);
-        delete.Parameters.AddWithValue("$to", compactedRevision);
-        var deleted = delete.ExecuteNonQuery();
-
-        using var save = _connection.CreateCommand();
-        save.Transaction = transaction;
-        save.CommandText = SaveCompactedSql;
-        save.Parameters.AddWithValue("$name", CompactedRevisionName);
-        save.Parameters.AddWithValue("$to", compactedRevision);
-        save.ExecuteNonQuery();
-        transaction.Commit();
-        Log.Compacted(_logger, compactedRevision, deleted);
-        _lastCompactedRevision = compactedRevision;
     }
 
     public void Dispose()
     {
         _insert.Dispose();
+        _compact.Dispose();
+        _saveCompacted.Dispose();
         _connection.Dispose();
+    }
+
+    // Inside the append's transaction, so the deletes share its commit (no sync of their own), behind a savepoint
+    // so that a failed compaction is rolled back alone and retried with the next append.
+    private bool Compact(SqliteTransaction transaction, long compactedRevision)
+    {
+        const string Savepoint = "compaction";
+        transaction.Save(Savepoint);
+        try
+        {
+            _compact.Transaction = transaction;
+            _compact.Parameters[0].Value = _lastCompactedRevision;
+            _compact.Parameters[1].Value = compactedRevision;
+            var deleted = _compact.ExecuteNonQuery();
+
+            _saveCompacted.Transaction = transaction;
+            _saveCompacted.Parameters[0].Value = compactedRevision;
+            _saveCompacted.ExecuteNonQuery();
+            transaction.Release(Savepoint);
+            Log.Compacted(_logger, compactedRevision, deleted);
+            return true;
+        }
+#pragma warning disable CA1031 // Compaction is housekeeping: a failure must not fail the writes it rides with.
+        catch (SqliteException exception)
+#pragma warning restore CA1031
+        {
+            transaction.Rollback(Savepoint);
+            Log.CompactionFailed(_logger, compactedRevision, exception);
+            return false;
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -230,5 +252,8 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Compacted the revision log to revision {CompactedRevision}, deleting {RowCount} rows")]
         public static partial void Compacted(ILogger logger, long compactedRevision, int rowCount);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting the log to revision {CompactedRevision} failed; retrying at the next compaction")]
+        public static partial void CompactionFailed(ILogger logger, long compactedRevision, Exception exception);
     }
 }
