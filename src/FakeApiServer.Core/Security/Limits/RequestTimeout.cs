@@ -102,7 +102,7 @@ internal sealed class RequestTimeout
     /// Table row, so it cannot hold up the 504 for long), without the hop to the pool and back that was a good part of
     /// a get's CPU. So does a create, update or patch of an object or its status with a body of at most
     /// <see cref="InlineBodyBytes"/>: its synchronous part is that body's and one stored object's decoding, defaulting,
-    /// admission and validation, up to the store's write, which it awaits (issue 20: the hop was ~X% of a write's CPU).
+    /// admission and validation, up to the store's write, which it awaits (issue 20; docs/benchmarks.md, session 12).
     /// Every other request starts on the pool: a handler that runs synchronously for long (a large body, a large list,
     /// a collection's deletion) must not hold up the answer.
     /// </summary>
