@@ -42,6 +42,7 @@ with open(f,'w') as o:
     body=body.replace('\\','\\\\').replace('"','\\"')
     o.write(f'data-binary = "{body}"\noutput = "/dev/null"\n')
     if mode!='patch': o.write('header = "Content-Type: application/json"\n')
+    o.write('user-agent = "steady-writes"\n')  # curl's own agent gets indented JSON, which no client of the load harness asks for
     o.write('write-out = "%{http_code}\\n"\n')
     if i<n-1: o.write('next\n')
 PY
