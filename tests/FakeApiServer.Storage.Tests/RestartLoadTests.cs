@@ -110,4 +110,29 @@ public sealed class RestartLoadTests : StoreTestBase
         Assert.Same(reopened.Latest.Get("/c"), events[3].Object);
         Assert.Same(events[0].Object, events[1].Previous);
     }
+
+    [Fact]
+    public async Task The_restored_snapshot_at_the_compacted_revision_serves_older_reads_and_later_compactions()
+    {
+        await using (var store = await OpenOnDiskAsync(historyWindow: 3))
+        {
+            await CreateAsync(store, "/a", "a1");        // 1
+            await CreateAsync(store, "/b", "b1");        // 2
+            await UpdateAsync(store, "/a", 0, "a2");     // 3
+            await DeleteAsync(store, "/b");              // 4
+            await CreateAsync(store, "/c", "c1");        // 5
+        }
+
+        await using var reopened = await OpenOnDiskAsync(historyWindow: 3);
+        Assert.Equal(["a1@1", "b1@2"], reopened.SnapshotAt(2)!.Range(string.Empty).Select(Text));
+
+        await UpdateAsync(reopened, "/c", 0, "c2");      // 6: the window moves to (3, 6]
+        await CreateAsync(reopened, "/d", "d1");         // 7: (4, 7]
+
+        Assert.Equal(4, reopened.CompactedRevision);
+        Assert.Null(reopened.SnapshotAt(3));
+        Assert.Equal(["a2@3"], reopened.SnapshotAt(4)!.Range(string.Empty).Select(Text));
+        Assert.Equal(["a2@3", "c1@5"], reopened.SnapshotAt(5)!.Range(string.Empty).Select(Text));
+        Assert.Equal(["a2@3", "c2@6", "d1@7"], reopened.Latest.Range(string.Empty).Select(Text));
+    }
 }
