@@ -32,14 +32,14 @@ public sealed partial class RevisionedStore : IRevisionedStore
     private long _committedBatches;
     private int _disposed;
 
-    private RevisionedStore(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, IRevisionLog log, RestoredLog restored)
+    private RevisionedStore(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, IRevisionLog log, RestoredLog restored, StoreSnapshot latest)
     {
         _options = options;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RevisionedStore>();
         _log = log;
         _cache = new WatchCache(
-            StoreSnapshot.FromObjects(restored.Objects, restored.Revision), restored.Events, options.HistoryWindow, options.WatcherQueueCapacity, _logger);
+            latest, restored.Events, options.HistoryWindow, options.WatcherQueueCapacity, _logger);
         _logCompactedRevision = restored.CompactedRevision;
 
         _metrics = options.Meters is { } meters
@@ -146,9 +146,14 @@ public sealed partial class RevisionedStore : IRevisionedStore
             cancellationToken.ThrowIfCancellationRequested();
             var started = timeProvider.GetTimestamp();
             var restored = log.Load(options.HistoryWindow);
-            var store = new RevisionedStore(options, timeProvider, loggerFactory, log, restored);
+            var read = timeProvider.GetElapsedTime(started);
+            var latest = StoreSnapshot.FromObjects(restored.Objects, restored.Revision);
+            var built = timeProvider.GetElapsedTime(started);
+            var store = new RevisionedStore(options, timeProvider, loggerFactory, log, restored, latest);
             var elapsed = timeProvider.GetElapsedTime(started);
-            Log.Opened(store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store.Latest.Count, elapsed.TotalMilliseconds);
+            Log.Opened(
+                store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store.Latest.Count, elapsed.TotalMilliseconds,
+                read.TotalMilliseconds, (built - read).TotalMilliseconds, restored.Events.Count, (elapsed - built).TotalMilliseconds);
             return Task.FromResult(store);
         }
         catch
@@ -358,8 +363,10 @@ public sealed partial class RevisionedStore : IRevisionedStore
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms")]
-        public static partial void Opened(ILogger logger, string dataDirectory, long revision, long compactedRevision, int objectCount, double elapsedMilliseconds);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms (the log read in {ReadMilliseconds} ms, the snapshot built in {SnapshotMilliseconds} ms, the history of {EventCount} events in {HistoryMilliseconds} ms)")]
+        public static partial void Opened(
+            ILogger logger, string dataDirectory, long revision, long compactedRevision, int objectCount, double elapsedMilliseconds,
+            double readMilliseconds, double snapshotMilliseconds, int eventCount, double historyMilliseconds);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Closed the store at revision {Revision}")]
         public static partial void Closed(ILogger logger, long revision);

@@ -116,8 +116,8 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
 
         // Rows above the on-disk compacted revision are all intact, so any window within them is contiguous.
         var compacted = Math.Max(compactedOnDisk, revision - historyWindow);
-        var objects = ReadObjects();
-        var events = ReadEvents(compacted);
+        var objects = CurrentVersionsReader.Read(_connection);
+        var events = ReadEvents(compacted, objects);
         Log.Loaded(_logger, revision, compacted, objects.Count);
         return new RestoredLog(revision, compacted, objects, events);
     }
@@ -198,25 +198,9 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private List<StoredObject> ReadObjects()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = """
-            SELECT l.key, l.revision, l.create_revision, l.value
-            FROM log l JOIN (SELECT MAX(revision) AS revision FROM log GROUP BY key) newest ON l.revision = newest.revision
-            WHERE l.deleted = 0
-            """;
-        using var reader = command.ExecuteReader();
-        var objects = new List<StoredObject>();
-        while (reader.Read())
-        {
-            objects.Add(new StoredObject(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
-        }
-
-        return objects;
-    }
-
-    private List<WatchEvent> ReadEvents(long afterRevision)
+    // An event's version that is also a current object, or an earlier event's, is that same object: its value is not read
+    // (and held) a second time.
+    private List<WatchEvent> ReadEvents(long afterRevision, List<StoredObject> current)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = """
@@ -229,20 +213,44 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         command.Parameters.AddWithValue("$after", afterRevision);
         using var reader = command.ExecuteReader();
         var events = new List<WatchEvent>();
+        var versions = new Dictionary<long, StoredObject>();
         while (reader.Read())
         {
             var key = reader.GetString(0);
-            var stored = new StoredObject(key, reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(5));
+            var revision = reader.GetInt64(1);
+            var deleted = reader.GetInt64(4) != 0;
+            var stored = (deleted ? null : CurrentAt(current, key, revision))
+                ?? new StoredObject(key, revision, reader.GetInt64(2), (byte[])reader.GetValue(5));
+            versions[revision] = stored;
             var previous = reader.IsDBNull(6)
                 ? null
-                : new StoredObject(key, reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8));
-            var type = reader.GetInt64(4) != 0 ? WatchEventType.Deleted
+                : versions.GetValueOrDefault(reader.GetInt64(6)) ?? new StoredObject(key, reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8));
+            var type = deleted ? WatchEventType.Deleted
                 : reader.GetInt64(3) == 0 ? WatchEventType.Created
                 : WatchEventType.Modified;
             events.Add(new WatchEvent(type, stored, previous));
         }
 
         return events;
+    }
+
+    // The current object at key when it is the version at revision; current is in key order (a miss only costs a read).
+    private static StoredObject? CurrentAt(List<StoredObject> current, string key, long revision)
+    {
+        int low = 0, high = current.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(current[middle].Key, key);
+            if (order == 0)
+            {
+                return current[middle].Revision == revision ? current[middle] : null;
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
     }
 
     private static partial class Log
