@@ -57,7 +57,10 @@ internal static class JsonBody
     }
 
     /// <summary>Ends a compact document already streamed to the pipe (a long list) as the encoder does: with a newline.</summary>
-    public static void EndStreamed(PipeWriter pipe) => pipe.Write("\n"u8);
+    public static void EndStreamed(PipeWriter pipe) => pipe.Write(StreamedEnd);
+
+    /// <summary>The bytes <see cref="EndStreamed"/> writes.</summary>
+    public static ReadOnlySpan<byte> StreamedEnd => "\n"u8;
 
     /// <summary>The pretty form of a compact document: two-space indentation, no trailing newline (json.MarshalIndent).</summary>
     public static byte[] Indent(ReadOnlySpan<byte> json)

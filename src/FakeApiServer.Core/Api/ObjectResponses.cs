@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.Registry;
+using FakeApiServer.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Api;
@@ -59,7 +60,7 @@ internal static class ObjectResponses
         {
             // Upstream's LogResponseObject encodes the list whole as JSON, whatever the client is sent (a streamed body, protobuf).
             var whole = new ArrayBufferWriter<byte>();
-            await WriteListJsonAsync(whole, definition, list, rv, flushAsync: null);
+            await WriteListJsonAsync(whole, definition, ListHead(definition, list, rv), list.Items, flushAsync: null);
             audit.LogResponseObject(whole.WrittenSpan);
         }
 
@@ -81,13 +82,21 @@ internal static class ObjectResponses
         {
             // Pretty output is for people (curl, browsers): the list is indented whole rather than streamed.
             var buffer = new ArrayBufferWriter<byte>();
-            await WriteListJsonAsync(buffer, definition, list, rv, flushAsync: null);
+            await WriteListJsonAsync(buffer, definition, ListHead(definition, list, rv), list.Items, flushAsync: null);
             await JsonBody.WriteAsync(context, buffer.WrittenMemory);
             return;
         }
 
         var body = context.Response.BodyWriter;
-        await WriteListJsonAsync(body, definition, list, rv, () => body.FlushAsync(context.RequestAborted));
+        var head = ListHead(definition, list, rv);
+        if (definition.ServesStoredBytes)
+        {
+            // The length is known before the first byte: the response is not chunked, so its body goes out in Kestrel's
+            // pooled blocks as it is, and a client reads it without chunk framing.
+            context.Response.ContentLength = ListJsonLength(head, list.Items) + JsonBody.StreamedEnd.Length;
+        }
+
+        await WriteListJsonAsync(body, definition, head, list.Items, () => body.FlushAsync(context.RequestAborted));
         JsonBody.EndStreamed(body);
         await body.FlushAsync(context.RequestAborted);
     }
@@ -112,31 +121,67 @@ internal static class ObjectResponses
     }
 
     private static async Task WriteListJsonAsync(
-        IBufferWriter<byte> output, ResourceDefinition definition, ListResult list, string rv, Func<ValueTask<FlushResult>>? flushAsync)
+        IBufferWriter<byte> output, ResourceDefinition definition, byte[] head, IReadOnlyList<StoredObject> items, Func<ValueTask<FlushResult>>? flushAsync)
     {
-        using var writer = new Utf8JsonWriter(output, ObjectJson.WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("kind", definition.ListKind);
-        writer.WriteString("apiVersion", definition.ApiVersion);
-        WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
-        writer.WritePropertyName("items");
-        writer.WriteStartArray();
-        var flushed = 0L;
-        foreach (var item in list.Items)
+        output.Write(head);
+        var unflushed = 0L;
+        var first = true;
+        foreach (var item in items)
         {
-            writer.WriteRawValue(definition.ServedBytes(item.Value), skipInputValidation: true);
+            // Straight into the output, not through a Utf8JsonWriter: its writes ask the pipe for at least 4 KiB, which a
+            // chunked response's framing makes 4 KiB and 12 bytes, more than Kestrel's pooled blocks hold, so every such
+            // segment came from the shared array pool, and freshly allocated ones once a few concurrent lists emptied it.
+            if (!first)
+            {
+                output.Write(","u8);
+            }
+
+            first = false;
+            var bytes = definition.ServedBytes(item.Value);
+            output.Write(bytes);
+            unflushed += bytes.Length + 1;
 
             // Stream a large list instead of buffering it whole: the pipe holds at most one chunk at a time.
-            if (flushAsync is not null && writer.BytesCommitted + writer.BytesPending - flushed >= ListFlushBytes)
+            if (flushAsync is not null && unflushed >= ListFlushBytes)
             {
-                writer.Flush();
-                flushed = writer.BytesCommitted;
+                unflushed = 0;
                 await flushAsync();
             }
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        output.Write(ListTail);
+    }
+
+    /// <summary>What closes a list's JSON after its items.</summary>
+    private static ReadOnlySpan<byte> ListTail => "]}"u8;
+
+    /// <summary>The bytes <see cref="WriteListJsonAsync"/> writes for items served as stored: the head, the items, the commas between them and the tail.</summary>
+    private static long ListJsonLength(byte[] head, IReadOnlyList<StoredObject> items)
+    {
+        long length = head.Length + ListTail.Length + Math.Max(items.Count - 1, 0);
+        foreach (var item in items)
+        {
+            length += item.Value.Length;
+        }
+
+        return length;
+    }
+
+    /// <summary>A list's JSON up to the opening bracket of its items: kind, apiVersion, metadata, "items":[.</summary>
+    private static byte[] ListHead(ResourceDefinition definition, ListResult list, string rv)
+    {
+        var head = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(head, ObjectJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", definition.ListKind);
+            writer.WriteString("apiVersion", definition.ApiVersion);
+            WriteListMeta(writer, rv, list.Continue, list.RemainingItemCount);
+            writer.WritePropertyName("items");
+            writer.WriteStartArray();
+        }
+
+        return head.WrittenSpan.ToArray();
     }
 
     public static async Task WriteTableAsync(

@@ -231,9 +231,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
         return obj;
     }
 
+    /// <summary>Whether this version serves the stored bytes as they are (it is the storage version).</summary>
+    public bool ServesStoredBytes => StorageApiVersion is null && Converter is null;
+
     /// <summary>The stored bytes as this version serves them (unchanged unless this is not the storage version).</summary>
     public byte[] ServedBytes(byte[] stored) =>
-        StorageApiVersion is null && Converter is null ? stored : ObjectJson.Serialize(ToServedVersion(ObjectJson.Parse(stored)));
+        ServesStoredBytes ? stored : ObjectJson.Serialize(ToServedVersion(ObjectJson.Parse(stored)));
 
     /// <summary>Reads a field selector label of an object, or null when the label is not supported by this kind.</summary>
     public Func<JsonObject, string?>? FieldSelector(string label) => label switch
