@@ -7,6 +7,7 @@
 #   sends N more from curl --parallel --parallel-max 32 and prints the server's utime+stime per request (/proc) and
 #   the bytes dotnet-counters' dotnet.gc.heap.total_allocated counted over them (less the idle ~32 KB/s). With a
 #   fifth argument, perf records the measured requests into that file (DOTNET_PerfMapEnabled is on).
+#   With METRICS=file, the server's /metrics at the end are saved there (e.g. the commit-duration histogram).
 # Needs curl, python3 and dotnet-counters (~/.dotnet/tools).
 set -u
 BIN=$1; MODE=$2; WARM=$3; N=$4; PERF=${5:-}
@@ -41,6 +42,7 @@ with open(f,'w') as o:
     body=body.replace('\\','\\\\').replace('"','\\"')
     o.write(f'data-binary = "{body}"\noutput = "/dev/null"\n')
     if mode!='patch': o.write('header = "Content-Type: application/json"\n')
+    o.write('user-agent = "steady-writes"\n')  # curl's own agent gets indented JSON, which no client of the load harness asks for
     o.write('write-out = "%{http_code}\\n"\n')
     if i<n-1: o.write('next\n')
 PY
@@ -80,5 +82,6 @@ tot=sum(vals); span=len(vals)
 cpu=((int(u1)-int(u0))+(int(s1)-int(s0)))/tck
 print(f"cpu_ms_per_req={cpu*1000/n:.4f} user={(int(u1)-int(u0))/tck:.2f}s sys={(int(s1)-int(s0))/tck:.2f}s wall={float(t1)-float(t0):.2f}s rate={n/(float(t1)-float(t0)):.0f}/s alloc_per_req={(tot-32000*span)/n/1000:.1f}KB ({span}s window) codes={codes}")
 PY
+[ -n "${METRICS:-}" ] && curl -s -A x $U/metrics > "$METRICS"
 kill $PID; timeout 20 tail --pid=$PID -f /dev/null; kill -9 $PID 2>/dev/null; wait $PID 2>/dev/null
 rm -rf $D

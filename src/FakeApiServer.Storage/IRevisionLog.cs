@@ -2,7 +2,7 @@ namespace FakeApiServer.Storage;
 
 /// <summary>
 /// The durable, append-only log under the store (kine's Log layer). Only the store's writer task calls
-/// <see cref="Append"/> and <see cref="Compact"/>, one call at a time, so implementations need no locking.
+/// <see cref="Append"/>, one call at a time, so implementations need no locking.
 /// Calls are synchronous because they run on that dedicated writer and SQLite has no truly async I/O.
 /// </summary>
 internal interface IRevisionLog : IDisposable
@@ -16,14 +16,12 @@ internal interface IRevisionLog : IDisposable
     /// <summary>
     /// Commits <paramref name="events"/> (ascending revisions) in one transaction: all or nothing. Returns
     /// only after the commit is durable to the configured level; throws when it failed.
+    /// When <paramref name="compactedRevision"/> is above the last compaction, the same transaction also deletes
+    /// the versions no read can need any more: those superseded, and deletes, at or below it (never the newest
+    /// row, so the revision sequence survives). A failed compaction is given up for this call without failing
+    /// the append.
     /// </summary>
-    void Append(IReadOnlyList<WatchEvent> events);
-
-    /// <summary>
-    /// Deletes versions no read can need any more: those superseded, and deletes, at or below
-    /// <paramref name="compactedRevision"/>. Never removes the newest row, so the revision sequence survives.
-    /// </summary>
-    void Compact(long compactedRevision);
+    void Append(IReadOnlyList<WatchEvent> events, long compactedRevision);
 }
 
 /// <summary>What the log holds at start-up.</summary>

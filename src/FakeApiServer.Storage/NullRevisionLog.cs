@@ -5,11 +5,7 @@ internal sealed class NullRevisionLog : IRevisionLog
 {
     public RestoredLog Load(int historyWindow) => RestoredLog.Empty;
 
-    public void Append(IReadOnlyList<WatchEvent> events)
-    {
-    }
-
-    public void Compact(long compactedRevision)
+    public void Append(IReadOnlyList<WatchEvent> events, long compactedRevision)
     {
     }
 

@@ -32,14 +32,14 @@ public sealed partial class RevisionedStore : IRevisionedStore
     private long _committedBatches;
     private int _disposed;
 
-    private RevisionedStore(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, IRevisionLog log, RestoredLog restored)
+    private RevisionedStore(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, IRevisionLog log, RestoredLog restored, StoreSnapshot latest)
     {
         _options = options;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RevisionedStore>();
         _log = log;
         _cache = new WatchCache(
-            StoreSnapshot.FromObjects(restored.Objects, restored.Revision), restored.Events, options.HistoryWindow, options.WatcherQueueCapacity, _logger);
+            latest, restored.Events, options.HistoryWindow, options.WatcherQueueCapacity, _logger);
         _logCompactedRevision = restored.CompactedRevision;
 
         _metrics = options.Meters is { } meters
@@ -146,9 +146,14 @@ public sealed partial class RevisionedStore : IRevisionedStore
             cancellationToken.ThrowIfCancellationRequested();
             var started = timeProvider.GetTimestamp();
             var restored = log.Load(options.HistoryWindow);
-            var store = new RevisionedStore(options, timeProvider, loggerFactory, log, restored);
+            var read = timeProvider.GetElapsedTime(started);
+            var latest = StoreSnapshot.FromObjects(restored.Objects, restored.Revision);
+            var built = timeProvider.GetElapsedTime(started);
+            var store = new RevisionedStore(options, timeProvider, loggerFactory, log, restored, latest);
             var elapsed = timeProvider.GetElapsedTime(started);
-            Log.Opened(store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store.Latest.Count, elapsed.TotalMilliseconds);
+            Log.Opened(
+                store._logger, options.DataDirectory ?? "(in memory)", store.CurrentRevision, store.CompactedRevision, store.Latest.Count, elapsed.TotalMilliseconds,
+                read.TotalMilliseconds, (built - read).TotalMilliseconds, restored.Events.Count, (elapsed - built).TotalMilliseconds);
             return Task.FromResult(store);
         }
         catch
@@ -233,7 +238,6 @@ public sealed partial class RevisionedStore : IRevisionedStore
             }
 
             batch.Clear();
-            CompactLogIfDue();
         }
     }
 
@@ -292,7 +296,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
             var started = _timeProvider.GetTimestamp();
             try
             {
-                _log.Append(events);
+                _log.Append(events, CompactionDue());
             }
 #pragma warning disable CA1031 // Any commit failure fails the batch's writes with it; the store stays as it was.
             catch (Exception exception)
@@ -341,34 +345,28 @@ public sealed partial class RevisionedStore : IRevisionedStore
     };
 
     /// <summary>
-    /// Deletes superseded rows from the log once the compacted revision has moved far enough, so the
-    /// database stays bounded. Runs on the writer, between batches, so it never contends for the file.
+    /// The compacted revision the log should delete superseded rows up to with this append, once the in-memory
+    /// one has moved <see cref="StoreOptions.LogCompactionInterval"/> past the last time; otherwise 0. The deletes
+    /// ride in the append's transaction, so they cost no sync of their own. The log remembers how far it got.
     /// </summary>
-    private void CompactLogIfDue()
+    private long CompactionDue()
     {
         var compacted = CompactedRevision;
         if (compacted - _logCompactedRevision < _options.LogCompactionInterval)
         {
-            return;
+            return 0;
         }
 
-        try
-        {
-            _log.Compact(compacted);
-            _logCompactedRevision = compacted;
-        }
-#pragma warning disable CA1031 // Compaction is housekeeping: a failure is logged and retried after the next batch.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.LogCompactionFailed(_logger, compacted, exception);
-        }
+        _logCompactedRevision = compacted;
+        return compacted;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms")]
-        public static partial void Opened(ILogger logger, string dataDirectory, long revision, long compactedRevision, int objectCount, double elapsedMilliseconds);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Opened the store at {DataDirectory}: revision {Revision}, compacted {CompactedRevision}, {ObjectCount} objects, in {ElapsedMilliseconds} ms (the log read in {ReadMilliseconds} ms, the snapshot built in {SnapshotMilliseconds} ms, the history of {EventCount} events in {HistoryMilliseconds} ms)")]
+        public static partial void Opened(
+            ILogger logger, string dataDirectory, long revision, long compactedRevision, int objectCount, double elapsedMilliseconds,
+            double readMilliseconds, double snapshotMilliseconds, int eventCount, double historyMilliseconds);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Closed the store at revision {Revision}")]
         public static partial void Closed(ILogger logger, long revision);
@@ -382,7 +380,5 @@ public sealed partial class RevisionedStore : IRevisionedStore
         [LoggerMessage(Level = LogLevel.Critical, Message = "The writer failed unexpectedly while processing a batch")]
         public static partial void WriterFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting the log to revision {CompactedRevision} failed; retrying later")]
-        public static partial void LogCompactionFailed(ILogger logger, long compactedRevision, Exception exception);
     }
 }

@@ -6,14 +6,57 @@ namespace FakeApiServer.Storage;
 /// replays at most one batch of events from the <see cref="HistoryRing"/>. Not thread-safe: the store
 /// guards it with its publish lock.
 /// </summary>
-internal sealed class SnapshotHistory(StoreSnapshot baseSnapshot)
+internal sealed class SnapshotHistory
 {
     // Trimming the front of the list lazily keeps removal amortized O(1) per batch.
     private const int TrimThreshold = 1024;
 
     private readonly List<StoreSnapshot> _snapshots = [];
-    private StoreSnapshot _base = baseSnapshot;
+    private Lazy<StoreSnapshot> _base;
+    private long _baseRevision;
     private int _head;
+
+    /// <summary>A history whose base is <paramref name="baseSnapshot"/>.</summary>
+    public SnapshotHistory(StoreSnapshot baseSnapshot)
+    {
+        _base = new Lazy<StoreSnapshot>(baseSnapshot);
+        _baseRevision = baseSnapshot.Revision;
+    }
+
+    /// <summary>
+    /// A history whose base, at <paramref name="baseRevision"/>, is built by <paramref name="buildBase"/> when first
+    /// needed (a read below every kept snapshot, or the first compaction past the base), or earlier by <see cref="PrepareBase"/>.
+    /// </summary>
+    public SnapshotHistory(long baseRevision, Func<StoreSnapshot> buildBase)
+    {
+        _base = new Lazy<StoreSnapshot>(buildBase, LazyThreadSafetyMode.ExecutionAndPublication);
+        _baseRevision = baseRevision;
+    }
+
+    /// <summary>
+    /// Builds the base now if it is still to be built; safe on any thread (it touches only the base's own lazy value,
+    /// which a reader under the store's lock then finds built, or waits for). A failure is kept by that value and
+    /// thrown where the base is needed, not here.
+    /// </summary>
+    public Action PrepareBase
+    {
+        get
+        {
+            var pending = _base;
+            return () =>
+            {
+                try
+                {
+                    _ = pending.Value;
+                }
+#pragma warning disable CA1031 // The lazy value keeps the exception and rethrows it to whoever needs the base.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            };
+        }
+    }
 
     /// <summary>Records the snapshot of a committed batch; revisions must ascend.</summary>
     public void Add(StoreSnapshot snapshot) => _snapshots.Add(snapshot);
@@ -25,16 +68,18 @@ internal sealed class SnapshotHistory(StoreSnapshot baseSnapshot)
     /// </summary>
     public void Compact(long compactedRevision, IReadOnlyList<WatchEvent> evicted)
     {
-        if (compactedRevision <= _base.Revision)
+        if (compactedRevision <= _baseRevision)
         {
             return;
         }
 
-        var candidate = _base;
+        StoreSnapshot? kept = null;
         while (_head < _snapshots.Count && _snapshots[_head].Revision <= compactedRevision)
         {
-            candidate = _snapshots[_head++];
+            kept = _snapshots[_head++];
         }
+
+        var candidate = kept ?? _base.Value;
 
         if (candidate.Revision < compactedRevision)
         {
@@ -42,7 +87,8 @@ internal sealed class SnapshotHistory(StoreSnapshot baseSnapshot)
             candidate = candidate.Apply(evicted.Where(e => e.Revision > from && e.Revision <= compactedRevision), compactedRevision);
         }
 
-        _base = candidate;
+        _base = new Lazy<StoreSnapshot>(candidate);
+        _baseRevision = candidate.Revision;
         if (_head >= TrimThreshold && _head * 2 >= _snapshots.Count)
         {
             _snapshots.RemoveRange(0, _head);
@@ -67,6 +113,6 @@ internal sealed class SnapshotHistory(StoreSnapshot baseSnapshot)
             }
         }
 
-        return low > _head ? _snapshots[low - 1] : _base;
+        return low > _head ? _snapshots[low - 1] : _base.Value;
     }
 }

@@ -46,13 +46,15 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         """;
 
     // Remembered so that a restart with a larger history window never serves the partly deleted range.
-    private const string SaveCompactedSql = """
-        INSERT INTO meta (name, value) VALUES ($name, $to)
+    private const string SaveCompactedSql = $"""
+        INSERT INTO meta (name, value) VALUES ('{CompactedRevisionName}', $to)
         ON CONFLICT (name) DO UPDATE SET value = excluded.value
         """;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _compact;
+    private readonly SqliteCommand _saveCompacted;
     private readonly ILogger _logger;
     private long _lastCompactedRevision;
 
@@ -60,12 +62,21 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     {
         _connection = connection;
         _logger = logger;
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        foreach (var name in (ReadOnlySpan<string>)["$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value"])
+        _insert = Command(connection, InsertSql, "$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value");
+        _compact = Command(connection, CompactSql, "$from", "$to");
+        _saveCompacted = Command(connection, SaveCompactedSql, "$to");
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
         {
-            _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
+
+        return command;
     }
 
     /// <summary>Opens (creating when missing) the database file and its schema.</summary>
@@ -105,13 +116,13 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
 
         // Rows above the on-disk compacted revision are all intact, so any window within them is contiguous.
         var compacted = Math.Max(compactedOnDisk, revision - historyWindow);
-        var objects = ReadObjects();
-        var events = ReadEvents(compacted);
+        var objects = CurrentVersionsReader.Read(_connection);
+        var events = ReadEvents(compacted, objects);
         Log.Loaded(_logger, revision, compacted, objects.Count);
         return new RestoredLog(revision, compacted, objects, events);
     }
 
-    public void Append(IReadOnlyList<WatchEvent> events)
+    public void Append(IReadOnlyList<WatchEvent> events, long compactedRevision)
     {
         using var transaction = _connection.BeginTransaction();
         _insert.Transaction = transaction;
@@ -127,39 +138,50 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
             _insert.ExecuteNonQuery();
         }
 
+        var compacted = compactedRevision > _lastCompactedRevision && Compact(transaction, compactedRevision);
         transaction.Commit();
-    }
-
-    public void Compact(long compactedRevision)
-    {
-        if (compactedRevision <= _lastCompactedRevision)
+        if (compacted)
         {
-            return;
+            _lastCompactedRevision = compactedRevision;
         }
-
-        using var transaction = _connection.BeginTransaction();
-        using var delete = _connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = CompactSql;
-        delete.Parameters.AddWithValue("$from", _lastCompactedRevision);
-        delete.Parameters.AddWithValue("$to", compactedRevision);
-        var deleted = delete.ExecuteNonQuery();
-
-        using var save = _connection.CreateCommand();
-        save.Transaction = transaction;
-        save.CommandText = SaveCompactedSql;
-        save.Parameters.AddWithValue("$name", CompactedRevisionName);
-        save.Parameters.AddWithValue("$to", compactedRevision);
-        save.ExecuteNonQuery();
-        transaction.Commit();
-        Log.Compacted(_logger, compactedRevision, deleted);
-        _lastCompactedRevision = compactedRevision;
     }
 
     public void Dispose()
     {
         _insert.Dispose();
+        _compact.Dispose();
+        _saveCompacted.Dispose();
         _connection.Dispose();
+    }
+
+    // Inside the append's transaction, so the deletes share its commit (no sync of their own), behind a savepoint
+    // so that a failed compaction is rolled back alone and retried with the next append.
+    private bool Compact(SqliteTransaction transaction, long compactedRevision)
+    {
+        const string Savepoint = "compaction";
+        transaction.Save(Savepoint);
+        try
+        {
+            _compact.Transaction = transaction;
+            _compact.Parameters[0].Value = _lastCompactedRevision;
+            _compact.Parameters[1].Value = compactedRevision;
+            var deleted = _compact.ExecuteNonQuery();
+
+            _saveCompacted.Transaction = transaction;
+            _saveCompacted.Parameters[0].Value = compactedRevision;
+            _saveCompacted.ExecuteNonQuery();
+            transaction.Release(Savepoint);
+            Log.Compacted(_logger, compactedRevision, deleted);
+            return true;
+        }
+#pragma warning disable CA1031 // Compaction is housekeeping: a failure must not fail the writes it rides with.
+        catch (SqliteException exception)
+#pragma warning restore CA1031
+        {
+            transaction.Rollback(Savepoint);
+            Log.CompactionFailed(_logger, compactedRevision, exception);
+            return false;
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -176,25 +198,9 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private List<StoredObject> ReadObjects()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = """
-            SELECT l.key, l.revision, l.create_revision, l.value
-            FROM log l JOIN (SELECT MAX(revision) AS revision FROM log GROUP BY key) newest ON l.revision = newest.revision
-            WHERE l.deleted = 0
-            """;
-        using var reader = command.ExecuteReader();
-        var objects = new List<StoredObject>();
-        while (reader.Read())
-        {
-            objects.Add(new StoredObject(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
-        }
-
-        return objects;
-    }
-
-    private List<WatchEvent> ReadEvents(long afterRevision)
+    // An event's version that is also a current object, or an earlier event's, is that same object: its value is not read
+    // (and held) a second time.
+    private List<WatchEvent> ReadEvents(long afterRevision, List<StoredObject> current)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = """
@@ -207,20 +213,44 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         command.Parameters.AddWithValue("$after", afterRevision);
         using var reader = command.ExecuteReader();
         var events = new List<WatchEvent>();
+        var versions = new Dictionary<long, StoredObject>();
         while (reader.Read())
         {
             var key = reader.GetString(0);
-            var stored = new StoredObject(key, reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(5));
+            var revision = reader.GetInt64(1);
+            var deleted = reader.GetInt64(4) != 0;
+            var stored = (deleted ? null : CurrentAt(current, key, revision))
+                ?? new StoredObject(key, revision, reader.GetInt64(2), (byte[])reader.GetValue(5));
+            versions[revision] = stored;
             var previous = reader.IsDBNull(6)
                 ? null
-                : new StoredObject(key, reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8));
-            var type = reader.GetInt64(4) != 0 ? WatchEventType.Deleted
+                : versions.GetValueOrDefault(reader.GetInt64(6)) ?? new StoredObject(key, reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8));
+            var type = deleted ? WatchEventType.Deleted
                 : reader.GetInt64(3) == 0 ? WatchEventType.Created
                 : WatchEventType.Modified;
             events.Add(new WatchEvent(type, stored, previous));
         }
 
         return events;
+    }
+
+    // The current object at key when it is the version at revision; current is in key order (a miss only costs a read).
+    private static StoredObject? CurrentAt(List<StoredObject> current, string key, long revision)
+    {
+        int low = 0, high = current.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(current[middle].Key, key);
+            if (order == 0)
+            {
+                return current[middle].Revision == revision ? current[middle] : null;
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
     }
 
     private static partial class Log
@@ -230,5 +260,8 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Compacted the revision log to revision {CompactedRevision}, deleting {RowCount} rows")]
         public static partial void Compacted(ILogger logger, long compactedRevision, int rowCount);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting the log to revision {CompactedRevision} failed; retrying at the next compaction")]
+        public static partial void CompactionFailed(ILogger logger, long compactedRevision, Exception exception);
     }
 }

@@ -42,11 +42,24 @@ internal sealed class WatchCache
 
         _compactedRevision = _ring.CompactedRevision;
 
-        // No older snapshot was handed in: rebuild the one at the compacted revision by undoing the history.
+        // No older snapshot was handed in: the one at the compacted revision is rebuilt by undoing the history. At start-up
+        // that is thousands of path copies in a large tree which no first request needs, so it is built on the pool
+        // meanwhile; a read at an older revision or the first compaction that comes before it is done waits for it.
         var history = new List<WatchEvent>(_ring.Count);
         _ring.CopyRange(_compactedRevision, latest.Revision, string.Empty, history);
-        history.Reverse();
-        _history = new SnapshotHistory(latest.Revert(history, _compactedRevision));
+        if (history.Count == 0)
+        {
+            _history = new SnapshotHistory(latest.Revert([], _compactedRevision));
+        }
+        else
+        {
+            history.Reverse();
+            var compacted = _compactedRevision;
+            _history = new SnapshotHistory(compacted, () => latest.Revert(history, compacted));
+            var prepare = _history.PrepareBase;
+            ThreadPool.UnsafeQueueUserWorkItem(_ => prepare(), null);
+        }
+
         _history.Add(latest);
     }
 

@@ -250,16 +250,12 @@ public sealed class RevisionedStoreWriteTests : StoreTestBase
 
         public RestoredLog Load(int historyWindow) => RestoredLog.Empty;
 
-        public void Append(IReadOnlyList<WatchEvent> events)
+        public void Append(IReadOnlyList<WatchEvent> events, long compactedRevision)
         {
             if (Fail)
             {
                 throw new IOException("disk full");
             }
-        }
-
-        public void Compact(long compactedRevision)
-        {
         }
 
         public void Dispose()

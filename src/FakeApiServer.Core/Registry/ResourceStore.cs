@@ -25,6 +25,7 @@ internal sealed class ResourceStore
     private readonly AdmissionChain _admission;
     private readonly ISchemaProvider _schemas;
     private readonly ManagedFieldsTracker _managedFields;
+    private readonly UidGenerator _uids = new();
 
     public ResourceStore(
         ResourceDefinition definition, IRevisionedStore store, TimeProvider time, NameGenerator names, AdmissionChain admission, ISchemaProvider schemas)
@@ -156,7 +157,7 @@ internal sealed class ResourceStore
 
         var generateName = meta.GetString("generateName");
         var nameGiven = !string.IsNullOrEmpty(meta.GetString("name"));
-        meta["uid"] = Guid.NewGuid().ToString();
+        meta["uid"] = _uids.NewUid();
         meta["creationTimestamp"] = ObjectMeta.FormatTime(_time.GetUtcNow());
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");

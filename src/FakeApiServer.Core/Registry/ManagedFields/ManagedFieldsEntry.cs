@@ -42,9 +42,9 @@ internal sealed record ManagedFieldsEntry(ManagerId Id, string ApiVersion, strin
     /// <summary>
     /// Decodes metadata.managedFields; false when it is not a list of entries with valid FieldsV1 (kube-apiserver
     /// then keeps the stored ones). Missing strings decode as empty, so <c>[{}]</c> is one empty entry: the way
-    /// upstream documents to clear managedFields, since an empty set is dropped.
+    /// upstream documents to clear managedFields, since an empty set is dropped. FieldsV1 go through <paramref name="cache"/> when given.
     /// </summary>
-    public static bool TryDecode(JsonNode? node, out List<ManagedFieldsEntry> entries)
+    public static bool TryDecode(JsonNode? node, out List<ManagedFieldsEntry> entries, FieldsV1Cache? cache = null)
     {
         entries = [];
         if (node is null)
@@ -67,7 +67,7 @@ internal sealed record ManagedFieldsEntry(ManagerId Id, string ApiVersion, strin
             FieldSet fields;
             try
             {
-                fields = FieldSet.FromFieldsV1(entry["fieldsV1"]);
+                fields = cache is null ? FieldSet.FromFieldsV1(entry["fieldsV1"]) : cache.Decode(entry["fieldsV1"]);
             }
             catch (FormatException)
             {
@@ -88,8 +88,9 @@ internal sealed record ManagedFieldsEntry(ManagerId Id, string ApiVersion, strin
     /// Encodes entries as kube-apiserver writes them: empty sets dropped, sorted by operation (Apply first), time,
     /// manager, apiVersion and subresource; each with manager, operation, apiVersion, time, fieldsType, fieldsV1,
     /// subresource in that order, empty strings left out. Null when nothing is left, so the field goes away.
+    /// FieldsV1 go through <paramref name="cache"/> when given.
     /// </summary>
-    public static JsonArray? Encode(IEnumerable<ManagedFieldsEntry> entries)
+    public static JsonArray? Encode(IEnumerable<ManagedFieldsEntry> entries, FieldsV1Cache? cache = null)
     {
         // A stable sort (ties keep their order, as OrderBy/ThenBy did), each entry's seconds read once.
         var kept = new List<(ManagedFieldsEntry Entry, long Seconds, int Order)>();
@@ -142,7 +143,7 @@ internal sealed record ManagedFieldsEntry(ManagerId Id, string ApiVersion, strin
             Add(obj, "apiVersion", entry.ApiVersion);
             Add(obj, "time", entry.Time);
             obj["fieldsType"] = "FieldsV1";
-            obj["fieldsV1"] = entry.Fields.ToFieldsV1();
+            obj["fieldsV1"] = cache is null ? entry.Fields.ToFieldsV1() : cache.Encode(entry.Fields);
             Add(obj, "subresource", entry.Id.Subresource);
             result.Add(obj);
         }

@@ -34,6 +34,7 @@ internal sealed class ManagedFieldsTracker
         FieldPath.Of("metadata", "resourceVersion"));
 
     private readonly TimeProvider _time;
+    private readonly FieldsV1Cache _fieldsV1 = new();
 
     public ManagedFieldsTracker(TimeProvider time) => _time = time;
 
@@ -94,11 +95,11 @@ internal sealed class ManagedFieldsTracker
     internal JsonArray? UpdateByComparison(JsonObject? live, JsonObject updated, JsonNode? requested, FieldManagerContext context)
     {
         List<ManagedFieldsEntry> entries;
-        if (context.Subresource.Length == 0 && ManagedFieldsEntry.TryDecode(requested, out var sent) && sent.Count > 0)
+        if (context.Subresource.Length == 0 && ManagedFieldsEntry.TryDecode(requested, out var sent, _fieldsV1) && sent.Count > 0)
         {
             entries = sent;
         }
-        else if (!ManagedFieldsEntry.TryDecode(live?["metadata"]?["managedFields"], out entries))
+        else if (!ManagedFieldsEntry.TryDecode(live?["metadata"]?["managedFields"], out entries, _fieldsV1))
         {
             entries = [];
         }
@@ -144,7 +145,7 @@ internal sealed class ManagedFieldsTracker
             }
         }
 
-        return ManagedFieldsEntry.Encode(managers);
+        return ManagedFieldsEntry.Encode(managers, _fieldsV1);
     }
 
     /// <summary>
@@ -155,7 +156,7 @@ internal sealed class ManagedFieldsTracker
     /// </summary>
     public JsonObject Apply(JsonObject live, JsonObject config, bool force, FieldManagerContext context)
     {
-        if (!ManagedFieldsEntry.TryDecode(live["metadata"]?["managedFields"], out var entries))
+        if (!ManagedFieldsEntry.TryDecode(live["metadata"]?["managedFields"], out var entries, _fieldsV1))
         {
             entries = [];
         }
@@ -199,7 +200,7 @@ internal sealed class ManagedFieldsTracker
             LastAppliedConfiguration.Update(merged, config);
         }
 
-        var encoded = ManagedFieldsEntry.Encode(managers);
+        var encoded = ManagedFieldsEntry.Encode(managers, _fieldsV1);
         if (encoded is null)
         {
             merged.Metadata().Remove("managedFields");

@@ -16,6 +16,9 @@ internal sealed class RequestTimeout
     private static readonly byte[] TimeoutStatus = ApiErrors.StatusBytes(
         ApiException.Timeout("Timeout: request did not complete within requested timeout - context deadline exceeded"));
 
+    /// <summary>The largest body of a write that runs on the request's thread (a 2 KiB ConfigMap is far below; a 3 MiB one is not).</summary>
+    private const long InlineBodyBytes = 64 * 1024;
+
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
 
@@ -44,7 +47,7 @@ internal sealed class RequestTimeout
         var guarded = new TimedOutResponseBody(prior);
         context.Features[typeof(IHttpResponseBodyFeature)] = guarded;
         context.RequestAborted = deadline.Token;
-        var handler = RunsInline(info) ? Inline(context, next) : OnThePool(context, next);
+        var handler = RunsInline(info, context.Request) ? Inline(context, next) : OnThePool(context, next);
 
         // As upstream's timeout filter: the 504 is sent when the deadline passes even if the handler does not look at
         // its cancellation token; the handler runs on, and what it writes after that is dropped. A handler that has
@@ -97,10 +100,15 @@ internal sealed class RequestTimeout
     /// <summary>
     /// Whether the handler runs on this thread: a get of one object (its synchronous part is one object's bytes, or one
     /// Table row, so it cannot hold up the 504 for long), without the hop to the pool and back that was a good part of
-    /// a get's CPU. Every other request starts on the pool: a handler that runs synchronously for long (a huge
-    /// strategic patch, a large list) must not hold up the answer.
+    /// a get's CPU. So does a create, update or patch of an object or its status with a body of at most
+    /// <see cref="InlineBodyBytes"/>: its synchronous part is that body's and one stored object's decoding, defaulting,
+    /// admission and validation, up to the store's write, which it awaits (issue 20; docs/benchmarks.md, session 12).
+    /// Every other request starts on the pool: a handler that runs synchronously for long (a large body, a large list,
+    /// a collection's deletion) must not hold up the answer.
     /// </summary>
-    private static bool RunsInline(RequestInfo info) => info.IsResourceRequest && info.Verb == "get";
+    private static bool RunsInline(RequestInfo info, HttpRequest request) =>
+        info.IsResourceRequest && (info.Verb == "get"
+            || (info.Verb is "create" or "update" or "patch" && info.Subresource is "" or "status" && request.ContentLength is <= InlineBodyBytes));
 
     private static Task Inline(HttpContext context, RequestDelegate next)
     {

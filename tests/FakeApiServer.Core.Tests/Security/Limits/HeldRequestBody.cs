@@ -8,10 +8,20 @@ namespace FakeApiServer.Tests.Security.Limits;
 /// </summary>
 internal sealed class HeldRequestBody : HttpContent
 {
+    private static readonly byte[] Head = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","u8.ToArray();
+    private static readonly byte[] Tail = "\"metadata\":{\"generateName\":\"held-\"}}"u8.ToArray();
+
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public HeldRequestBody() => Headers.ContentType = new("application/json");
+    private readonly bool _announceLength;
+
+    /// <param name="announceLength">Whether the request announces the body's length (Content-Length) rather than streaming it.</param>
+    public HeldRequestBody(bool announceLength = false)
+    {
+        _announceLength = announceLength;
+        Headers.ContentType = new("application/json");
+    }
 
     /// <summary>Completes once the first bytes went out.</summary>
     public Task Sent => _sent.Task;
@@ -21,18 +31,18 @@ internal sealed class HeldRequestBody : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","u8.ToArray(), cancellationToken);
+        await stream.WriteAsync(Head, cancellationToken);
         await stream.FlushAsync(cancellationToken);
         _sent.TrySetResult();
         await _released.Task.WaitAsync(cancellationToken);
-        await stream.WriteAsync("\"metadata\":{\"generateName\":\"held-\"}}"u8.ToArray(), cancellationToken);
+        await stream.WriteAsync(Tail, cancellationToken);
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override bool TryComputeLength(out long length)
     {
-        length = 0;
-        return false;
+        length = _announceLength ? Head.Length + Tail.Length : 0;
+        return _announceLength;
     }
 }

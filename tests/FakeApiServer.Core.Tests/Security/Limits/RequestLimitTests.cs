@@ -77,6 +77,23 @@ public sealed class RequestLimitTests
     }
 
     [Fact]
+    public async Task A_small_write_of_announced_length_still_running_after_the_request_timeout_is_504_Timeout()
+    {
+        // Such a write runs on the request's thread (RequestTimeout.RunsInline); its wait for the body still ends in the 504.
+        using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var server = await StartAsync(new RequestLimits { RequestTimeout = TimeSpan.FromMilliseconds(300) }, ct, tls: true);
+        using var http = server.Client(token: "user-token", version: HttpVersion.Version20);
+        using var held = new HeldRequestBody(announceLength: true);
+
+        using var response = await http.PostAsync(ConfigMaps, held, ct);
+        held.Release();
+
+        await response.AssertStatusAsync(
+            HttpStatusCode.GatewayTimeout, "Timeout", "Timeout: request did not complete within requested timeout - context deadline exceeded", ct);
+    }
+
+    [Fact]
     public async Task A_shorter_timeout_query_parameter_cuts_the_request_sooner()
     {
         using var timeout = new CancellationTokenSource(ApiTestSupport.TestTimeout);

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace FakeApiServer.Storage;
+
+/// <summary>
+/// Reads the newest version of every existing key from the log at start-up, on two threads. One steps through the
+/// rows in descending key order (the <c>(key, revision)</c> index read backwards, so a key's newest row comes first and
+/// its older rows and a deleted key's rows are skipped without reading their values) and copies each value into a
+/// reused staging chunk. The other turns the staged rows into <see cref="StoredObject"/>s. At a million objects most
+/// of a restart is the first touch of the ~2 GB the values need (the kernel's page faults); that work now overlaps
+/// SQLite's, on the other core, instead of following it row by row.
+/// </summary>
+internal static class CurrentVersionsReader
+{
+    private const string Sql = "SELECT key, revision, create_revision, deleted, value FROM log ORDER BY key DESC, revision DESC";
+
+    // Staging chunks cycle between the two threads; a value larger than a chunk is copied into its own array directly.
+    private const int ChunkCount = 8;
+    private const int ChunkBytes = 1 << 20;
+    private const int ChunkRows = 1024;
+
+    /// <summary>The current objects, in ascending key order (SQLite's BINARY order, which is UTF-8 byte order).</summary>
+    public static List<StoredObject> Read(SqliteConnection connection)
+    {
+        using var filled = new BlockingCollection<Chunk>();
+        using var emptied = new BlockingCollection<Chunk>();
+        for (var i = 0; i < ChunkCount; i++)
+        {
+            emptied.Add(new Chunk());
+        }
+
+        var objects = new List<StoredObject>();
+        var builder = Task.Factory.StartNew(() => Build(filled, emptied, objects), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            ReadRows(connection, filled, emptied);
+        }
+        catch (InvalidOperationException) when (emptied.IsAddingCompleted)
+        {
+            // The builder stopped early (only its failure ends the chunks' way back): its exception is thrown below.
+        }
+        finally
+        {
+            filled.CompleteAdding();
+            // The builder drains what it was given and ends; wait for it without throwing, so nothing outlives the chunks.
+            Task.WhenAny(builder).GetAwaiter().GetResult();
+        }
+
+        builder.GetAwaiter().GetResult();
+        objects.Reverse();
+        return objects;
+    }
+
+    private static void ReadRows(SqliteConnection connection, BlockingCollection<Chunk> filled, BlockingCollection<Chunk> emptied)
+    {
+        var db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, Sql, out var statement), db);
+        using (statement)
+        {
+            var chunk = emptied.Take();
+            var previousKey = new byte[256];
+            var previousLength = -1;
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                // Older versions of the key just read (or of a deleted key) come next: skipped on the key alone.
+                var key = raw.sqlite3_column_blob(statement, 0);
+                if (previousLength >= 0 && key.SequenceEqual(previousKey.AsSpan(0, previousLength)))
+                {
+                    continue;
+                }
+
+                if (key.Length > previousKey.Length)
+                {
+                    previousKey = new byte[key.Length * 2];
+                }
+
+                key.CopyTo(previousKey);
+                previousLength = key.Length;
+                if (raw.sqlite3_column_int64(statement, 3) != 0)
+                {
+                    continue;
+                }
+
+                var value = raw.sqlite3_column_blob(statement, 4);
+                if (chunk.Count == ChunkRows || (chunk.Count > 0 && chunk.Used + value.Length > ChunkBytes))
+                {
+                    filled.Add(chunk);
+                    chunk = emptied.Take();
+                }
+
+                var row = chunk.Count++;
+                chunk.Keys[row] = Encoding.UTF8.GetString(key);
+                chunk.Revisions[row] = raw.sqlite3_column_int64(statement, 1);
+                chunk.CreateRevisions[row] = raw.sqlite3_column_int64(statement, 2);
+                if (value.Length > ChunkBytes)
+                {
+                    chunk.Large[row] = value.ToArray();
+                }
+                else
+                {
+                    value.CopyTo(chunk.Bytes.AsSpan(chunk.Used));
+                    chunk.Used += value.Length;
+                }
+
+                chunk.Ends[row] = chunk.Used;
+            }
+
+            Check(step == raw.SQLITE_DONE ? raw.SQLITE_OK : step, db);
+            if (chunk.Count > 0)
+            {
+                filled.Add(chunk);
+            }
+        }
+    }
+
+    // The values are allocated where they will stay: on the pinned object heap, which the collector never compacts, so
+    // a million of them are not copied from generation 0 to 1 to 2 while they are read (the collections that did that
+    // stopped both threads for seconds). Uninitialized: every byte is overwritten at once.
+    private static void Build(BlockingCollection<Chunk> filled, BlockingCollection<Chunk> emptied, List<StoredObject> objects)
+    {
+        try
+        {
+            foreach (var chunk in filled.GetConsumingEnumerable())
+            {
+                var start = 0;
+                for (var row = 0; row < chunk.Count; row++)
+                {
+                    var end = chunk.Ends[row];
+                    var value = chunk.Large[row];
+                    if (value is null)
+                    {
+                        value = GC.AllocateUninitializedArray<byte>(end - start, pinned: true);
+                        chunk.Bytes.AsSpan(start, end - start).CopyTo(value);
+                    }
+
+                    objects.Add(new StoredObject(chunk.Keys[row], chunk.Revisions[row], chunk.CreateRevisions[row], value));
+                    start = end;
+                }
+
+                chunk.Clear();
+                emptied.Add(chunk);
+            }
+        }
+        finally
+        {
+            emptied.CompleteAdding();
+        }
+    }
+
+    private static void Check(int result, sqlite3 db)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
+    }
+
+    /// <summary>Rows staged by the reading thread: their keys and revisions, and their values end to end in one array.</summary>
+    private sealed class Chunk
+    {
+        public byte[] Bytes { get; } = new byte[ChunkBytes];
+
+        public string[] Keys { get; } = new string[ChunkRows];
+
+        public long[] Revisions { get; } = new long[ChunkRows];
+
+        public long[] CreateRevisions { get; } = new long[ChunkRows];
+
+        /// <summary>Where each row's value ends in <see cref="Bytes"/> (it starts where the previous one ended).</summary>
+        public int[] Ends { get; } = new int[ChunkRows];
+
+        /// <summary>A value too large for a chunk, in its own array (null for the others).</summary>
+        public byte[]?[] Large { get; } = new byte[ChunkRows][];
+
+        public int Count { get; set; }
+
+        public int Used { get; set; }
+
+        public void Clear()
+        {
+            Array.Clear(Keys, 0, Count);
+            Array.Clear(Large, 0, Count);
+            Count = 0;
+            Used = 0;
+        }
+    }
+}
