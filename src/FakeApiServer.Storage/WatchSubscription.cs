@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
@@ -14,6 +15,7 @@ public sealed class WatchSubscription : IDisposable
     private readonly Channel<WatchEvent> _live;
     private readonly Action<WatchSubscription> _unregister;
     private IReadOnlyList<WatchEvent>? _backlog;
+    private int _backlogRead;
     private long _lastQueuedRevision;
     private int _reading;
     private int _disposed;
@@ -22,7 +24,7 @@ public sealed class WatchSubscription : IDisposable
     internal WatchSubscription(string keyPrefix, long afterRevision, IReadOnlyList<WatchEvent> backlog, int capacity, Action<WatchSubscription> unregister)
     {
         KeyPrefix = keyPrefix;
-        _backlog = backlog;
+        _backlog = backlog.Count > 0 ? backlog : null;
         _lastQueuedRevision = backlog.Count > 0 ? backlog[^1].Revision : afterRevision;
         _unregister = unregister;
         _live = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(capacity)
@@ -46,7 +48,8 @@ public sealed class WatchSubscription : IDisposable
     /// <summary>
     /// The events, until the watch is disposed, overflows, or the store is disposed (the enumeration then
     /// ends normally; check <see cref="Overflowed"/>), or until <paramref name="cancellationToken"/> fires
-    /// (it then throws <see cref="OperationCanceledException"/>, a normal end). Enumerate it once only.
+    /// (it then throws <see cref="OperationCanceledException"/>, a normal end). Enumerate it once only, and
+    /// do not mix it with <see cref="TryRead"/> and <see cref="WaitToReadAsync"/>.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -55,33 +58,70 @@ public sealed class WatchSubscription : IDisposable
             throw new InvalidOperationException("A watch subscription can be read only once.");
         }
 
-        var backlog = Interlocked.Exchange(ref _backlog, null) ?? [];
-        foreach (var change in backlog)
+        while (await WaitToReadAsync(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (Volatile.Read(ref _disposed) != 0)
+            while (TryRead(out var change))
             {
-                yield break;
-            }
-
-            yield return change;
-        }
-
-        var reader = _live.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
-        {
-            // After an overflow the queued events are still gap-free, but the client must re-list anyway,
-            // so stop at once rather than stream thousands of events it will discard.
-            while (!_overflowed && reader.TryRead(out var change))
-            {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return change;
             }
-
-            if (_overflowed)
-            {
-                yield break;
-            }
         }
+    }
+
+    /// <summary>
+    /// Takes the next event if one is ready: the backlog's first (a watch disposed before its backlog was read ends
+    /// there), then the queued live ones (none once the watcher overflowed). One reader only; false when nothing is
+    /// ready now.
+    /// </summary>
+    public bool TryRead([MaybeNullWhen(false)] out WatchEvent change)
+    {
+        if (_backlog is { } backlog)
+        {
+            // A watch disposed while it still had backlog to read ends there.
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                change = null;
+                return false;
+            }
+
+            change = backlog[_backlogRead++];
+            if (_backlogRead == backlog.Count)
+            {
+                _backlog = null;
+            }
+
+            return true;
+        }
+
+        // After an overflow the queued events are still gap-free, but the client must re-list anyway,
+        // so stop at once rather than stream thousands of events it will discard.
+        if (_overflowed)
+        {
+            change = null;
+            return false;
+        }
+
+        return _live.Reader.TryRead(out change);
+    }
+
+    /// <summary>
+    /// Waits until <see cref="TryRead"/> has an event (true), or the watch ended: disposed, overflowed or the store
+    /// closed (false). Throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires;
+    /// the queued events stay, so waiting again goes on where it stopped.
+    /// </summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        if (_backlog is not null)
+        {
+            return new ValueTask<bool>(Volatile.Read(ref _disposed) == 0);
+        }
+
+        return _overflowed ? new ValueTask<bool>(false) : _live.Reader.WaitToReadAsync(cancellationToken);
     }
 
     /// <summary>Stops the watch: the enumeration ends and no further events are queued.</summary>

@@ -116,6 +116,35 @@ public sealed class WatchTests : StoreTestBase
     }
 
     [Fact]
+    public async Task TryRead_takes_the_backlog_then_every_queued_live_event_in_order_and_WaitToReadAsync_ends_after_an_overflow()
+    {
+        await using var store = await OpenInMemoryAsync(watcherQueueCapacity: 3);
+        await CreateAsync(store, "/a");
+        await CreateAsync(store, "/b");
+        using var watch = store.Watch(string.Empty, afterRevision: 0)!;
+        await CreateAsync(store, "/c");
+        await CreateAsync(store, "/d");
+
+        Assert.True(await watch.WaitToReadAsync(Ct));
+        var read = new List<long>();
+        while (watch.TryRead(out var change))
+        {
+            read.Add(change.Revision);
+        }
+
+        Assert.Equal([1L, 2, 3, 4], read);
+        Assert.False(watch.TryRead(out _));
+        for (var i = 0; i < 4; i++)
+        {
+            await CreateAsync(store, $"/more{i}");
+        }
+
+        Assert.True(watch.Overflowed);
+        Assert.False(watch.TryRead(out _));
+        Assert.False(await watch.WaitToReadAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_large_backlog_does_not_count_against_the_queue()
     {
         await using var store = await OpenInMemoryAsync(watcherQueueCapacity: 4);

@@ -89,6 +89,10 @@ internal sealed class CeilingSet(RunContext context) : IAsyncDisposable
         {
             Report.Add($"fan-out {result.Watchers} watchers: p99 sent->received", result.P99, "ms");
             Report.Add($"fan-out {result.Watchers} watchers: dropped", result.Dropped, "events");
+            if (result.ServerCpuPerDelivery is { } cpu)
+            {
+                Report.Add($"fan-out {result.Watchers} watchers: server CPU per event delivered", cpu, "us");
+            }
         }
 
         return result;

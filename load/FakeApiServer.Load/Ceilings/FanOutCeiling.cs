@@ -94,6 +94,6 @@ internal static class FanOutCeiling
         return await FanOutMeasurement.RunAsync(
             context, $"ceiling: bare fan-out writer ({watchers} watchers)", server.Http, "/watch", watchers,
             (sent, i, ct) => HttpDriver.SendAsync(server.Http, HttpDriver.WithBody(HttpMethod.Post, "/events", ObjectBodies.ConfigMap("fanout", $"e-{i}", sent)), ct),
-            cancellationToken);
+            cancellationToken, serverProcessorTime: () => server.ProcessorTime);
     }
 }

@@ -33,6 +33,12 @@ internal sealed record FanOutResult
 
     /// <summary>The writer's own statistics.</summary>
     public required LoadStats Writer { get; init; }
+
+    /// <summary>
+    /// The serving process's CPU from the writer's start until every event was delivered (or stopped coming), in
+    /// microseconds per event delivered to one watcher; null when the server's CPU is not apart from this process's.
+    /// </summary>
+    public double? ServerCpuPerDelivery { get; init; }
 }
 
 /// <summary>
@@ -53,15 +59,18 @@ internal static class FanOutMeasurement
     /// <param name="write">Writes event <c>i</c> stamped with the sent timestamp.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <param name="accept">The watchers' Accept header (null: none, JSON).</param>
+    /// <param name="serverProcessorTime">The serving process's CPU so far (null: not apart from this process's).</param>
     public static Task<FanOutResult> RunAsync(
         RunContext context, string name, HttpClient http, string watchPath, int watchers,
-        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null) =>
-        RunAsync(context, name, [http], watchPath, watchers, write, cancellationToken, accept);
+        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null,
+        Func<TimeSpan>? serverProcessorTime = null) =>
+        RunAsync(context, name, [http], watchPath, watchers, write, cancellationToken, accept, serverProcessorTime);
 
     /// <summary>As above, with the watchers spread evenly over several servers (e.g. replicas on one etcd).</summary>
     public static async Task<FanOutResult> RunAsync(
         RunContext context, string name, IReadOnlyList<HttpClient> watchHttp, string watchPath, int watchers,
-        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null)
+        Func<long, long, CancellationToken, ValueTask<StepResult>> write, CancellationToken cancellationToken, string? accept = null,
+        Func<TimeSpan>? serverProcessorTime = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(watchHttp);
@@ -75,6 +84,7 @@ internal static class FanOutMeasurement
 
         try
         {
+            var cpuBefore = serverProcessorTime?.Invoke();
             var writer = await context.Runner.RunAsync(
                 new LoadTest
                 {
@@ -85,6 +95,8 @@ internal static class FanOutMeasurement
                 TimeSpan.Zero, context.Profile.Duration, cancellationToken);
             var written = writer.Requests - writer.Errors;
             await EventWatcher.WaitForAllAsync(open, written, TimeSpan.FromSeconds(10), time, cancellationToken);
+            var cpu = serverProcessorTime?.Invoke() - cpuBefore;
+            var delivered = open.Sum(w => w.Received);
             var latency = Latency.NewHistogram();
             foreach (var watcher in open)
             {
@@ -95,7 +107,7 @@ internal static class FanOutMeasurement
             {
                 Watchers = watchers,
                 Written = written,
-                Delivered = open.Sum(w => w.Received),
+                Delivered = delivered,
                 OutOfOrder = open.Sum(w => w.OutOfOrder),
                 ErrorEvents = open.Sum(w => w.ErrorEvents),
                 EndedEarly = open.Count(w => w.EndedEarly),
@@ -103,6 +115,7 @@ internal static class FanOutMeasurement
                 P99 = Percentile(latency, 99),
                 Max = latency.TotalCount == 0 ? 0 : latency.GetMaxValue() / 1000.0,
                 Writer = writer,
+                ServerCpuPerDelivery = cpu is { } used && delivered > 0 ? used.TotalMicroseconds / delivered : null,
             };
         }
         finally

@@ -39,7 +39,7 @@ internal sealed class WatchFanOutScenario : IScenario
             var result = await FanOutMeasurement.RunAsync(
                 context, $"create at 50/s with {watchers} watchers", server.Http, $"{path}?watch=true&resourceVersion={rv}", watchers,
                 (sent, i, ct) => HttpDriver.SendAsync(server.Http, HttpDriver.WithBody(HttpMethod.Post, path, ObjectBodies.ConfigMap(ns, $"e-{i}", sent)), ct),
-                cancellationToken);
+                cancellationToken, serverProcessorTime: server.ProcessorTime);
             report.Measurements.Add(result.Writer);
             report.Add($"{watchers} watchers: events written", result.Written, "events");
             report.Add($"{watchers} watchers: events delivered (all watchers)", result.Delivered, "events");
@@ -49,6 +49,14 @@ internal sealed class WatchFanOutScenario : IScenario
             report.Add($"{watchers} watchers: p50 sent->received", result.P50, "ms");
             report.Add($"{watchers} watchers: p99 sent->received", result.P99, "ms");
             report.Add($"{watchers} watchers: max sent->received", result.Max, "ms");
+            if (result.ServerCpuPerDelivery is { } cpu)
+            {
+                report.Add($"{watchers} watchers: server CPU per event delivered", cpu, "us");
+                if (ceiling.ServerCpuPerDelivery is { } ceilingCpu)
+                {
+                    report.Add($"{watchers} watchers: server CPU per event delivered / the ceiling's", cpu / ceilingCpu, "x");
+                }
+            }
             report.Targets.Add(TargetVerdict.Max($"{watchers} watchers: no event dropped or out of order", result.Dropped + result.OutOfOrder, 1, 0, "events"));
             var factor = watchers <= ManyWatchers ? 1 : 1.5;
             report.Targets.Add(TargetVerdict.Max($"{watchers} watchers: p99 sent->received <= {factor}x the durable fan-out ceiling", result.P99, ceiling.P99, factor, "ms"));

@@ -335,8 +335,8 @@ internal static class ObjectResponses
         writer.WriteEndObject();
     }
 
-    /// <summary>One watch event line, {"type":"...","object":...}\n, written to the response pipe and flushed.</summary>
-    public static ValueTask<FlushResult> WriteEventAsync(PipeWriter body, ResourceEventType type, ReadOnlySpan<byte> obj, CancellationToken cancellationToken)
+    /// <summary>One watch event line, {"type":"...","object":...}\n, written to the response pipe (not flushed).</summary>
+    public static void WriteEvent(PipeWriter body, ResourceEventType type, ReadOnlySpan<byte> obj)
     {
         var prefix = type switch
         {
@@ -349,7 +349,6 @@ internal static class ObjectResponses
         body.Write(prefix);
         body.Write(obj);
         body.Write("}\n"u8);
-        return body.FlushAsync(cancellationToken);
     }
 
 

@@ -135,7 +135,8 @@ internal static class FaultInjectionFilter
         var expired = ApiException.Expired(requested, currentRevision());
         try
         {
-            await ObjectResponses.WriteEventAsync(context.Response.BodyWriter, ResourceEventType.Error, ApiErrors.StatusBytes(expired), original);
+            ObjectResponses.WriteEvent(context.Response.BodyWriter, ResourceEventType.Error, ApiErrors.StatusBytes(expired));
+            await context.Response.BodyWriter.FlushAsync(original);
         }
         catch (OperationCanceledException) when (original.IsCancellationRequested)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using FakeApiServer.Api;
 using FakeApiServer.Storage;
@@ -30,7 +29,7 @@ internal sealed record ResourceEvent(ResourceEventType Type, StoredObject? Objec
 /// Watch semantics of one resource over the store's change stream: synthetic ADDED events for resourceVersion
 /// unset or "0", replay after a given resourceVersion, 410 as an ERROR event once it is compacted, selectors
 /// with ADDED/DELETED when an object enters or leaves them, and sendInitialEvents with its closing bookmark.
-/// Used by the HTTP watch and by in-process controllers alike.
+/// The HTTP watch reads them through a <see cref="ResourceWatchStream"/>.
 /// </summary>
 internal static class ResourceWatch
 {
@@ -57,8 +56,13 @@ internal static class ResourceWatch
         }
     }
 
-    public static async IAsyncEnumerable<ResourceEvent> WatchAsync(
-        ResourceDefinition definition, IRevisionedStore store, string ns, ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a watch: validates the options, picks the start (see the class), subscribes to the store and returns the
+    /// stream of its events. A start that was compacted gives a stream of one ERROR event (410 Expired). Throws
+    /// <see cref="ApiException"/> for a resourceVersion that cannot be served.
+    /// </summary>
+    public static async ValueTask<ResourceWatchStream> OpenAsync(
+        ResourceDefinition definition, IRevisionedStore store, string ns, ListOptions options, CancellationToken cancellationToken)
     {
         ValidateOptions(options);
         var filter = ResourceList.Filter(definition, options);
@@ -92,40 +96,35 @@ internal static class ResourceWatch
             from = ResourceList.ParseResourceVersion(rv);
         }
 
-        using var subscription = store.Watch(prefix, from);
+        var subscription = store.Watch(prefix, from);
         if (subscription is null)
         {
-            yield return new ResourceEvent(ResourceEventType.Error, null, from) { Error = ApiException.Expired(from, store.CompactedRevision) };
-            yield break;
+            return new ResourceWatchStream(new ResourceEvent(ResourceEventType.Error, null, from) { Error = ApiException.Expired(from, store.CompactedRevision) });
         }
 
-        if (initial is not null)
-        {
-            foreach (var stored in initial.Range(prefix))
-            {
-                if (filter is null || filter(ObjectJson.Parse(stored.Value)))
-                {
-                    yield return new ResourceEvent(ResourceEventType.Added, stored, stored.Revision);
-                }
-            }
+        var initialEvents = initial is null ? null : InitialEvents(initial, prefix, filter, options.SendInitialEvents is true).GetEnumerator();
+        return new ResourceWatchStream(subscription, filter, initialEvents);
+    }
 
-            if (options.SendInitialEvents is true)
+    /// <summary>The synthetic ADDED events of a snapshot, and with sendInitialEvents the bookmark that ends them.</summary>
+    private static IEnumerable<ResourceEvent> InitialEvents(StoreSnapshot initial, string prefix, Func<JsonObject, bool>? filter, bool sendInitialEvents)
+    {
+        foreach (var stored in initial.Range(prefix))
+        {
+            if (filter is null || filter(ObjectJson.Parse(stored.Value)))
             {
-                yield return new ResourceEvent(ResourceEventType.Bookmark, null, initial.Revision) { InitialEventsEnd = true };
+                yield return new ResourceEvent(ResourceEventType.Added, stored, stored.Revision);
             }
         }
 
-        await foreach (var change in subscription.ReadAllAsync(cancellationToken))
+        if (sendInitialEvents)
         {
-            var translated = Translate(change, filter);
-            if (translated is not null)
-            {
-                yield return translated;
-            }
+            yield return new ResourceEvent(ResourceEventType.Bookmark, null, initial.Revision) { InitialEventsEnd = true };
         }
     }
 
-    private static ResourceEvent? Translate(WatchEvent change, Func<JsonObject, bool>? filter)
+    /// <summary>A store change as this watcher sees it through its selectors (null: it does not see it).</summary>
+    internal static ResourceEvent? Translate(WatchEvent change, Func<JsonObject, bool>? filter)
     {
         if (filter is null)
         {

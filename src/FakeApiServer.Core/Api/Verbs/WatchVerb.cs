@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace FakeApiServer.Api.Verbs;
 
 /// <summary>
-/// watch: a chunked stream of newline-terminated JSON events (or length-prefixed protobuf WatchEvent frames), flushed one by one. Errors found after the stream
+/// watch: a chunked stream of newline-terminated JSON events (or length-prefixed protobuf WatchEvent frames); the events
+/// ready at once are flushed together (one send), so a watcher that fell behind catches up in a few writes. Errors found after the stream
 /// started (a compacted resourceVersion) arrive as an ERROR event carrying a Status, as the watch cache sends them.
 /// Bookmarks every minute when asked for, and one before a timeout closes the stream; the stream also ends cleanly
 /// when the server stops.
@@ -23,7 +24,13 @@ internal static class WatchVerb
     /// <summary>About 100 years: beyond it a deadline would not fit a DateTimeOffset.</summary>
     private const long MaxTimeoutSeconds = 100L * 365 * 24 * 3600;
 
-    /// <summary>The longest one timer waits (Task.Delay refuses more than uint.MaxValue - 1 milliseconds).</summary>
+    /// <summary>How much a watcher's events may fill the response before they are flushed to the client.</summary>
+    private const long FlushBytes = 64 * 1024;
+
+    /// <summary>What an event adds to its object (the type and the braces), counted towards <see cref="FlushBytes"/>.</summary>
+    private const int EventOverhead = 32;
+
+    /// <summary>The longest one timer waits (a timer refuses more than uint.MaxValue - 1 milliseconds).</summary>
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
 
     public static async Task HandleAsync(HttpContext context, ResourceRequest request)
@@ -56,7 +63,6 @@ internal static class WatchVerb
         await context.Response.StartAsync(token);
         await context.Response.Body.FlushAsync(token);
 
-        var body = context.Response.Body;
         var deadline = api.Time.GetUtcNow() + timeout;
         // Bookmarks may only name a revision whose events this watcher has been sent: start from where it starts.
         var lastRevision = options.ResourceVersion is { Length: > 0 } and not "0" && options.SendInitialEvents is not true
@@ -64,20 +70,59 @@ internal static class WatchVerb
             : api.Store.CurrentRevision;
         var observation = Observability.RequestObservation.Of(context);
         using var registered = api.WatchMetrics?.Register(definition);
-        await using var events = ResourceWatch.WatchAsync(definition, api.Store, request.Namespace, options, token).GetAsyncEnumerator(token);
-        Task<bool> next = Task.FromResult(false);
+        var pipe = context.Response.BodyWriter;
+        ResourceWatchStream? events = null;
 
-        // One timer per bookmark interval (or the closing deadline), not one per event: a busy watcher with many
-        // events in a row drains them without touching the timer queue.
-        CancellationTokenSource? delayCancel = null;
-        Task? delay = null;
+        // One timer per bookmark interval (or the closing deadline), not one per event: a busy watcher waits on the
+        // same token until it fires.
+        CancellationTokenSource? timer = null;
+        CancellationTokenSource? wake = null;
         var closing = true;
         try
         {
-            next = events.MoveNextAsync().AsTask();
+            try
+            {
+                events = await ResourceWatch.OpenAsync(definition, api.Store, request.Namespace, options, token);
+            }
+            catch (ApiException e)
+            {
+                // The stream has started: an error found now (e.g. a too large resourceVersion) can only be an ERROR event.
+                Write(pipe, api, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e }, context.Request.Query);
+                await pipe.FlushAsync(token);
+                return;
+            }
+
             while (true)
             {
-                if (delay is null)
+                // Everything that is ready goes out in one flush (one send to the client), so a watcher that fell behind
+                // catches up in a few writes instead of one per event; a long run is flushed every FlushBytes so that it
+                // does not pile up in memory.
+                var unflushed = 0L;
+                while (events.TryRead(out var change))
+                {
+                    lastRevision = Math.Max(lastRevision, change.Revision);
+                    unflushed += Write(pipe, api, definition, form, change, context.Request.Query);
+                    observation?.WatchEventSent();
+                    api.WatchMetrics?.EventSent(definition, change.Object?.Value.Length ?? 0);
+                    if (change.Type == ResourceEventType.Error)
+                    {
+                        await pipe.FlushAsync(token);
+                        return;
+                    }
+
+                    if (unflushed >= FlushBytes)
+                    {
+                        await pipe.FlushAsync(token);
+                        unflushed = 0;
+                    }
+                }
+
+                if (unflushed > 0)
+                {
+                    await pipe.FlushAsync(token);
+                }
+
+                if (wake is null)
                 {
                     var wait = deadline - api.Time.GetUtcNow();
                     closing = true;
@@ -89,62 +134,36 @@ internal static class WatchVerb
 
                     if (wait > MaxTimerWait)
                     {
-                        // A timer cannot wait longer (Task.Delay's limit is about 49 days): wake up and wait again.
+                        // A timer cannot wait longer (its limit is about 49 days): wake up and wait again.
                         wait = MaxTimerWait;
                         closing = false;
                     }
 
-                    delayCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-                    delay = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, api.Time, delayCancel.Token);
+                    timer = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, api.Time);
+                    wake = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token);
                 }
 
-                var done = next.IsCompleted ? next : await Task.WhenAny(next, delay);
-                if (done == next)
+                try
                 {
-                    bool more;
-                    try
-                    {
-                        more = await next;
-                    }
-                    catch (ApiException e)
-                    {
-                        // The stream has started: an error found now (e.g. a too large resourceVersion) can only be an ERROR event.
-                        await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, new ResourceEvent(ResourceEventType.Error, null, lastRevision) { Error = e },
-                            context.Request.Query, api.Time.GetUtcNow(), token);
-                        return;
-                    }
-
-                    if (!more)
+                    if (!await events.WaitToReadAsync(wake.Token))
                     {
                         return;
                     }
 
-                    var change = events.Current;
-                    lastRevision = Math.Max(lastRevision, change.Revision);
-                    await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, change, context.Request.Query, api.Time.GetUtcNow(), token);
-                    observation?.WatchEventSent();
-                    api.WatchMetrics?.EventSent(definition, change.Object?.Value.Length ?? 0);
-                    if (change.Type == ResourceEventType.Error)
-                    {
-                        return;
-                    }
-
-                    next = events.MoveNextAsync().AsTask();
                     continue;
                 }
-
-                delayCancel?.Dispose();
-                delayCancel = null;
-                delay = null;
-                if (token.IsCancellationRequested)
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
-                    return;
+                    // The timer fired: a bookmark, and the end of the stream when it was the closing deadline.
                 }
 
+                wake.Dispose();
+                timer?.Dispose();
+                (wake, timer) = (null, null);
                 if (options.AllowWatchBookmarks)
                 {
-                    await WriteAsync(context.Response.BodyWriter, api.Protobuf, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision),
-                        context.Request.Query, api.Time.GetUtcNow(), token);
+                    Write(pipe, api, definition, form, new ResourceEvent(ResourceEventType.Bookmark, null, lastRevision), context.Request.Query);
+                    await pipe.FlushAsync(token);
                 }
 
                 if (closing)
@@ -159,22 +178,9 @@ internal static class WatchVerb
         }
         finally
         {
-            if (delayCancel is not null)
-            {
-                await delayCancel.CancelAsync();
-                delayCancel.Dispose();
-            }
-
-            await stop.CancelAsync();
-
-            // An async iterator cannot be disposed while a MoveNextAsync is pending: let the cancelled read finish first.
-            try
-            {
-                await next;
-            }
-            catch (Exception e) when (e is OperationCanceledException or ApiException)
-            {
-            }
+            wake?.Dispose();
+            timer?.Dispose();
+            events?.Dispose();
         }
     }
 
@@ -199,10 +205,11 @@ internal static class WatchVerb
         return options with { Fields = Selectors.FieldSelector.Parse("metadata.name=" + Selectors.FieldSelector.EscapeValue(name)) };
     }
 
-    private static ValueTask<System.IO.Pipelines.FlushResult> WriteAsync(
-        System.IO.Pipelines.PipeWriter body, ProtobufResponses protobuf, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change,
-        IQueryCollection query, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Writes one event to the response without flushing; returns about how many bytes (the object's size).</summary>
+    private static long Write(
+        System.IO.Pipelines.PipeWriter body, ApiContext api, ResourceDefinition definition, MediaTypes.ResourceForm form, ResourceEvent change, IQueryCollection query)
     {
+        var protobuf = api.Protobuf;
         if (form == MediaTypes.ResourceForm.Protobuf)
         {
             // Length-prefixed WatchEvent frames; the object of each is a whole protobuf body (magic + envelope).
@@ -219,19 +226,19 @@ internal static class WatchVerb
                     break;
             }
 
-            return body.FlushAsync(cancellationToken);
+            return EventOverhead + (change.Object?.Value.Length ?? 0);
         }
 
-        var (type, bytes) = change.Type switch
+        var bytes = change.Type switch
         {
-            ResourceEventType.Error => (change.Type, ApiErrors.StatusBytes(change.Error!)),
-            ResourceEventType.Bookmark => (change.Type, BookmarkBytes(definition, change)),
-            _ => (change.Type,
-                form == MediaTypes.ResourceForm.Json
-                    ? definition.ServedBytes(change.Object!.Value)
-                    : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), now, query)),
+            ResourceEventType.Error => ApiErrors.StatusBytes(change.Error!),
+            ResourceEventType.Bookmark => BookmarkBytes(definition, change),
+            _ => form == MediaTypes.ResourceForm.Json
+                ? definition.ServedBytes(change.Object!.Value)
+                : ObjectResponses.TableBytes(definition, form, ObjectJson.Parse(change.Object!.Value), api.Time.GetUtcNow(), query),
         };
-        return ObjectResponses.WriteEventAsync(body, type, bytes, cancellationToken);
+        ObjectResponses.WriteEvent(body, change.Type, bytes);
+        return EventOverhead + bytes.Length;
     }
 
     private static byte[] BookmarkBytes(ResourceDefinition definition, ResourceEvent change)
