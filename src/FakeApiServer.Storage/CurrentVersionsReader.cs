@@ -7,22 +7,23 @@ namespace FakeApiServer.Storage;
 
 /// <summary>
 /// Reads the newest version of every existing key from the log at start-up, on two threads. One steps through the
-/// rows in descending key order (the <c>(key, revision)</c> index read backwards, so a key's newest row comes first and
-/// its older rows and a deleted key's rows are skipped without reading their values) and copies each value into a
-/// reused staging chunk. The other turns the staged rows into <see cref="StoredObject"/>s. At a million objects most
-/// of a restart is the first touch of the ~2 GB the values need (the kernel's page faults); that work now overlaps
-/// SQLite's, on the other core, instead of following it row by row.
+/// rows newest first (the table in descending revision order, one sequential pass with no index), so a key's newest
+/// row comes first; older rows of a key already seen, and every row of a deleted key, are skipped on the key alone
+/// (decoded into a reused buffer and looked up in the set of keys seen) without reading their values. It copies each
+/// value into a reused staging chunk. The other thread turns the staged rows into <see cref="StoredObject"/>s. At a
+/// million objects most of a restart is the first touch of the ~2 GB the values need (the kernel's page faults); that
+/// work overlaps SQLite's, on the other core, instead of following it row by row.
 /// </summary>
 internal static class CurrentVersionsReader
 {
-    private const string Sql = "SELECT key, revision, create_revision, deleted, value FROM log ORDER BY key DESC, revision DESC";
+    private const string Sql = "SELECT key, revision, create_revision, deleted, value FROM log ORDER BY revision DESC";
 
     // Staging chunks cycle between the two threads; a value larger than a chunk is copied into its own array directly.
     private const int ChunkCount = 8;
     private const int ChunkBytes = 1 << 20;
     private const int ChunkRows = 1024;
 
-    /// <summary>The current objects, in ascending key order (SQLite's BINARY order, which is UTF-8 byte order).</summary>
+    /// <summary>The current objects, in ascending ordinal key order (the snapshot tree's).</summary>
     public static List<StoredObject> Read(SqliteConnection connection)
     {
         using var filled = new BlockingCollection<Chunk>();
@@ -50,8 +51,27 @@ internal static class CurrentVersionsReader
         }
 
         builder.GetAwaiter().GetResult();
+        // Oldest first; written in key order (a log of creates), that is already sorted, checked in one pass.
         objects.Reverse();
+        if (!Ascending(objects))
+        {
+            objects.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        }
+
         return objects;
+    }
+
+    private static bool Ascending(List<StoredObject> objects)
+    {
+        for (var i = 1; i < objects.Count; i++)
+        {
+            if (string.CompareOrdinal(objects[i - 1].Key, objects[i].Key) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void ReadRows(SqliteConnection connection, BlockingCollection<Chunk> filled, BlockingCollection<Chunk> emptied)
@@ -61,25 +81,27 @@ internal static class CurrentVersionsReader
         using (statement)
         {
             var chunk = emptied.Take();
-            var previousKey = new byte[256];
-            var previousLength = -1;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seenLookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+            var chars = new char[256];
             int step;
             while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                // Older versions of the key just read (or of a deleted key) come next: skipped on the key alone.
-                var key = raw.sqlite3_column_blob(statement, 0);
-                if (previousLength >= 0 && key.SequenceEqual(previousKey.AsSpan(0, previousLength)))
+                // A key seen already had a newer row (or was deleted by it): this older version is skipped on the key alone.
+                var keyBytes = raw.sqlite3_column_blob(statement, 0);
+                if (keyBytes.Length > chars.Length)
+                {
+                    chars = new char[keyBytes.Length * 2];
+                }
+
+                var keyChars = chars.AsSpan(0, Encoding.UTF8.GetChars(keyBytes, chars));
+                if (seenLookup.Contains(keyChars))
                 {
                     continue;
                 }
 
-                if (key.Length > previousKey.Length)
-                {
-                    previousKey = new byte[key.Length * 2];
-                }
-
-                key.CopyTo(previousKey);
-                previousLength = key.Length;
+                var key = new string(keyChars);
+                seen.Add(key);
                 if (raw.sqlite3_column_int64(statement, 3) != 0)
                 {
                     continue;
@@ -93,7 +115,7 @@ internal static class CurrentVersionsReader
                 }
 
                 var row = chunk.Count++;
-                chunk.Keys[row] = Encoding.UTF8.GetString(key);
+                chunk.Keys[row] = key;
                 chunk.Revisions[row] = raw.sqlite3_column_int64(statement, 1);
                 chunk.CreateRevisions[row] = raw.sqlite3_column_int64(statement, 2);
                 if (value.Length > ChunkBytes)

@@ -16,10 +16,10 @@ internal interface IRevisionLog : IDisposable
     /// <summary>
     /// Commits <paramref name="events"/> (ascending revisions) in one transaction: all or nothing. Returns
     /// only after the commit is durable to the configured level; throws when it failed.
-    /// When <paramref name="compactedRevision"/> is above the last compaction, the same transaction also deletes
-    /// the versions no read can need any more: those superseded, and deletes, at or below it (never the newest
-    /// row, so the revision sequence survives). A failed compaction is given up for this call without failing
-    /// the append.
+    /// While the log's compaction is behind <paramref name="compactedRevision"/> (or the highest one given before), the
+    /// same transaction also deletes the versions no read can need any more in the next slice of that range: those
+    /// superseded, and deletes (never the newest row, so the revision sequence survives). A failed compaction is given
+    /// up for this call without failing the append, and retried with the next.
     /// </summary>
     void Append(IReadOnlyList<WatchEvent> events, long compactedRevision);
 }

@@ -92,7 +92,7 @@ public sealed partial class RevisionedStore : IRevisionedStore
                 try
                 {
                     CreatePrivately(directory, path);
-                    var log = SqliteRevisionLog.Open(path, options.SynchronousFull, logger);
+                    var log = SqliteRevisionLog.Open(path, options.SynchronousFull, options.LogCompactionSlice, logger);
                     return OpenAsync(options, log, timeProvider, loggerFactory, cancellationToken);
                 }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)

@@ -9,6 +9,9 @@ namespace FakeApiServer.Storage;
 /// <c>prev_revision</c> links a version to the one it replaced (0 for a create), which gives watch events
 /// their previous object after a restart and makes compaction a primary-key lookup.
 /// One connection, owned by the store's writer task; WAL mode, so a commit appends to the WAL.
+/// No index but the primary key: a <c>(key, revision)</c> index, which earlier versions kept (and which is dropped at
+/// open), cost a random leaf page in the WAL for every insert and every compaction delete, and only a restart read it;
+/// the restart reads the table newest first instead (<see cref="CurrentVersionsReader"/>).
 /// </summary>
 internal sealed partial class SqliteRevisionLog : IRevisionLog
 {
@@ -23,7 +26,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
             deleted INTEGER NOT NULL,
             value BLOB NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS log_key_revision ON log (key, revision);
+        DROP INDEX IF EXISTS log_key_revision;
         CREATE TABLE IF NOT EXISTS meta (
             name TEXT PRIMARY KEY,
             value INTEGER NOT NULL
@@ -56,11 +59,17 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     private readonly SqliteCommand _compact;
     private readonly SqliteCommand _saveCompacted;
     private readonly ILogger _logger;
-    private long _lastCompactedRevision;
+    private readonly int _compactionSlice;
 
-    private SqliteRevisionLog(SqliteConnection connection, ILogger logger)
+    // Compaction is done through _lastCompactedRevision (also on disk) and asked for up to _compactionTarget; each append
+    // takes the next slice of at most _compactionSlice revisions of that range.
+    private long _lastCompactedRevision;
+    private long _compactionTarget;
+
+    private SqliteRevisionLog(SqliteConnection connection, int compactionSlice, ILogger logger)
     {
         _connection = connection;
+        _compactionSlice = compactionSlice;
         _logger = logger;
         _insert = Command(connection, InsertSql, "$revision", "$key", "$create_revision", "$prev_revision", "$deleted", "$value");
         _compact = Command(connection, CompactSql, "$from", "$to");
@@ -79,8 +88,11 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         return command;
     }
 
-    /// <summary>Opens (creating when missing) the database file and its schema.</summary>
-    public static SqliteRevisionLog Open(string path, bool synchronousFull, ILogger logger)
+    /// <summary>
+    /// Opens (creating when missing) the database file and its schema. A compaction is spread over the appends that
+    /// follow it, <paramref name="compactionSlice"/> revisions of its range with each.
+    /// </summary>
+    public static SqliteRevisionLog Open(string path, bool synchronousFull, int compactionSlice, ILogger logger)
     {
         var connectionString = new SqliteConnectionStringBuilder
         {
@@ -99,7 +111,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
                 PRAGMA busy_timeout = 5000;
                 {Schema}
                 """);
-            return new SqliteRevisionLog(connection, logger);
+            return new SqliteRevisionLog(connection, compactionSlice, logger);
         }
         catch
         {
@@ -113,6 +125,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         var revision = Scalar("SELECT COALESCE(MAX(revision), 0) FROM log");
         var compactedOnDisk = Scalar($"SELECT COALESCE((SELECT value FROM meta WHERE name = '{CompactedRevisionName}'), 0)");
         _lastCompactedRevision = compactedOnDisk;
+        _compactionTarget = compactedOnDisk;
 
         // Rows above the on-disk compacted revision are all intact, so any window within them is contiguous.
         var compacted = Math.Max(compactedOnDisk, revision - historyWindow);
@@ -138,11 +151,14 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
             _insert.ExecuteNonQuery();
         }
 
-        var compacted = compactedRevision > _lastCompactedRevision && Compact(transaction, compactedRevision);
+        _compactionTarget = Math.Max(_compactionTarget, compactedRevision);
+        // At least twice the revisions this append adds, so that compaction keeps up with any rate of writes.
+        var slice = Math.Min(_compactionTarget, _lastCompactedRevision + Math.Max(_compactionSlice, 2L * events.Count));
+        var compacted = slice > _lastCompactedRevision && Compact(transaction, slice);
         transaction.Commit();
         if (compacted)
         {
-            _lastCompactedRevision = compactedRevision;
+            _lastCompactedRevision = slice;
         }
     }
 
@@ -155,7 +171,10 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     }
 
     // Inside the append's transaction, so the deletes share its commit (no sync of their own), behind a savepoint
-    // so that a failed compaction is rolled back alone and retried with the next append.
+    // so that a failed compaction is rolled back alone and retried with the next append. One slice of a compaction's
+    // range at a time: the versions a range frees sit on random pages of the table, so a whole
+    // range of thousands of revisions in one commit held that commit's writes (and every write queued behind it) for
+    // a hundred milliseconds and more.
     private bool Compact(SqliteTransaction transaction, long compactedRevision)
     {
         const string Savepoint = "compaction";

@@ -38,11 +38,18 @@ public sealed class StoreOptions
     public System.Diagnostics.Metrics.IMeterFactory? Meters { get; set; }
 
     /// <summary>
-    /// How far (in revisions) the in-memory compacted revision must advance before the writer deletes
-    /// superseded rows from the log, inside the next append's transaction. The deletes delay that one batch,
-    /// so a smaller interval spreads them thinner; each pass also pays its statements once.
+    /// How far (in revisions) the in-memory compacted revision must advance before the writer starts deleting
+    /// superseded rows from the log, inside the appends' transactions (<see cref="LogCompactionSlice"/> at a time).
+    /// Small, so that every batch carries about its own share of deletes instead of one batch in thousands carrying
+    /// them all (which stalled every write queued behind it for 100-300 ms).
     /// </summary>
-    internal int LogCompactionInterval { get; set; } = 2_000;
+    internal int LogCompactionInterval { get; set; } = 64;
+
+    /// <summary>
+    /// How many revisions of a compaction's range the log deletes the superseded rows of with one append: a compaction
+    /// is spread over the appends that follow it, so that no one commit carries all its deletes.
+    /// </summary>
+    internal int LogCompactionSlice { get; set; } = 256;
 
     internal void Validate()
     {
@@ -50,5 +57,6 @@ public sealed class StoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(WatcherQueueCapacity, 1, nameof(WatcherQueueCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(LogCompactionInterval, 1, nameof(LogCompactionInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LogCompactionSlice, 1, nameof(LogCompactionSlice));
     }
 }

@@ -31,9 +31,12 @@ public abstract class StoreTestBase : IDisposable
     protected Task<RevisionedStore> OpenInMemoryAsync(int historyWindow = 10_000, int watcherQueueCapacity = 4096) =>
         RevisionedStore.OpenAsync(new StoreOptions { HistoryWindow = historyWindow, WatcherQueueCapacity = watcherQueueCapacity }, TimeProvider.System, NullLoggerFactory.Instance, Ct);
 
-    protected Task<RevisionedStore> OpenOnDiskAsync(int historyWindow = 10_000, int logCompactionInterval = 2_000) =>
+    protected Task<RevisionedStore> OpenOnDiskAsync(int historyWindow = 10_000, int logCompactionInterval = 2_000, int logCompactionSlice = 256) =>
         RevisionedStore.OpenAsync(
-            new StoreOptions { DataDirectory = DataDirectory, HistoryWindow = historyWindow, LogCompactionInterval = logCompactionInterval },
+            new StoreOptions
+            {
+                DataDirectory = DataDirectory, HistoryWindow = historyWindow, LogCompactionInterval = logCompactionInterval, LogCompactionSlice = logCompactionSlice,
+            },
             TimeProvider.System,
             NullLoggerFactory.Instance,
             Ct);
