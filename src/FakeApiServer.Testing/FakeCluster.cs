@@ -16,6 +16,13 @@ public sealed partial class FakeCluster : IAsyncDisposable
 {
     private const string DefaultControllers = "namespace,garbage-collector,serviceaccount";
 
+    /// <summary>
+    /// The start-up objects of each set of options, captured from the first in-memory cluster started with it and copied
+    /// into later ones (with their own uids, times and revisions) instead of created through the registry again. The one
+    /// process-wide state of the fixture: a cache whose entries are a function of their key and never change.
+    /// </summary>
+    private static readonly StartupObjectsTemplates StartupTemplates = new();
+
     private readonly FakeApiServerHost _host;
     private readonly HttpClient _http;
 
@@ -54,7 +61,11 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <summary>Starts a cluster and returns once it answers requests.</summary>
     /// <param name="options">How to start it.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<FakeCluster> StartAsync(FakeClusterOptions options, CancellationToken cancellationToken)
+    public static Task<FakeCluster> StartAsync(FakeClusterOptions options, CancellationToken cancellationToken) =>
+        StartAsync(options, StartupTemplates, cancellationToken);
+
+    /// <summary>Starts a cluster whose start-up objects come from <paramref name="templates"/> when it has them (null: created through the registry).</summary>
+    internal static async Task<FakeCluster> StartAsync(FakeClusterOptions options, StartupObjectsTemplates? templates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -94,6 +105,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             AdminApi = options.AdminApi,
             Storage = options.Storage,
             LeaderElection = options.LeaderElection,
+            StartupTemplates = templates,
         };
         var host = await FakeApiServerHost.StartAsync(serverOptions, handleSignals: false, options.TimeProvider, cancellationToken);
         try

@@ -66,6 +66,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     private SimulatedContainers.ContainerRuleSet _containerRules = SimulatedContainers.ContainerRuleSet.Empty;
     private StoreSnapshot? _baseline;
     private Task _warmUp = Task.CompletedTask;
+    private StartupObjectsTemplates.TemplateCapture? _templateCapture;
     private ServiceAccountSigningKey? _signingKey;
     private int _disposed;
 
@@ -235,8 +236,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
                 Kinds = (group, kind) => served?.All.FirstOrDefault(s => s.Definition.Group == group && s.Definition.Kind == kind)?.Definition,
             });
             var catalog = served = new ResourceCatalog(definitions, store, time, names, schemas, admission);
-            await Bootstrap.EnsureAsync(catalog, serviceIps.KubernetesServiceIp, options.Port, cancellationToken);
-            await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
+            var templateCapture = await EnsureStartupObjectsAsync(options, catalog, store, serviceIps.KubernetesServiceIp, time, cancellationToken);
             if (options.Controllers.IsEnabled("persistentvolume-binder"))
             {
                 await Controllers.PersistentVolumes.DefaultStorageClass.EnsureAsync(catalog, cancellationToken);
@@ -315,6 +315,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
             var host = new FakeApiServerHost(app, store, baseAddress, logger, controllers, crds, pki, KubeconfigCredentialsFor(tokens, pki))
             {
                 _warmUp = warmUp,
+                _templateCapture = templateCapture,
                 _signingKey = signingKey,
                 ContainerLogs = containerLogs,
                 UsageOverrides = usage.Overrides,
@@ -342,6 +343,27 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the objects every cluster starts with: from the options' template when there is one and the store is
+    /// new and in memory, else through the registry (<see cref="Bootstrap"/>, <see cref="BuiltInObjects"/>). A normal
+    /// start that may leave a template returns its capture, completed once the start-up controllers' writes settled.
+    /// </summary>
+    private static async Task<StartupObjectsTemplates.TemplateCapture?> EnsureStartupObjectsAsync(
+        FakeApiServerOptions options, ResourceCatalog catalog, IRevisionedStore store, string kubernetesServiceIp, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var key = options.StartupTemplates is not null && store.CurrentRevision == 0 ? StartupObjectsTemplates.KeyFor(options) : null;
+        if (key is not null && options.StartupTemplates!.Find(key) is { } template)
+        {
+            await template.WriteAsync(store, time, cancellationToken);
+            return null;
+        }
+
+        var from = time.GetUtcNow();
+        await Bootstrap.EnsureAsync(catalog, kubernetesServiceIp, options.Port, cancellationToken);
+        await BuiltInObjects.EnsureAsync(catalog, time, cancellationToken);
+        return key is null ? null : options.StartupTemplates!.Capture(key, store.Latest, from, time);
+    }
+
     /// <summary>The address the server listens on, with a wildcard bind address shown as loopback: http(s)://127.0.0.1:port/.</summary>
     private static string ListeningAddress(IServer server)
     {
@@ -353,6 +375,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
     /// Remembers the current state as the one <see cref="ResetAsync"/> goes back to, once the start-up writes
     /// (controllers creating nodes, CRDs, ...) have settled: the revision stayed the same for <paramref name="quiet"/>,
     /// and <paramref name="ready"/> says so (e.g. every simulated node is registered), or <paramref name="limit"/> passed.
+    /// A start that created its objects for a template (<see cref="FakeApiServerOptions.StartupTemplates"/>) leaves it then.
     /// </summary>
     internal async Task CaptureBaselineAsync(TimeSpan quiet, TimeSpan limit, Func<bool> ready, CancellationToken cancellationToken)
     {
@@ -379,6 +402,7 @@ public sealed partial class FakeApiServerHost : IAsyncDisposable
         }
 
         _baseline = _store.Latest;
+        Interlocked.Exchange(ref _templateCapture, null)?.Complete(_baseline);
     }
 
     /// <summary>The number of stored objects whose key starts with <paramref name="keyPrefix"/>.</summary>

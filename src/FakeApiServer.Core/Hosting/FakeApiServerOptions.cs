@@ -72,6 +72,12 @@ public sealed record FakeApiServerOptions
     /// </summary>
     internal SimulatedContainers.IContainerRuntime? ContainerRuntime { get; init; }
 
+    /// <summary>
+    /// The start-up objects' templates a fresh in-memory store is filled from (<see cref="StartupObjectsTemplates"/>),
+    /// or null to create them through the registry at every start. In-process only (the fixture), so internal.
+    /// </summary>
+    internal StartupObjectsTemplates? StartupTemplates { get; init; }
+
     /// <summary>Terminated pods kept before the pod garbage collector deletes the oldest (--terminated-pod-gc-threshold).</summary>
     public int TerminatedPodGcThreshold { get; init; } = FakeApiServer.Controllers.PodGarbageCollection.PodGarbageCollector.DefaultThreshold;
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,22 @@ internal sealed class ServerMetrics : IDisposable
     /// <summary>The .NET runtime's built-in meter (GC, JIT, thread pool, exceptions): the process's, not the host's.</summary>
     public const string RuntimeMeter = "System.Runtime";
 
+    /// <summary>
+    /// The room for series of the meters whose instruments have a few, known series each: the runtime's (a GC
+    /// generation, a CPU mode, an exception type), the store's (one store), the in-flight limits' (two request kinds) and
+    /// the workqueues' (one per controller queue). OpenTelemetry makes room for 2,000 by default: an array per instrument
+    /// and per server, allocated at once (~190 KB each, on the large object heap), which was most of a fresh test
+    /// cluster's allocations. The other meters (requests, watches, admission, stored objects, feature gates) keep the
+    /// default: their series grow with the resources and requests a test uses.
+    /// </summary>
+    private static readonly FrozenDictionary<string, int> SeriesLimits = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        [RuntimeMeter] = 256,
+        [MeterPrefix + "Storage"] = 16,
+        [MeterPrefix + "Limits"] = 16,
+        [Controllers.Runtime.WorkqueueMetrics.MeterName] = 256,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     private readonly MeterProvider _provider;
 
     public ServerMetrics(IMeterFactory meters)
@@ -33,7 +50,7 @@ internal sealed class ServerMetrics : IDisposable
             .AddMeter(MeterPrefix + "*", RuntimeMeter)
             .AddView(instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) && !ReferenceEquals(instrument.Meter.Scope, meters)
                 ? MetricStreamConfiguration.Drop
-                : null)
+                : SeriesLimits.TryGetValue(instrument.Meter.Name, out var limit) ? new MetricStreamConfiguration { CardinalityLimit = limit } : null)
             .AddPrometheusExporter(o =>
             {
                 // kube-apiserver's names are used as they are: no unit or _total suffix appended, no OpenTelemetry
