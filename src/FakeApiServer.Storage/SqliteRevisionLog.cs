@@ -9,6 +9,12 @@ namespace FakeApiServer.Storage;
 /// <c>prev_revision</c> links a version to the one it replaced (0 for a create), which gives watch events
 /// their previous object after a restart and makes compaction a primary-key lookup.
 /// One connection, owned by the store's writer task; WAL mode, so a commit appends to the WAL.
+/// A database this log creates has 2 KiB pages (<see cref="PageSize"/>): a value of more than about 2 KB then lives in
+/// overflow pages with only its first 232 bytes in the table's leaf, so a leaf holds several rows. With SQLite's 4 KiB
+/// default one object of 2.2 KB filled a leaf, and compaction's delete of a superseded version emptied that leaf and
+/// rebalanced its neighbours, each a whole 4 KiB page in the WAL: 3.6 WAL pages (14.5 KB) per update against 1.3 per
+/// create. With 2 KiB pages an update writes 2.5 pages (5 KB), a create 1.25 (2.5 KB). An existing database keeps the
+/// page size it was created with.
 /// No index but the primary key: a <c>(key, revision)</c> index, which earlier versions kept (and which is dropped at
 /// open), cost a random leaf page in the WAL for every insert and every compaction delete, and only a restart read it;
 /// the restart reads the table newest first instead (<see cref="CurrentVersionsReader"/>).
@@ -16,6 +22,9 @@ namespace FakeApiServer.Storage;
 internal sealed partial class SqliteRevisionLog : IRevisionLog
 {
     private const string CompactedRevisionName = "compacted_revision";
+
+    /// <summary>The page size of a database this log creates (SQLite's default is 4096); see the class summary.</summary>
+    internal const int PageSize = 2048;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS log (
@@ -105,7 +114,9 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         try
         {
             connection.Open();
+            // page_size only takes effect while the file is still empty, so it must come before journal_mode.
             Execute(connection, $"""
+                PRAGMA page_size = {PageSize};
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")};
                 PRAGMA busy_timeout = 5000;

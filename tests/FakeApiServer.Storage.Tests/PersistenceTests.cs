@@ -84,22 +84,53 @@ public sealed class PersistenceTests : StoreTestBase
         }
 
         // Earlier versions kept a (key, revision) index; a restart drops it and reads the table alone.
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(DataDirectory, StoreOptions.DatabaseFileName),
-            Pooling = false,
-        }.ToString()))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE INDEX log_key_revision ON log (key, revision)";
-            command.ExecuteNonQuery();
-        }
+        ExecuteOnDatabaseFile("CREATE INDEX log_key_revision ON log (key, revision)");
 
         await using var reopened = await OpenOnDiskAsync();
         await UpdateAsync(reopened, "/a", 0, "a2");
 
         Assert.Equal(["b2@3", "a2@4"], new[] { "/b", "/a" }.Select(key => Text(reopened.Latest.Get(key))));
+    }
+
+    [Fact]
+    public async Task Values_larger_than_a_page_survive_updates_compaction_and_a_restart()
+    {
+        // 2.2 KB (the size the benchmarks write) and 9 KB: both longer than a page of a new log, so they live in overflow pages.
+        var medium = new string('m', 2_200);
+        var large = new string('l', 9_000);
+        await using (var store = await OpenOnDiskAsync(historyWindow: 1, logCompactionInterval: 1))
+        {
+            await CreateAsync(store, "/a", medium);
+            await CreateAsync(store, "/b", large);
+            for (var i = 0; i < 20; i++)
+            {
+                await UpdateAsync(store, "/a", 0, medium + i);
+                await UpdateAsync(store, "/b", 0, large + i);
+            }
+        }
+
+        await using var reopened = await OpenOnDiskAsync();
+
+        Assert.Equal([$"{medium}19@41", $"{large}19@42"], new[] { "/a", "/b" }.Select(key => Text(reopened.Latest.Get(key))));
+    }
+
+    [Fact]
+    public async Task A_log_created_with_the_former_4_KiB_pages_restarts_and_keeps_writing()
+    {
+        // Earlier versions created the database with SQLite's default 4 KiB pages; a page size is fixed once a file has pages.
+        Directory.CreateDirectory(DataDirectory);
+        ExecuteOnDatabaseFile("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE placeholder (x INTEGER);");
+
+        var value = new string('v', 2_200);
+        await using (var store = await OpenOnDiskAsync())
+        {
+            await CreateAsync(store, "/a", value);
+        }
+
+        await using var reopened = await OpenOnDiskAsync();
+        await UpdateAsync(reopened, "/a", 0, value + "2");
+
+        Assert.Equal($"{value}2@2", Text(reopened.Latest.Get("/a")));
     }
 
     [Fact]
@@ -251,6 +282,20 @@ public sealed class PersistenceTests : StoreTestBase
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM log";
         return (long)command.ExecuteScalar()!;
+    }
+
+    // Runs sql on the store's database file directly, as another program (or an earlier version) would.
+    private void ExecuteOnDatabaseFile(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDirectory, StoreOptions.DatabaseFileName),
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }
 
