@@ -7,7 +7,8 @@ namespace FakeApiServer.Admission;
 /// </summary>
 internal sealed class AdmissionReinvocation
 {
-    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    // Made on first use: most requests go through admission without a plugin that keeps state.
+    private Dictionary<string, object>? _values;
 
     /// <summary>Set by a plugin in the first pass to ask for a second one.</summary>
     public bool ShouldReinvoke { get; set; }
@@ -19,6 +20,7 @@ internal sealed class AdmissionReinvocation
     public T State<T>(string plugin)
         where T : class, new()
     {
+        _values ??= new(StringComparer.Ordinal);
         if (!_values.TryGetValue(plugin, out var value))
         {
             value = new T();

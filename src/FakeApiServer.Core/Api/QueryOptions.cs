@@ -109,7 +109,16 @@ internal static class QueryOptions
     /// </summary>
     public static string ManagerFromUserAgent(string userAgent)
     {
-        var prefix = userAgent.Split('/')[0];
+        // Every write without a fieldManager comes here: a prefix of printable ASCII within the limit (what clients send)
+        // is the answer as it is, without building it rune by rune.
+        var end = userAgent.IndexOf('/');
+        var head = end < 0 ? userAgent.AsSpan() : userAgent.AsSpan(0, end);
+        if (head.Length <= 128 && !head.ContainsAnyExceptInRange(' ', '~'))
+        {
+            return end < 0 ? userAgent : userAgent[..end];
+        }
+
+        var prefix = head.ToString();
         var builder = new StringBuilder();
         foreach (var rune in prefix.EnumerateRunes())
         {

@@ -22,6 +22,13 @@ internal static class ObjectJson
 
     public static JsonObject Parse(byte[] utf8) => Parse(utf8.AsSpan());
 
+    /// <summary>A parsed document's root that needs no disposing (its own copy of the bytes), so it may be shared and outlive the call.</summary>
+    public static JsonElement ParseElement(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
+        return JsonElement.ParseValue(ref reader);
+    }
+
     public static byte[] Serialize(JsonNode node)
     {
         using var buffer = new PooledByteBuffer(4096);

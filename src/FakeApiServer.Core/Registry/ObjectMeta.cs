@@ -21,6 +21,17 @@ internal static class ObjectMeta
     public static string? GetString(this JsonObject obj, string property) =>
         obj[property] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
+    /// <summary>
+    /// Whether <paramref name="property"/> is the string <paramref name="expected"/>: <see cref="GetString"/> compared,
+    /// without making the string of a parsed value (each read of one decodes it again).
+    /// </summary>
+    public static bool HasString(this JsonObject obj, string property, string expected) => obj[property] switch
+    {
+        JsonValue v when v.TryGetValue(out System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.String && e.ValueEquals(expected),
+        JsonValue v => v.TryGetValue(out string? s) && s == expected,
+        _ => false,
+    };
+
     /// <summary>An integer property, whether the tree was parsed (JsonElement values) or built in code (int or long values).</summary>
     public static long? GetInt64(this JsonObject obj, string property) => AsInt64(obj[property]);
 

@@ -168,6 +168,12 @@ internal sealed record ResourceDefinition(string Group, string Version, string K
     public void CheckTypeMeta(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        if (obj.HasString("apiVersion", ApiVersion) && obj.HasString("kind", Kind))
+        {
+            // What almost every write sends: nothing to set or refuse.
+            return;
+        }
+
         var apiVersion = obj.GetString("apiVersion");
         var kind = obj.GetString("kind");
         if (string.IsNullOrEmpty(apiVersion) && string.IsNullOrEmpty(kind))

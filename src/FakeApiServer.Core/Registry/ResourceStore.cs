@@ -242,12 +242,21 @@ internal sealed class ResourceStore
         UpdateAsync(ns, name, tryUpdate, strategy, options, applied: false, cancellationToken);
 
     /// <summary>
+    /// <see cref="UpdateAsync(string, string, Func{JsonObject, JsonObject}, IResourceStrategy, WriteOptions, CancellationToken)"/>
+    /// for a new object that does not build on the stored one (the body of a PUT): <paramref name="replace"/> may read
+    /// the stored object it is given but must not change it, so no copy of it is made for the call.
+    /// </summary>
+    public Task<StoredObject> ReplaceAsync(
+        string ns, string name, Func<JsonObject, JsonObject> replace, IResourceStrategy strategy, WriteOptions options, CancellationToken cancellationToken) =>
+        UpdateAsync(ns, name, replace, strategy, options, applied: false, cancellationToken, readsCurrentOnly: true);
+
+    /// <summary>
     /// The update loop; <c>applied</c> says <c>tryUpdate</c> is a server-side apply that already set managedFields.
     /// Otherwise they are recorded here as an Update, after the strategy, so only what the write really changes is owned.
     /// </summary>
     private async Task<StoredObject> UpdateAsync(
         string ns, string name, Func<JsonObject, JsonObject> tryUpdate, IResourceStrategy strategy, WriteOptions options, bool applied,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool readsCurrentOnly = false)
     {
         using var span = Observability.Tracing.ApiServerTracing.StartRegistry("Update", Definition.Plural, ns, name);
         var key = Definition.Key(ns, name);
@@ -259,7 +268,14 @@ internal sealed class ResourceStore
 
             // Upstream decodes the stored object with defaulting too: defaults added since it was written show up alike.
             Definition.Defaulter?.Default(oldObj);
-            var newObj = tryUpdate(Definition.ToServedVersion((JsonObject)oldObj.DeepClone()));
+            // The update function builds on a copy (as served); one that only reads the stored object (a PUT) is given it
+            // as it is when it is already the served version (a full copy of a parsed and defaulted object is not free).
+            var newObj = tryUpdate(readsCurrentOnly && Definition.ServesStoredBytes ? oldObj : Definition.ToServedVersion((JsonObject)oldObj.DeepClone()));
+            if (ReferenceEquals(newObj, oldObj))
+            {
+                throw new InvalidOperationException("a replacement must be a new object, not the stored one");
+            }
+
             CheckTypeAndNamespace(newObj, ns);
 
             // The body of a PUT, the result of a patch or of an apply is defaulted as a create's body is (upstream decodes

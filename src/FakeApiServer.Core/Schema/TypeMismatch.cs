@@ -84,8 +84,10 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
         {
             case JsonObject obj when schema.Properties.Count > 0:
                 var structName = schema.ComponentName is { } c ? StructName(c) : owner;
-                foreach (var (key, value) in obj)
+                // By index: a JsonObject's enumerator is an allocated object, and every body is walked.
+                for (var i = 0; i < obj.Count; i++)
                 {
+                    var (key, value) = obj.GetAt(i);
                     if (schema.Property(key) is { } child && Descend(new Step(key, 0, InField: true), value, child, structName, path) is { } found)
                     {
                         return found;
@@ -94,8 +96,9 @@ internal sealed record TypeMismatch(string Struct, string Field, string SmdPath,
 
                 break;
             case JsonObject map when schema.AdditionalProperties is { } values:
-                foreach (var (key, value) in map)
+                for (var i = 0; i < map.Count; i++)
                 {
+                    var (key, value) = map.GetAt(i);
                     if (Descend(new Step(key, 0, InField: false), value, values, owner, path) is { } found)
                     {
                         return found;

@@ -23,25 +23,33 @@ internal static class UnknownFields
         switch (node)
         {
             case JsonObject obj when schema.Properties.Count > 0:
-                foreach (var (key, value) in obj.ToList())
+                // By index, removing in place; a path is only made for a field that is reported or has fields below it.
+                for (var i = 0; i < obj.Count; i++)
                 {
-                    var childPath = path.Length == 0 ? key : path + "." + key;
+                    var (key, value) = obj.GetAt(i);
                     if (schema.Property(key) is { } child)
                     {
-                        Walk(value, child, childPath, found);
+                        if (value is JsonObject or JsonArray)
+                        {
+                            Walk(value, child, path.Length == 0 ? key : path + "." + key, found);
+                        }
                     }
                     else if (!schema.PreserveUnknownFields && !(schema.EmbeddedResource && key is "apiVersion" or "kind" or "metadata"))
                     {
-                        found.Add(childPath);
-                        obj.Remove(key);
+                        found.Add(path.Length == 0 ? key : path + "." + key);
+                        obj.RemoveAt(i--);
                     }
                 }
 
                 break;
             case JsonObject map when schema.AdditionalProperties is { } values:
-                foreach (var (key, value) in map)
+                for (var i = 0; i < map.Count; i++)
                 {
-                    Walk(value, values, path + "." + key, found);
+                    var (key, value) = map.GetAt(i);
+                    if (value is JsonObject or JsonArray)
+                    {
+                        Walk(value, values, path + "." + key, found);
+                    }
                 }
 
                 break;

@@ -27,4 +27,35 @@ internal static class JsonMergePatch
 
         return result;
     }
+
+    /// <summary>
+    /// <see cref="Apply"/> into <paramref name="target"/> itself, which the caller owns (the update loop's copy of the
+    /// stored object): the same result without copying the target first, level by level. The patch is not changed.
+    /// </summary>
+    public static JsonNode? ApplyInPlace(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject || target is not JsonObject result)
+        {
+            return Apply(target, patch);
+        }
+
+        for (var i = 0; i < patchObject.Count; i++)
+        {
+            var (key, value) = patchObject.GetAt(i);
+            if (value is null)
+            {
+                result.Remove(key);
+            }
+            else if (value is JsonObject && result[key] is JsonObject child)
+            {
+                ApplyInPlace(child, value);
+            }
+            else
+            {
+                result[key] = Apply(result[key], value);
+            }
+        }
+
+        return result;
+    }
 }

@@ -29,7 +29,8 @@ internal static class PatchVerb
         var schema = request.Store.Schema;
         Func<JsonNode?, JsonNode?, JsonNode?> apply = contentType switch
         {
-            MediaTypes.MergePatch => JsonMergePatch.Apply,
+            // The update loop hands the function its own copy of the stored object: the merge patch goes into it.
+            MediaTypes.MergePatch => JsonMergePatch.ApplyInPlace,
             MediaTypes.JsonPatch => JsonPatch.Apply,
             MediaTypes.StrategicMergePatch when schema is not null && request.Definition.StrategicMergePatch => (current, patch) => StrategicMergePatch.Apply((JsonObject)current!, patch, schema),
             MediaTypes.StrategicMergePatch => throw ApiException.UnsupportedMediaType(contentType, AcceptedWithoutSchema),

@@ -14,7 +14,7 @@ internal static class UpdateVerb
         TypedDecoding.CheckBody(request.Definition, request.Store.Schema, body);
         FieldValidation.Apply(context, request.Definition, request.Store.Schema, body, bytes);
         var uid = body.Metadata().GetString("uid");
-        var updated = await request.Store.UpdateAsync(request.Namespace, request.Name, current =>
+        var updated = await request.Store.ReplaceAsync(request.Namespace, request.Name, current =>
         {
             // A uid in the body is a precondition, as upstream's defaultUpdatedObjectInfo.Preconditions makes it.
             if (!string.IsNullOrEmpty(uid) && uid != current.Uid())

@@ -104,19 +104,20 @@ internal static class CreatedFields
         var n = 0;
         if (left is not null)
         {
-            foreach (var property in left)
+            for (var i = 0; i < left.Count; i++)
             {
-                names[n++] = property.Key;
+                names[n++] = left.GetAt(i).Key;
             }
         }
 
         if (right is not null)
         {
-            foreach (var property in right)
+            for (var i = 0; i < right.Count; i++)
             {
-                if (left is null || !left.ContainsKey(property.Key))
+                var key = right.GetAt(i).Key;
+                if (left is null || !left.ContainsKey(key))
                 {
-                    names[n++] = property.Key;
+                    names[n++] = key;
                 }
             }
         }

@@ -92,8 +92,9 @@ internal static class FieldSetBuilder
         switch (kind)
         {
             case ShapeKind.Struct or ShapeKind.Map when value is JsonObject obj:
-                foreach (var (name, child) in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
+                    var (name, child) = obj.GetAt(i);
                     var childPath = path.Append(PathElement.Field(name));
                     Walk(child, FieldShape.FieldSchema(schema, name), childPath, set);
                     if (child is null || child is JsonObject { Count: 0 } || !FieldShape.IsNamedField(kind == ShapeKind.Struct ? schema : null, name))
@@ -205,19 +206,20 @@ internal static class FieldSetBuilder
             // The names of the left side in order, then those only on the right (as Union of the two did).
             if (left is not null)
             {
-                foreach (var property in left)
+                for (var i = 0; i < left.Count; i++)
                 {
-                    CompareField(property.Key);
+                    CompareField(left.GetAt(i).Key);
                 }
             }
 
             if (right is not null)
             {
-                foreach (var property in right)
+                for (var i = 0; i < right.Count; i++)
                 {
-                    if (left is null || !left.ContainsKey(property.Key))
+                    var key = right.GetAt(i).Key;
+                    if (left is null || !left.ContainsKey(key))
                     {
-                        CompareField(property.Key);
+                        CompareField(key);
                     }
                 }
             }

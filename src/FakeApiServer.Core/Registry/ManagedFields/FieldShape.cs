@@ -58,6 +58,8 @@ internal static class FieldShape
         "io.k8s.api.discovery.v1.Endpoint/addresses", "io.k8s.api.discovery.v1.Endpoint/conditions",
     ], StringComparer.Ordinal);
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> AlwaysSerializedByText = AlwaysSerialized.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static ShapeKind KindOf(StructuralSchema? schema, JsonNode? value)
     {
         if (schema is null || (schema.Type is null && !schema.IntOrString))
@@ -101,7 +103,7 @@ internal static class FieldShape
     public static bool TryGoZeroValue(StructuralSchema? parent, string name, bool atRoot, out JsonNode? zero)
     {
         zero = null;
-        if (parent is null || !AlwaysSerialized.Contains((atRoot ? "" : parent.ComponentName ?? "?") + "/" + name))
+        if (parent is null || !IsAlwaysSerialized(atRoot ? "" : parent.ComponentName ?? "?", name))
         {
             return false;
         }
@@ -112,6 +114,22 @@ internal static class FieldShape
         }
 
         return true;
+    }
+
+    /// <summary>Whether "component/name" is in <see cref="AlwaysSerialized"/>, without a string for the key (asked for every field compared).</summary>
+    private static bool IsAlwaysSerialized(string component, string name)
+    {
+        var length = component.Length + 1 + name.Length;
+        if (length > 256)
+        {
+            return AlwaysSerialized.Contains(component + "/" + name);
+        }
+
+        Span<char> key = stackalloc char[length];
+        component.CopyTo(key);
+        key[component.Length] = '/';
+        name.CopyTo(key[(component.Length + 1)..]);
+        return AlwaysSerializedByText.Contains(key);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace FakeApiServer.Registry.ManagedFields;
@@ -17,7 +18,9 @@ internal sealed class FieldsV1Cache
     private const int MaxSets = 1024;
 
     private readonly ConcurrentDictionary<string, FieldSet> _sets = new(StringComparer.Ordinal);
-    private readonly ConditionalWeakTable<FieldSet, byte[]> _encoded = [];
+    // The encoding of a decoded set, parsed once: a JsonObject made over a parsed element reads it only when changed, and
+    // nothing changes a managedFields entry's fieldsV1 before it is written (so each request's node shares the element).
+    private readonly ConditionalWeakTable<FieldSet, StrongBox<JsonElement>> _encoded = [];
 
     /// <summary><see cref="FieldSet.FromFieldsV1"/>, the same set for the same text. Throws <see cref="FormatException"/> as it does.</summary>
     public FieldSet Decode(JsonNode? fields)
@@ -34,7 +37,7 @@ internal sealed class FieldsV1Cache
         }
 
         set = FieldSet.FromFieldsV1(fields);
-        _encoded.AddOrUpdate(set, ObjectJson.Serialize(set.ToFieldsV1()));
+        _encoded.AddOrUpdate(set, new StrongBox<JsonElement>(ObjectJson.ParseElement(ObjectJson.Serialize(set.ToFieldsV1()))));
         if (_sets.Count >= MaxSets)
         {
             _sets.Clear();
@@ -44,7 +47,7 @@ internal sealed class FieldsV1Cache
         return set;
     }
 
-    /// <summary><see cref="FieldSet.ToFieldsV1"/>: for a set this cache decoded, parsed from its encoding written once.</summary>
+    /// <summary><see cref="FieldSet.ToFieldsV1"/>: for a set this cache decoded, a new node over its encoding parsed once.</summary>
     public JsonObject Encode(FieldSet set) =>
-        _encoded.TryGetValue(set, out var encoded) ? ObjectJson.Parse(encoded) : set.ToFieldsV1();
+        _encoded.TryGetValue(set, out var encoded) ? JsonObject.Create(encoded.Value)! : set.ToFieldsV1();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace FakeApiServer.Registry.Validation;
@@ -349,6 +350,11 @@ internal static class ObjectMetaValidation
 
     private static void ValidateImmutableString(JsonObject newMeta, JsonObject oldMeta, string field, List<FieldError> errs)
     {
+        if (SameParsedString(newMeta, oldMeta, field))
+        {
+            return;
+        }
+
         var newValue = GetString(newMeta, field);
         if (!string.Equals(newValue, GetString(oldMeta, field), StringComparison.Ordinal))
         {
@@ -359,6 +365,11 @@ internal static class ObjectMetaValidation
     // metav1.Time compares at second precision in UTC (its JSON form); null and absent are the zero time.
     private static void ValidateImmutableTime(JsonObject newMeta, JsonObject oldMeta, string field, List<FieldError> errs)
     {
+        if (SameParsedString(newMeta, oldMeta, field))
+        {
+            return;
+        }
+
         var newText = GetString(newMeta, field);
         var oldText = GetString(oldMeta, field);
         if (SameTime(newText, oldText))
@@ -368,6 +379,15 @@ internal static class ObjectMetaValidation
 
         errs.Add(FieldError.Invalid("metadata." + field, newText.Length == 0 ? null : newText, FieldImmutableErrorMsg));
     }
+
+    /// <summary>
+    /// Whether both have <paramref name="field"/> as the same parsed JSON string (an update's are mostly the stored
+    /// object's): equal without decoding either into a string. False says nothing; the caller compares as before.
+    /// </summary>
+    private static bool SameParsedString(JsonObject newMeta, JsonObject oldMeta, string field) =>
+        newMeta[field] is JsonValue n && oldMeta[field] is JsonValue o
+        && n.TryGetValue(out JsonElement x) && o.TryGetValue(out JsonElement y)
+        && x.ValueKind == JsonValueKind.String && y.ValueKind == JsonValueKind.String && JsonElement.DeepEquals(x, y);
 
     private static bool SameTime(string a, string b)
     {
