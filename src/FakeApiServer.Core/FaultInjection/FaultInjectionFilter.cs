@@ -17,32 +17,27 @@ internal static class FaultInjectionFilter
 {
     public static IApplicationBuilder UseFaultInjection(
         this IApplicationBuilder app, FaultRules rules, FaultAdminApi? admin, TimeProvider time, Func<long> currentRevision, ProtobufResponses protobuf) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
+            admin is not null && FaultAdminApi.Serves(context.Request.Path) ? admin.ServeAsync(context)
+            // With no rule, no async frame of this filter either.
+            : rules.Active.Count == 0 ? next(context)
+            : InjectFirstAsync(context, next, rules, time, currentRevision, protobuf));
+
+    /// <summary>The first rule that applies to the request, injected; the request goes on unchanged when none does.</summary>
+    private static async Task InjectFirstAsync(HttpContext context, RequestDelegate next, FaultRules rules, TimeProvider time, Func<long> currentRevision, ProtobufResponses protobuf)
+    {
+        var info = RequestInfo.Of(context);
+        var request = new FaultRequest(
+            info.Verb, info.Group, info.Resource, info.Subresource, info.Namespace, info.Name, context.GetUser().Name,
+            context.Request.Query["fieldManager"] is { Count: > 0 } manager ? manager[0] : null, context.Request.Path.Value ?? "/");
+        if (rules.Take(request) is not { } fault)
         {
-            if (admin is not null && FaultAdminApi.Serves(context.Request.Path))
-            {
-                await admin.ServeAsync(context);
-                return;
-            }
+            await next(context);
+            return;
+        }
 
-            if (rules.Active.Count == 0)
-            {
-                await next(context);
-                return;
-            }
-
-            var info = RequestInfo.Of(context);
-            var request = new FaultRequest(
-                info.Verb, info.Group, info.Resource, info.Subresource, info.Namespace, info.Name, context.GetUser().Name,
-                context.Request.Query["fieldManager"] is { Count: > 0 } manager ? manager[0] : null, context.Request.Path.Value ?? "/");
-            if (rules.Take(request) is not { } fault)
-            {
-                await next(context);
-                return;
-            }
-
-            await InjectAsync(context, fault, request, () => next(context), time, currentRevision, protobuf);
-        });
+        await InjectAsync(context, fault, request, () => next(context), time, currentRevision, protobuf);
+    }
 
     private static async Task InjectAsync(
         HttpContext context, ActiveFault fault, FaultRequest request, Func<Task> next, TimeProvider time, Func<long> currentRevision, ProtobufResponses protobuf)

@@ -17,7 +17,7 @@ internal static class RequestObservationFilter
     /// <summary>The request and response header of the audit ID.</summary>
     public const string AuditIdHeader = "Audit-Id";
 
-    public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, Metrics.RequestMetrics? metrics, TimeProvider time) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestObservation(this IApplicationBuilder app, RequestFeed feed, Metrics.RequestMetrics? metrics, TimeProvider time) => app.Use((context, next) =>
     {
         var observation = new RequestObservation(AuditIdOf(context.Request), time.GetUtcNow(), time.GetTimestamp());
         context.Features[typeof(RequestObservation)] = observation;
@@ -29,25 +29,53 @@ internal static class RequestObservationFilter
             observer.OnStarted(context, observation);
         }
 
+        Task served;
         try
         {
-            await next(context);
+            served = next(context);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: the failure in the returned task, the end observed first.
+            served = Task.FromException(e);
+        }
+
+        // A request served synchronously (a get from memory) is observed to its end without an async frame of this filter.
+        if (!served.IsCompleted)
+        {
+            return CompleteWhenServedAsync(context, served, observation, observers, metrics, time);
+        }
+
+        Completed(context, observation, observers, metrics, time);
+        return served;
+    });
+
+    private static async Task CompleteWhenServedAsync(
+        HttpContext context, Task served, RequestObservation observation, IReadOnlyList<IRequestObserver> observers, Metrics.RequestMetrics? metrics, TimeProvider time)
+    {
+        try
+        {
+            await served;
         }
         finally
         {
-            metrics?.OnCompleted(context, time.GetElapsedTime(observation.StartTimestamp));
+            Completed(context, observation, observers, metrics, time);
+        }
+    }
 
-            // The observers told of the start are told of the end, even one that unsubscribed meanwhile.
-            if (observers.Count > 0)
+    /// <summary>Tells the metrics and the observers told of the start (even one that unsubscribed meanwhile) how the request was answered.</summary>
+    private static void Completed(HttpContext context, RequestObservation observation, IReadOnlyList<IRequestObserver> observers, Metrics.RequestMetrics? metrics, TimeProvider time)
+    {
+        metrics?.OnCompleted(context, time.GetElapsedTime(observation.StartTimestamp));
+        if (observers.Count > 0)
+        {
+            var completed = Complete(context, observation, time);
+            foreach (var observer in observers)
             {
-                var completed = Complete(context, observation, time);
-                foreach (var observer in observers)
-                {
-                    observer.OnCompleted(completed);
-                }
+                observer.OnCompleted(completed);
             }
         }
-    });
+    }
 
     /// <summary>The first Audit-ID header the client sent when not empty, else a new UUID (as upstream's WithAuditInit).</summary>
     private static string AuditIdOf(HttpRequest request) =>

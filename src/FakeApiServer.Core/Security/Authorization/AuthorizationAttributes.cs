@@ -27,8 +27,8 @@ internal sealed record AuthorizationAttributes(UserInfo User, string Verb)
 
     /// <summary>A resource request.</summary>
     public static AuthorizationAttributes ForResource(
-        UserInfo user, string verb, string group, string resource, string ns = "", string name = "", string subresource = "") =>
-        new(user, verb) { IsResourceRequest = true, ApiGroup = group, Resource = resource, Namespace = ns, Name = name, Subresource = subresource };
+        UserInfo user, string verb, string group, string resource, string ns = "", string name = "", string subresource = "", string version = "") =>
+        new(user, verb) { IsResourceRequest = true, ApiGroup = group, ApiVersion = version, Resource = resource, Namespace = ns, Name = name, Subresource = subresource };
 
     /// <summary>A non-resource request.</summary>
     public static AuthorizationAttributes ForPath(UserInfo user, string verb, string path) => new(user, verb) { Path = path };

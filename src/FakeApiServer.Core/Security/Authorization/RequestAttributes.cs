@@ -15,7 +15,8 @@ internal static class RequestAttributes
         var user = context.GetUser();
         var info = RequestInfo.Of(context);
         return info.IsResourceRequest
-            ? AuthorizationAttributes.ForResource(user, info.Verb, info.Group, info.Resource, info.Namespace, info.Name, info.Subresource) with { ApiVersion = info.Version }
+            // The version given to ForResource: one record, not ForResource's and a copy of it with the version.
+            ? AuthorizationAttributes.ForResource(user, info.Verb, info.Group, info.Resource, info.Namespace, info.Name, info.Subresource, info.Version)
             : AuthorizationAttributes.ForPath(user, info.Verb, info.Path);
     }
 }

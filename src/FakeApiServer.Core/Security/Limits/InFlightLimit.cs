@@ -41,7 +41,8 @@ internal sealed class InFlightLimit
     }
 
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>A request whose handler finishes synchronously (a get from memory) is counted and released without an async frame of this filter.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         // As upstream's WithMaxInFlightLimit: only the verbs get, list and watch are read-only (a HEAD or OPTIONS of a
         // non-resource path has the verb "head" or "options", so it counts as mutating there too).
@@ -49,8 +50,7 @@ internal sealed class InFlightLimit
         var max = mutating ? _maxMutating : _maxReadOnly;
         if (max <= 0 || LongRunningRequests.IsLongRunning(context) || PrivilegedUsers.IsPrivileged(context.GetUser()))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         ref var counter = ref mutating ? ref _mutating : ref _readOnly;
@@ -58,8 +58,7 @@ internal sealed class InFlightLimit
         if (now > max)
         {
             Interlocked.Decrement(ref counter);
-            await TooManyRequests.WriteAsync(context);
-            return;
+            return TooManyRequests.WriteAsync(context);
         }
 
         if (_recordPeaks)
@@ -67,9 +66,31 @@ internal sealed class InFlightLimit
             RaisePeak(ref mutating ? ref _mutatingPeak : ref _readOnlyPeak, now);
         }
 
+        Task served;
         try
         {
-            await next(context);
+            served = next(context);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: the failure in the returned task, the request released.
+            served = Task.FromException(e);
+        }
+
+        if (!served.IsCompleted)
+        {
+            return ReleaseWhenServedAsync(served, mutating);
+        }
+
+        Interlocked.Decrement(ref counter);
+        return served;
+    }
+
+    private async Task ReleaseWhenServedAsync(Task served, bool mutating)
+    {
+        try
+        {
+            await served;
         }
         finally
         {

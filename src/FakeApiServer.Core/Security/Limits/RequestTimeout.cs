@@ -9,6 +9,8 @@ namespace FakeApiServer.Security.Limits;
 /// ?timeout=, as client-go sends for kubectl --request-timeout; a longer one is capped): when it passes, the request's
 /// cancellation token (<see cref="HttpContext.RequestAborted"/>) fires and the client gets a 504 Timeout Status with
 /// upstream's message at once, unless the response had already begun; a handler that does not stop runs on unheard.
+/// A handler that runs on the request's thread sees the deadline from its first await on (its synchronous part, a get
+/// from memory or a small write's decoding up to the store, is not interrupted anyway).
 /// </summary>
 internal sealed class RequestTimeout
 {
@@ -38,8 +40,14 @@ internal sealed class RequestTimeout
     {
         var aborted = context.RequestAborted;
         var limit = RequestedTimeout(context.Request) is { } requested && requested < _timeout ? requested : _timeout;
-        using var deadline = new CancellationTokenSource(limit, _time);
-        using var abort = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
+        var started = _time.GetTimestamp();
+
+        // The deadline's timer and its link to the client's abort are armed when the handler is still running: before it
+        // starts for a handler on the pool, when its synchronous part returns for one on this thread. A get served from
+        // memory has finished by then, and never takes the timer queue's lock twice (create, dispose) nor the
+        // registrations a timer and a link cost per request. The deadline still counts from here.
+        using var deadline = new CancellationTokenSource();
+        var armed = default(Deadline);
         // The features' indexer rather than Get<T>/Set<T>, whose generic virtual calls are resolved at run time.
         var prior = context.Features[typeof(IHttpResponseBodyFeature)] as IHttpResponseBodyFeature
             ?? throw new InvalidOperationException($"Feature '{typeof(IHttpResponseBodyFeature)}' is not present.");
@@ -47,7 +55,27 @@ internal sealed class RequestTimeout
         var guarded = new TimedOutResponseBody(prior);
         context.Features[typeof(IHttpResponseBodyFeature)] = guarded;
         context.RequestAborted = deadline.Token;
-        var handler = RunsInline(info, context.Request) ? Inline(context, next) : OnThePool(context, next);
+        Task handler;
+        if (RunsInline(info, context.Request))
+        {
+            handler = Inline(context, next);
+            if (!handler.IsCompleted)
+            {
+                armed = Deadline.Arm(deadline, limit - _time.GetElapsedTime(started), _time, aborted);
+            }
+            else if (_time.GetElapsedTime(started) >= limit)
+            {
+                // What the timer would have done while the handler ran.
+                deadline.Cancel();
+            }
+        }
+        else
+        {
+            armed = Deadline.Arm(deadline, limit, _time, aborted);
+            handler = OnThePool(context, next);
+        }
+
+        using var disarm = armed;
 
         // As upstream's timeout filter: the 504 is sent when the deadline passes even if the handler does not look at
         // its cancellation token; the handler runs on, and what it writes after that is dropped. A handler that has
@@ -94,6 +122,48 @@ internal sealed class RequestTimeout
         if (timedOut && !context.Response.HasStarted)
         {
             await WriteTimeoutAsync(context, body, aborted);
+        }
+    }
+
+    /// <summary>
+    /// A request's armed deadline: the timer (of the server's <see cref="TimeProvider"/>) that cancels the handler's token
+    /// when the request's time is up, and the link that cancels it when the client goes away. Disposing disarms both.
+    /// </summary>
+    private readonly struct Deadline : IDisposable
+    {
+        private readonly ITimer? _timer;
+        private readonly CancellationTokenRegistration _abort;
+
+        private Deadline(ITimer timer, CancellationTokenRegistration abort)
+        {
+            _timer = timer;
+            _abort = abort;
+        }
+
+        /// <summary>Cancels <paramref name="deadline"/> after <paramref name="remaining"/> (at once when none is left) or when <paramref name="aborted"/> is.</summary>
+        public static Deadline Arm(CancellationTokenSource deadline, TimeSpan remaining, TimeProvider time, CancellationToken aborted)
+        {
+            var timer = time.CreateTimer(Expire, deadline, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            return new Deadline(timer, aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline));
+        }
+
+        public void Dispose()
+        {
+            _abort.Dispose();
+            _timer?.Dispose();
+        }
+
+        // A timer's Dispose does not wait for a callback already running, so the request may have ended (and its
+        // source been disposed) by the time this one cancels: then there is nothing left to cancel.
+        private static void Expire(object? source)
+        {
+            try
+            {
+                ((CancellationTokenSource)source!).Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 

@@ -16,14 +16,15 @@ internal sealed class WatchesPerUser
 
     public WatchesPerUser(RequestLimits limits) => _max = limits.MaxWatchesPerUser;
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>Anything but a counted watch goes on without an async frame of this filter.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var user = _max > 0 && LongRunningRequests.IsWatch(context) ? context.GetUser() : null;
-        if (user is null || PrivilegedUsers.IsPrivileged(user))
-        {
-            await next(context);
-            return;
-        }
+        return user is null || PrivilegedUsers.IsPrivileged(user) ? next(context) : CountAsync(context, next, user);
+    }
+
+    private async Task CountAsync(HttpContext context, RequestDelegate next, Security.UserInfo user)
+    {
 
         var open = _open.GetOrAdd(user.Name, static _ => new StrongBox<int>());
         if (Interlocked.Increment(ref open.Value) > _max)
