@@ -89,14 +89,11 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
         public Catalog()
         {
             // The server's own model types ([ApiModel]) and the fields it adds to package types ([ApiFieldsOf]).
-            var ownTypes = typeof(BuiltInSchemas).Assembly.GetTypes();
-            var added = ownTypes
-                .Select(t => (Type: t, Of: t.GetCustomAttribute<ApiFieldsOfAttribute>()?.Model))
-                .Where(t => t.Of is not null)
-                .ToLookup(t => t.Of!, t => t.Type);
-            _properties = typeof(V1Pod).Assembly.GetTypes()
-                .Where(t => t.Namespace == "k8s.Models" && t.IsClass && !t.IsAbstract && !t.IsGenericTypeDefinition)
-                .Concat(ownTypes.Where(t => t.GetCustomAttribute<ApiModelAttribute>() is not null))
+            var own = typeof(BuiltInSchemas).Assembly;
+            var added = ModelTypeScan.WithOwnAttribute(own, nameof(ApiFieldsOfAttribute))
+                .ToLookup(t => t.GetCustomAttribute<ApiFieldsOfAttribute>()!.Model);
+            _properties = ModelTypeScan.ClassesIn(typeof(V1Pod).Assembly, "k8s.Models")
+                .Concat(ModelTypeScan.WithOwnAttribute(own, nameof(ApiModelAttribute)))
                 .Select(t => (Type: t, Properties: ReadJsonProperties(t).Concat(added[t].SelectMany(ReadJsonProperties)).ToArray()))
                 .Where(t => t.Properties.Length > 0)
                 .ToFrozenDictionary(t => t.Type, t => t.Properties);
