@@ -28,11 +28,6 @@ internal static class CurrentVersionsReader
     {
         using var filled = new BlockingCollection<Chunk>();
         using var emptied = new BlockingCollection<Chunk>();
-        for (var i = 0; i < ChunkCount; i++)
-        {
-            emptied.Add(new Chunk());
-        }
-
         var objects = new List<StoredObject>();
         var builder = Task.Factory.StartNew(() => Build(filled, emptied, objects), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
@@ -51,28 +46,80 @@ internal static class CurrentVersionsReader
         }
 
         builder.GetAwaiter().GetResult();
-        // Oldest first; written in key order (a log of creates), that is already sorted, checked in one pass.
         objects.Reverse();
-        if (!Ascending(objects))
-        {
-            objects.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
-        }
-
-        return objects;
+        return SortedByKey(objects);
     }
 
-    private static bool Ascending(List<StoredObject> objects)
+    /// <summary>
+    /// <paramref name="objects"/> (oldest first, one per key) in key order. A log of creates in key order is already
+    /// sorted; a real one is a few long ascending runs (objects created in bulk, in key order) among short ones (the
+    /// start-up objects, later changes): the short runs' objects are sorted together, then merged with each long run,
+    /// a comparison per object and long run instead of a full sort's ~20 at a million.
+    /// </summary>
+    private static List<StoredObject> SortedByKey(List<StoredObject> objects)
     {
-        for (var i = 1; i < objects.Count; i++)
+        const int LongRun = 4096;
+        const int MostMergedRuns = 8;
+        var runs = new List<(int Start, int Length)>();
+        var rest = new List<StoredObject>();
+        var start = 0;
+        for (var i = 1; i <= objects.Count; i++)
         {
-            if (string.CompareOrdinal(objects[i - 1].Key, objects[i].Key) > 0)
+            if (i < objects.Count && ByKey(objects[i - 1], objects[i]) < 0)
             {
-                return false;
+                continue;
             }
+
+            if (i - start >= LongRun)
+            {
+                runs.Add((start, i - start));
+            }
+            else
+            {
+                rest.AddRange(objects.GetRange(start, i - start));
+            }
+
+            start = i;
         }
 
-        return true;
+        if (rest.Count == 0 && runs.Count <= 1)
+        {
+            return objects;
+        }
+
+        if (runs.Count > MostMergedRuns)
+        {
+            objects.Sort(ByKey);
+            return objects;
+        }
+
+        rest.Sort(ByKey);
+        var merged = rest;
+        foreach (var (runStart, length) in runs)
+        {
+            merged = Merge(merged, objects, runStart, length);
+        }
+
+        return merged;
     }
+
+    private static List<StoredObject> Merge(List<StoredObject> sorted, List<StoredObject> objects, int runStart, int length)
+    {
+        var merged = new List<StoredObject>(sorted.Count + length);
+        var i = 0;
+        var j = runStart;
+        var runEnd = runStart + length;
+        while (i < sorted.Count && j < runEnd)
+        {
+            merged.Add(ByKey(sorted[i], objects[j]) < 0 ? sorted[i++] : objects[j++]);
+        }
+
+        merged.AddRange(sorted.GetRange(i, sorted.Count - i));
+        merged.AddRange(objects.GetRange(j, runEnd - j));
+        return merged;
+    }
+
+    private static int ByKey(StoredObject x, StoredObject y) => string.CompareOrdinal(x.Key, y.Key);
 
     private static void ReadRows(SqliteConnection connection, BlockingCollection<Chunk> filled, BlockingCollection<Chunk> emptied)
     {
@@ -80,7 +127,26 @@ internal static class CurrentVersionsReader
         Check(raw.sqlite3_prepare_v2(db, Sql, out var statement), db);
         using (statement)
         {
-            var chunk = emptied.Take();
+            // Chunks are made as the rows need them, at most ChunkCount, then reused: an empty or small log (a fresh
+            // start) does not allocate and touch the 8 MiB that a large one streams through.
+            var made = 0;
+            Chunk NextChunk()
+            {
+                if (emptied.TryTake(out var reused))
+                {
+                    return reused;
+                }
+
+                if (made < ChunkCount && !emptied.IsAddingCompleted)
+                {
+                    made++;
+                    return new Chunk();
+                }
+
+                return emptied.Take();
+            }
+
+            Chunk? chunk = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var seenLookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
             var chars = new char[256];
@@ -108,10 +174,14 @@ internal static class CurrentVersionsReader
                 }
 
                 var value = raw.sqlite3_column_blob(statement, 4);
-                if (chunk.Count == ChunkRows || (chunk.Count > 0 && chunk.Used + value.Length > ChunkBytes))
+                if (chunk is null || chunk.Count == ChunkRows || (chunk.Count > 0 && chunk.Used + value.Length > ChunkBytes))
                 {
-                    filled.Add(chunk);
-                    chunk = emptied.Take();
+                    if (chunk is not null)
+                    {
+                        filled.Add(chunk);
+                    }
+
+                    chunk = NextChunk();
                 }
 
                 var row = chunk.Count++;
@@ -132,7 +202,7 @@ internal static class CurrentVersionsReader
             }
 
             Check(step == raw.SQLITE_DONE ? raw.SQLITE_OK : step, db);
-            if (chunk.Count > 0)
+            if (chunk is { Count: > 0 })
             {
                 filled.Add(chunk);
             }
