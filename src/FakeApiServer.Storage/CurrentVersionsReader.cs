@@ -76,7 +76,10 @@ internal static class CurrentVersionsReader
             }
             else
             {
-                rest.AddRange(objects.GetRange(start, i - start));
+                for (var k = start; k < i; k++)
+                {
+                    rest.Add(objects[k]);
+                }
             }
 
             start = i;

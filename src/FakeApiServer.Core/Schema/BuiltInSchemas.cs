@@ -89,11 +89,12 @@ internal sealed partial class BuiltInSchemas : ISchemaProvider
         public Catalog()
         {
             // The server's own model types ([ApiModel]) and the fields it adds to package types ([ApiFieldsOf]).
-            var own = typeof(BuiltInSchemas).Assembly;
-            var added = ModelTypeScan.WithOwnAttribute(own, nameof(ApiFieldsOfAttribute))
+            var own = ModelTypeScan.WithOwnAttribute(typeof(BuiltInSchemas).Assembly, nameof(ApiModelAttribute), nameof(ApiFieldsOfAttribute));
+            var added = own
+                .Where(t => t.GetCustomAttribute<ApiFieldsOfAttribute>() is not null)
                 .ToLookup(t => t.GetCustomAttribute<ApiFieldsOfAttribute>()!.Model);
             _properties = ModelTypeScan.ClassesIn(typeof(V1Pod).Assembly, "k8s.Models")
-                .Concat(ModelTypeScan.WithOwnAttribute(own, nameof(ApiModelAttribute)))
+                .Concat(own.Where(t => t.GetCustomAttribute<ApiModelAttribute>() is not null))
                 .Select(t => (Type: t, Properties: ReadJsonProperties(t).Concat(added[t].SelectMany(ReadJsonProperties)).ToArray()))
                 .Where(t => t.Properties.Length > 0)
                 .ToFrozenDictionary(t => t.Type, t => t.Properties);

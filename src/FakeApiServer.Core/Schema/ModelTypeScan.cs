@@ -18,12 +18,12 @@ internal static class ModelTypeScan
         Scan(assembly, (reader, type) => reader.StringComparer.Equals(NamespaceOf(reader, type), ns), type => type.Namespace == ns)
             .Where(t => t.IsClass && !t.IsAbstract && !t.IsGenericTypeDefinition);
 
-    /// <summary>The types of <paramref name="assembly"/> that carry an attribute declared in it and named <paramref name="attributeName"/>.</summary>
-    public static IEnumerable<Type> WithOwnAttribute(Assembly assembly, string attributeName) =>
+    /// <summary>The types of <paramref name="assembly"/> that carry an attribute declared in it and named one of <paramref name="attributeNames"/>.</summary>
+    public static IReadOnlyList<Type> WithOwnAttribute(Assembly assembly, params string[] attributeNames) =>
         Scan(
             assembly,
-            (reader, type) => type.GetCustomAttributes().Any(a => IsOwnAttribute(reader, reader.GetCustomAttribute(a), attributeName)),
-            type => type.GetCustomAttributes(inherit: false).Any(a => a.GetType().Assembly == assembly && a.GetType().Name == attributeName));
+            (reader, type) => type.GetCustomAttributes().Any(a => attributeNames.Any(name => IsOwnAttribute(reader, reader.GetCustomAttribute(a), name))),
+            type => type.GetCustomAttributes(inherit: false).Any(a => a.GetType().Assembly == assembly && attributeNames.Contains(a.GetType().Name)));
 
     /// <summary>A nested type's namespace is its outermost declaring type's (metadata leaves it empty).</summary>
     private static StringHandle NamespaceOf(MetadataReader reader, TypeDefinition type)
