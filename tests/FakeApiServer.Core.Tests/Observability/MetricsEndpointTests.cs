@@ -104,6 +104,32 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Requests_past_the_series_limit_are_still_counted_in_one_overflow_series()
+    {
+        using var timeout = new CancellationTokenSource(Api.ApiTestSupport.TestTimeout);
+        var ct = timeout.Token;
+        await using var cluster = await FakeCluster.StartAsync(new FakeClusterOptions(), ct);
+        using var http = cluster.CreateHttpClient();
+        var before = await PrometheusText.ParseAsync(await http.GetStringAsync("/metrics", ct), ct);
+        var counted = before.Find("apiserver_request_total").Sum(s => s.Value);
+
+        // Each unknown resource is a label set of its own (a 404 is counted like any resource request): more of them
+        // than the series limit, so the last ones can only be counted together.
+        const int Requests = 2100;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await http.GetAsync($"/api/v1/namespaces/default/nosuch{i}", ct);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var scrape = await PrometheusText.ParseAsync(await http.GetStringAsync("/metrics", ct), ct);
+
+        Assert.Equal(counted + Requests, scrape.Find("apiserver_request_total").Sum(s => s.Value));
+        Assert.Equal(1, scrape.Value("apiserver_request_total", ("resource", "nosuch0"), ("code", "404"), ("verb", "LIST")));
+        Assert.True(scrape.Value("apiserver_request_total", ("otel_metric_overflow", "true")) >= Requests - 2000);
+    }
+
+    [Fact]
     public async Task With_metrics_off_the_endpoint_serves_the_feature_gates_alone()
     {
         using var timeout = new CancellationTokenSource(Api.ApiTestSupport.TestTimeout);

@@ -27,7 +27,7 @@ internal sealed class RequestMetrics
     /// <summary>The status codes as label values, made once (the label is the decimal code).</summary>
     private static readonly string[] Codes = [.. Enumerable.Range(0, 600).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
-    private readonly Counter<long> _requests;
+    private readonly RequestCounts _requests;
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _responseSizes;
     private readonly UpDownCounter<long> _longRunning;
@@ -36,9 +36,10 @@ internal sealed class RequestMetrics
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
-        _requests = meter.CreateCounter<long>(
+        _requests = new RequestCounts(
+            meter,
             "apiserver_request_total",
-            description: "[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.");
+            "[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.");
         _latency = meter.CreateHistogram<double>(
             "apiserver_request_duration_seconds",
             unit: null,
@@ -77,14 +78,16 @@ internal sealed class RequestMetrics
         }
 
         var status = context.Response.StatusCode;
-        var tags = Labels(info, context.Request).Tags(status is >= 0 and < 600 ? Codes[status] : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var code = status is >= 0 and < 600 ? Codes[status] : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var labels = Labels(info, context.Request);
+        _requests.Add(labels, code);
+        var tags = labels.Tags(code);
         ReadOnlySpan<KeyValuePair<string, object?>> all = tags;
         if (LongRunningRequests.IsLongRunning(info))
         {
             _longRunning.Add(-1, all[RequestLabels.SeriesTags.WithoutDryRun..]);
         }
 
-        _requests.Add(1, all[RequestLabels.SeriesTags.WithCode..]);
         _latency.Record(latency.TotalSeconds, all[RequestLabels.SeriesTags.WithDryRun..]);
         if (context.Response.ContentLength is { } bytes && info.Verb is "get" or "list")
         {
