@@ -26,7 +26,8 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     /// <summary>The page size of a database this log creates (SQLite's default is 4096); see the class summary.</summary>
     internal const int PageSize = 2048;
 
-    private const string Schema = """
+    /// <summary>The tables of the log (also created by the load harness's cold-start floor).</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS log (
             revision INTEGER PRIMARY KEY,
             key TEXT NOT NULL,
