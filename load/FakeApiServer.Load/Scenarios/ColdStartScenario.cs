@@ -7,8 +7,10 @@ namespace FakeApiServer.Load.Scenarios;
 
 /// <summary>
 /// Start-up: `dotnet fakeapiserver.dll --data-dir &lt;empty folder&gt; --port 0` (an empty store on disk) and
-/// `--in-memory` to their first answer, against a bare Kestrel process; and a fresh in-memory FakeCluster in this (warm)
-/// process to its first answer, 20 in a row after one warm-up.
+/// `--in-memory` to their first answer, against a bare Kestrel process; beside them the cold-start floor (bare Kestrel
+/// with KubernetesClient, System.Text.Json and a new SQLite store of one object, <see cref="ColdStartFloor"/>), which
+/// tells how much of the target any server on those libraries can reach; and a fresh in-memory FakeCluster in this
+/// (warm) process to its first answer, 20 in a row after one warm-up.
 /// </summary>
 internal sealed class ColdStartScenario : IScenario
 {
@@ -26,6 +28,8 @@ internal sealed class ColdStartScenario : IScenario
         var dll = ServerBinary.Locate();
         var times = new List<double>();
         var inMemory = new List<double>();
+        var floors = new List<double>();
+        var harness = typeof(ColdStartFloor).Assembly.Location;
         for (var i = 0; i < context.Profile.ProcessStarts; i++)
         {
             var dataDir = Path.Combine(context.WorkDir, "coldstart-" + Guid.NewGuid().ToString("N")[..8]);
@@ -33,12 +37,20 @@ internal sealed class ColdStartScenario : IScenario
             times.Add(await ColdStartCeiling.TimeToFirstAnswerAsync(context.Time, dll, ["--data-dir", dataDir, "--port", "0"], "version", cancellationToken));
             StoreFiles.TryDelete(dataDir);
             inMemory.Add(await ColdStartCeiling.TimeToFirstAnswerAsync(context.Time, dll, ["--in-memory", "--port", "0"], "version", cancellationToken));
+            var floorDir = Path.Combine(context.WorkDir, "coldstart-floor-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(floorDir);
+            floors.Add(await ColdStartCeiling.TimeToFirstAnswerAsync(context.Time, harness, [ColdStartFloor.Argument, floorDir], "version", cancellationToken));
+            StoreFiles.TryDelete(floorDir);
         }
 
         var server = ColdStartCeiling.Median(times);
         report.Add("fakeapiserver process, empty store on disk, start to first answer (median)", server, "ms");
         report.Add("fakeapiserver process, --in-memory, start to first answer (median)", ColdStartCeiling.Median(inMemory), "ms");
         report.Add("bare Kestrel process start to first answer (median)", bare, "ms");
+        var floor = ColdStartCeiling.Median(floors);
+        report.Add("cold-start floor: bare Kestrel + KubernetesClient + a new SQLite store of one object, start to first answer (median)", floor, "ms");
+        report.Add("cold-start floor / bare Kestrel (what the libraries alone cost against the 1.3x target)", floor / bare, "x");
+        report.Add("fakeapiserver / cold-start floor", server / floor, "x");
         report.Targets.Add(TargetVerdict.Max("cold start with an empty store <= 1.3x a bare Kestrel process", server, bare, ProcessFactor, "ms"));
 
         context.Progress($"coldstart: {context.Profile.ClusterStarts} fresh in-memory FakeClusters");
@@ -53,7 +65,7 @@ internal sealed class ColdStartScenario : IScenario
         report.Add("fresh in-memory FakeCluster to first answer (p50)", p50, "ms");
         report.Add("fresh in-memory FakeCluster to first answer (max)", fixtures.Max(), "ms");
         report.Targets.Add(TargetVerdict.Max("fresh FakeCluster in a warm process answers in <= 10 ms p50", p50, FixtureP50Ms, 1, "ms"));
-        report.OtherRequests += (3 * context.Profile.ProcessStarts) + context.Profile.ClusterStarts + 1;
+        report.OtherRequests += (4 * context.Profile.ProcessStarts) + context.Profile.ClusterStarts + 1;
     }
 
     private static async Task<double> TimeFixtureAsync(RunContext context, CancellationToken cancellationToken)
