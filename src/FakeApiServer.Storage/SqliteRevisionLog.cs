@@ -26,8 +26,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
     /// <summary>The page size of a database this log creates (SQLite's default is 4096); see the class summary.</summary>
     internal const int PageSize = 2048;
 
-    /// <summary>The tables of the log (also created by the load harness's cold-start floor).</summary>
-    internal const string Schema = """
+    private const string Schema = """
         CREATE TABLE IF NOT EXISTS log (
             revision INTEGER PRIMARY KEY,
             key TEXT NOT NULL,
@@ -115,14 +114,7 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
         try
         {
             connection.Open();
-            // page_size only takes effect while the file is still empty, so it must come before journal_mode.
-            Execute(connection, $"""
-                PRAGMA page_size = {PageSize};
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")};
-                PRAGMA busy_timeout = 5000;
-                {Schema}
-                """);
+            Execute(connection, OpenScript(synchronousFull));
             return new SqliteRevisionLog(connection, compactionSlice, logger);
         }
         catch
@@ -131,6 +123,18 @@ internal sealed partial class SqliteRevisionLog : IRevisionLog
             throw;
         }
     }
+
+    /// <summary>
+    /// What every connection that opens the log runs first: its pragmas and its tables (the load harness's cold-start
+    /// floor runs it too). page_size only takes effect while the file is still empty, so it comes before journal_mode.
+    /// </summary>
+    internal static string OpenScript(bool synchronousFull) => $"""
+        PRAGMA page_size = {PageSize};
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")};
+        PRAGMA busy_timeout = 5000;
+        {Schema}
+        """;
 
     public RestoredLog Load(int historyWindow)
     {

@@ -21,15 +21,6 @@ internal static class ColdStartFloor
     /// <summary>The argument that makes this program serve the floor.</summary>
     public const string Argument = "--serve-floor";
 
-    // The store's own (SqliteRevisionLog.Open): page size, WAL, and the log and meta tables.
-    private static readonly string Schema = $"""
-        PRAGMA page_size = {SqliteRevisionLog.PageSize};
-        PRAGMA journal_mode = WAL;
-        PRAGMA synchronous = NORMAL;
-        PRAGMA busy_timeout = 5000;
-        {SqliteRevisionLog.Schema}
-        """;
-
     /// <summary>Opens the store in <paramref name="dataDir"/>, writes the default Namespace, serves it, prints its URL, until killed.</summary>
     public static async Task<int> ServeAsync(string dataDir, CancellationToken cancellationToken)
     {
@@ -56,7 +47,8 @@ internal static class ColdStartFloor
         connection.Open();
         using (var schema = connection.CreateCommand())
         {
-            schema.CommandText = Schema;
+            // The store's own pragmas and tables, as SqliteRevisionLog.Open runs them at the server's default (--sync=full).
+            schema.CommandText = SqliteRevisionLog.OpenScript(synchronousFull: true);
             schema.ExecuteNonQuery();
         }
 
